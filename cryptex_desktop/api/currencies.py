@@ -1,0 +1,88 @@
+"""The currencies and pairs Cryptex trades, with the facts a person needs about each.
+
+Amounts of a currency have at most ``decimals`` places and are at least ``minimum``.
+A pair ``XXX_YYY`` prices one XXX (the base) in YYY (the quote); ``buy`` spends YYY.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+CURRENCY_CODE = re.compile(r"^[A-Z]{3,}$")
+PAIR_CODE = re.compile(r"^([A-Z]{3,})_([A-Z]{3,})$")
+
+
+@dataclass(frozen=True)
+class Currency:
+    """One currency: its code, a name for people, its precision and its smallest amount."""
+
+    code: str
+    name: str
+    decimals: int
+    minimum: Decimal
+    is_crypto: bool
+
+    @property
+    def step(self) -> Decimal:
+        """The smallest difference between two amounts, e.g. 0.01 for USD."""
+        return Decimal(1).scaleb(-self.decimals)
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A market: ``base`` priced in ``quote``, prices with ``price_decimals`` places."""
+
+    code: str
+    base: str
+    quote: str
+    price_decimals: int
+
+
+CURRENCIES: dict[str, Currency] = {
+    c.code: c
+    for c in (
+        Currency("BTC", "Bitcoin", 8, Decimal("0.0001"), True),
+        Currency("LTC", "Litecoin", 8, Decimal("0.001"), True),
+        Currency("USD", "US dollar", 2, Decimal("0.01"), False),
+        Currency("EUR", "Euro", 2, Decimal("0.01"), False),
+        Currency("RUR", "Russian rouble", 2, Decimal("1"), False),
+    )
+}
+
+
+def _pair(code: str, price_decimals: int) -> Pair:
+    base, quote = code.split("_")
+    return Pair(code, base, quote, price_decimals)
+
+
+PAIRS: dict[str, Pair] = {
+    p.code: p
+    for p in (
+        _pair("BTC_USD", 2),
+        _pair("BTC_EUR", 2),
+        _pair("BTC_RUR", 2),
+        _pair("LTC_BTC", 8),
+        _pair("LTC_USD", 4),
+        _pair("LTC_EUR", 4),
+        _pair("LTC_RUR", 2),
+        _pair("USD_RUR", 4),
+        _pair("EUR_USD", 5),
+        _pair("EUR_RUR", 4),
+    )
+}
+
+
+def split_pair(code: str) -> tuple[str, str]:
+    """``"BTC_USD"`` -> ``("BTC", "USD")``; ``ValueError`` for anything not a pair code."""
+    match = PAIR_CODE.match(code)
+    if not match:
+        raise ValueError(f"not a currency pair: {code!r}")
+    return match.group(1), match.group(2)
+
+
+def currency_decimals(code: str, default: int = 8) -> int:
+    """The decimals to show for a currency, ``default`` for one this app does not know."""
+    currency = CURRENCIES.get(code)
+    return currency.decimals if currency else default

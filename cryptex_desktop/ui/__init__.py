@@ -1,0 +1,1 @@
+"""The Qt app: screens, dialogs, models and widgets for Cryptex Desktop."""

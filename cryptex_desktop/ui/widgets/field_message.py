@@ -1,0 +1,117 @@
+"""The sentence under a form field: red when something needs fixing, grey for a hint."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from PySide6.QtCore import QEvent, Qt, SignalInstance
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QLabel, QWidget
+
+# Reds that read well on light and on dark window backgrounds.
+_RED_ON_LIGHT = QColor(176, 0, 32)
+_RED_ON_DARK = QColor(255, 128, 128)
+
+
+class CheckedField(Protocol):
+    """A field that can say what is wrong with what was typed (AmountEdit, AddressEdit...)."""
+
+    textChanged: SignalInstance
+
+    def problem(self) -> str | None:
+        """A sentence telling the person what to fix, or None when the value is fine."""
+
+    def text(self) -> str:
+        """What is typed in the field."""
+
+
+class FieldMessage(QLabel):
+    """A word-wrapped sentence under a field that keeps one line of height when empty.
+
+    Problems are red, hints grey; both colours come from the palette so they stay readable
+    in dark themes. Text is always plain text: a sentence from the server is never HTML.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._is_problem = False
+        self._hint = ""
+        self._recolouring = False
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        self._keep_one_line()
+        self._recolour()
+
+    def show_problem(self, text: str | None) -> None:
+        """Show ``text`` in red; ``None`` or empty goes back to the hint (if any)."""
+        if text:
+            self._is_problem = True
+            self.setText(text)
+        else:
+            self._is_problem = False
+            self.setText(self._hint)
+        self._recolour()
+
+    def show_hint(self, text: str) -> None:
+        """Show ``text`` in grey, and remember it to show again when a problem is fixed."""
+        self._hint = text
+        self._is_problem = False
+        self.setText(text)
+        self._recolour()
+
+    def clear_message(self) -> None:
+        """Show nothing (the label keeps its height) and forget the hint."""
+        self._hint = ""
+        self.show_problem(None)
+
+    def is_problem(self) -> bool:
+        """True while the label shows a problem (red) rather than a hint or nothing."""
+        return self._is_problem
+
+    def follow(self, field: CheckedField, *, only_after_typing: bool = True) -> None:
+        """Show ``field.problem()`` after every edit of a QLineEdit-like field.
+
+        With ``only_after_typing`` an empty field shows the hint instead of "enter something":
+        nobody wants to be told off before they started.
+        """
+
+        def refresh(_text: str = "") -> None:
+            if only_after_typing and not field.text().strip():
+                self.show_problem(None)
+            else:
+                self.show_problem(field.problem())
+
+        field.textChanged.connect(refresh)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Pick the colours again when the theme (palette) or font changes."""
+        super().changeEvent(event)
+        kind = event.type()
+        if kind in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._recolour()
+        elif kind == QEvent.Type.FontChange:
+            self._keep_one_line()
+
+    def _keep_one_line(self) -> None:
+        margins = self.contentsMargins()
+        self.setMinimumHeight(self.fontMetrics().lineSpacing() + margins.top() + margins.bottom())
+
+    def _recolour(self) -> None:
+        # Setting the palette sends a PaletteChange to ourselves; do not loop on it.
+        if self._recolouring:
+            return
+        palette = self.palette()
+        if self._is_problem:
+            dark_theme = palette.color(QPalette.ColorRole.Window).lightness() < 128
+            colour = _RED_ON_DARK if dark_theme else _RED_ON_LIGHT
+        else:
+            colour = palette.color(QPalette.ColorRole.PlaceholderText)
+        if palette.color(QPalette.ColorRole.WindowText) == colour:
+            return
+        palette.setColor(QPalette.ColorRole.WindowText, colour)
+        self._recolouring = True
+        try:
+            self.setPalette(palette)
+        finally:
+            self._recolouring = False

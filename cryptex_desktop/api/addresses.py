@@ -152,8 +152,7 @@ def _hrp_expand(hrp: str) -> list[int]:
 
 
 def bech32_encode(hrp: str, data: Sequence[int], variant: Bech32Variant) -> str:
-    """``hrp`` + ``1`` + the 5-bit ``data`` and its checksum, in small letters."""
-    hrp = hrp.lower()
+    """``hrp`` + ``1`` + the 5-bit ``data`` and its checksum; give ``hrp`` in small letters."""
     values = _hrp_expand(hrp) + list(data)
     residue = _polymod([*values, 0, 0, 0, 0, 0, 0]) ^ variant.value
     checksum = [(residue >> 5 * (5 - i)) & 31 for i in range(_CHECKSUM_LENGTH)]
@@ -233,8 +232,9 @@ def _witness_program(data: Sequence[int], variant: Bech32Variant) -> tuple[int, 
 def segwit_decode(hrp: str, text: str) -> tuple[int, bytes]:
     """``(witness version, program)`` of a segwit address that must carry prefix ``hrp``."""
     found, data, variant = bech32_decode(text)
-    if found != hrp.lower():
-        raise MalformedEncoding(EncodingFlaw.PREFIX, f"{found!r} instead of {hrp.lower()!r}")
+    # Exact comparison: BIP-350's vectors require that an upper-case ``hrp`` never matches.
+    if found != hrp:
+        raise MalformedEncoding(EncodingFlaw.PREFIX, f"{found!r} instead of {hrp!r}")
     return _witness_program(data, variant)
 
 
@@ -272,11 +272,17 @@ _MAIN_BASE58_OWNER = {0x00: "BTC", 0x05: "BTC", 0x30: "LTC", 0x32: "LTC"}
 # Test networks and regtest; 0x6f and 0xc4 are shared by both coins.
 _TEST_BASE58_OWNER: dict[int, str | None] = {0x6F: None, 0xC4: None, 0x3A: "LTC"}
 _TEST_PRIVATE_KEY_VERSION = 0xEF
-_HRP_OWNER = {"bc": ("BTC", True), "ltc": ("LTC", True), "tb": ("BTC", False),
-              "bcrt": ("BTC", False), "tltc": ("LTC", False), "rltc": ("LTC", False)}
-# Longest first, so "tltc1" is not read as something shorter.
-_BECH32_PREFIXES = sorted((hrp + "1" for hrp in _HRP_OWNER), key=len, reverse=True)
-_EDGE_CHARACTERS = " \t\r\n\v\f\u00a0\u200b\u200c\u200d\u2060\ufeff"
+_HRP_OWNER = {
+    "bc": ("BTC", True),
+    "ltc": ("LTC", True),
+    "tb": ("BTC", False),
+    "bcrt": ("BTC", False),
+    "tltc": ("LTC", False),
+    "rltc": ("LTC", False),
+}
+_BECH32_PREFIXES = tuple(hrp + "1" for hrp in _HRP_OWNER)
+# Invisible characters that copying from web pages and chat apps often brings along.
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 _BASE58_LOOKALIKES = {
     "0": "the digit 0 (zero)",
     "O": "the capital letter O",
@@ -304,9 +310,7 @@ def _chain(currency: str) -> _Chain:
         return chain
     known = CURRENCIES.get(currency)
     if known is not None and not known.is_crypto:
-        raise InvalidAddress(
-            f"{known.name} is not a cryptocurrency, so it does not use addresses."
-        )
+        raise InvalidAddress(f"{known.name} is not a cryptocurrency, so it does not use addresses.")
     raise InvalidAddress(f"{currency or 'This currency'} does not use addresses in this app.")
 
 
@@ -344,13 +348,23 @@ def validate_address(currency: str, text: str) -> None:
 def _check(currency: str, text: str) -> str:
     """The stripped address after every check; the shared body of the public functions."""
     chain = _chain(currency)
-    address = text.strip(_EDGE_CHARACTERS)
+    address = _strip_edges(text)
     _check_characters(chain, address)
     if _bech32_prefix(address) or _looks_bech32(address):
         _check_bech32(chain, address)
     else:
         _check_base58(chain, address)
     return address
+
+
+def _strip_edges(text: str) -> str:
+    """``text`` without whitespace or invisible characters at either end."""
+    start, end = 0, len(text)
+    while start < end and (text[start].isspace() or text[start] in _INVISIBLE):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in _INVISIBLE):
+        end -= 1
+    return text[start:end]
 
 
 def _bech32_prefix(address: str) -> str | None:
@@ -395,6 +409,11 @@ def _check_characters(chain: _Chain, address: str) -> None:
             "digits; check that you copied all of it and nothing else."
         )
     for char in address:
+        if not char.isprintable() or char in _INVISIBLE:
+            raise InvalidAddress(
+                "The address contains an invisible character; "
+                "type the address again or copy it from its source."
+            )
         if not char.isascii():
             raise InvalidAddress(
                 f"The address contains “{char}”, which is not a plain Latin letter or digit; "
@@ -415,10 +434,7 @@ def _length_sentence(name: str) -> str:
 
 
 def _checksum_sentence(name: str) -> str:
-    return (
-        f"This is not a {name} address: a character is mistyped "
-        "(the checksum does not match)."
-    )
+    return f"This is not a {name} address: a character is mistyped (the checksum does not match)."
 
 
 def _check_bech32(chain: _Chain, address: str) -> None:
@@ -441,7 +457,7 @@ def _check_bech32(chain: _Chain, address: str) -> None:
     try:
         hrp, data, variant = bech32_decode(address)
     except MalformedEncoding as error:
-        if error.flaw is EncodingFlaw.CHECKSUM and len(address) >= len(prefix or "") + 11:
+        if error.flaw is EncodingFlaw.CHECKSUM and _plausible_segwit_length(address):
             raise InvalidAddress(_checksum_sentence(chosen)) from None
         raise InvalidAddress(_length_sentence(chosen)) from None
     if hrp not in _HRP_OWNER:
@@ -462,6 +478,20 @@ def _check_bech32(chain: _Chain, address: str) -> None:
                 "must be an address version such as q or p."
             ) from None
         raise InvalidAddress(_length_sentence(chosen)) from None
+
+
+def _plausible_segwit_length(address: str) -> bool:
+    """Whether a bech32 text that fails its checksum is the length of a real address.
+
+    If so, a mistyped character is the likely cause; if not, a missing or extra one.
+    """
+    lowered = address.lower()
+    data = lowered[lowered.rfind("1") + 1 :]
+    if data[:1] == "q":
+        # Version 0 programs are 20 or 32 bytes: 1 + 32 (or 52) + 6 characters.
+        return len(data) in (39, 59)
+    # Other versions: 2 to 40 bytes, 1 + 4..64 + 6 characters.
+    return 11 <= len(data) <= 71
 
 
 def _other_coin_sentence(chosen: str) -> str:
@@ -518,7 +548,5 @@ def _check_base58(chain: _Chain, address: str) -> None:
         raise InvalidAddress(_test_network_sentence(_TEST_BASE58_OWNER[version] or chain.currency))
     owner = _MAIN_BASE58_OWNER.get(version)
     if owner is not None:
-        raise InvalidAddress(
-            f"This looks like a {_name(owner)} address, but you chose {chosen}."
-        )
+        raise InvalidAddress(f"This looks like a {_name(owner)} address, but you chose {chosen}.")
     raise InvalidAddress(_other_coin_sentence(chosen))

@@ -79,6 +79,8 @@ _NEVER_SENT = (
     urllib3.exceptions.NewConnectionError,
     urllib3.exceptions.ConnectTimeoutError,
     urllib3.exceptions.NameResolutionError,
+    requests.exceptions.ConnectTimeout,
+    requests.exceptions.SSLError,  # the TLS handshake comes before the request
 )
 
 _send_locks: dict[int, threading.Lock] = {}
@@ -147,6 +149,8 @@ class CryptexClient:
         self._timeout = (connect_timeout, read_timeout)
         self._max_attempts = max(1, max_attempts)
         self._backoff = backoff
+        #: How many requests the exchange refused for their nonce (each re-signed once).
+        self.nonce_refusals = 0
         self._session = requests.Session()
         self._session.headers.update({"User-Agent": "CryptexDesktop/0.1", "Key": credentials.key})
         adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=4, max_retries=0)
@@ -322,6 +326,7 @@ class CryptexClient:
                 # The refused request had no effect: skip past what the exchange has seen.
                 resigned = True
                 attempt -= 1
+                self.nonce_refusals += 1
                 if error.must_exceed is not None:
                     self._nonces.advance_past(error.must_exceed)
                 log.info("%s: nonce refused, signing again", method)
@@ -373,10 +378,6 @@ class CryptexClient:
         return self._decode(method, response, content, moves_money)
 
     def _transport_failure(self, error: requests.RequestException) -> TransportError | BadResponse:
-        if _never_sent(error):
-            return ConnectError(self.host)
-        if isinstance(error, requests.Timeout):
-            return RequestTimeout(self._timeout[1])
         if isinstance(error, requests.exceptions.SSLError):
             failure = ConnectError(self.host)
             failure.message = (
@@ -384,6 +385,10 @@ class CryptexClient:
                 "checked). Nothing was sent. Check the exchange address in Settings."
             )
             return failure
+        if _never_sent(error):
+            return ConnectError(self.host)
+        if isinstance(error, requests.Timeout):
+            return RequestTimeout(self._timeout[1])
         if isinstance(error, requests.ConnectionError):
             failure = TransportError(
                 f"The connection to {self.host} broke before the exchange answered. "
@@ -486,10 +491,8 @@ def _never_sent(error: BaseException) -> bool:
         if not isinstance(current, BaseException) or id(current) in seen:
             continue
         seen.add(id(current))
-        if isinstance(current, _NEVER_SENT | requests.exceptions.ConnectTimeout):
+        if isinstance(current, _NEVER_SENT):
             return True
-        if isinstance(current, requests.exceptions.SSLError):
-            return True  # the TLS handshake comes before the request
         stack.extend(current.args)
         stack.extend([current.__cause__, current.__context__, getattr(current, "reason", None)])
     return False

@@ -1,0 +1,1 @@
+"""Speed measurements, run with ``make bench``: reported, never asserted in tests."""

@@ -1,0 +1,155 @@
+"""Start-up: check that a window can open, set up logging, show the window, then connect.
+
+``cryptex-desktop`` and ``python -m cryptex_desktop`` both land in :func:`main`. With no
+live account set up, the app runs on its built-in demo exchange.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import logging.handlers
+import os
+import re
+import sys
+import threading
+from pathlib import Path
+
+from cryptex_desktop import __version__
+from cryptex_desktop.ui.display_check import problem_opening_window
+
+log = logging.getLogger(__name__)
+
+ORGANIZATION = "Cryptex"
+APP_NAME = "Cryptex Desktop"
+LIVE_PROFILE = "live"
+
+_COUPON_LIKE = re.compile(r"CTX-[A-Za-z]{3,}(-[A-Za-z0-9]+)+")
+
+
+class RedactingFilter(logging.Filter):
+    """Blanks anything shaped like a coupon code out of log lines, whatever logged it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "CTX-" in message:
+            record.msg = _COUPON_LIKE.sub("[coupon code]", message)
+            record.args = ()
+        return True
+
+
+def setup_logging(data_dir: Path) -> Path:
+    """Log to a rotating file in the data dir (never a secret: see RedactingFilter)."""
+    log_dir = data_dir / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    path = log_dir / "cryptex-desktop.log"
+    handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3,
+                                                   encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactingFilter())
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    logging.getLogger("urllib3").setLevel(logging.WARNING)
+    logging.getLogger("waitress").setLevel(logging.WARNING)
+    return path
+
+
+def default_data_dir() -> Path:
+    """Where the app keeps its data: the platform's per-user application data folder."""
+    from PySide6.QtCore import QStandardPaths
+
+    location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    return Path(location or Path.home() / ".cryptex-desktop")
+
+
+def install_exception_hooks() -> None:
+    """An unexpected error is logged and told in words; the app keeps running."""
+
+    def report(exc_type, exc, tb) -> None:
+        log.critical("unexpected error", exc_info=(exc_type, exc, tb))
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        from cryptex_desktop.ui.errors import describe
+
+        on_ui_thread = threading.current_thread() is threading.main_thread()
+        if QApplication.instance() is not None and on_ui_thread:
+            QMessageBox.warning(None, APP_NAME, describe(exc))
+
+    sys.excepthook = report
+    threading.excepthook = lambda args: log.critical(
+        "unexpected error in a background thread",
+        exc_info=(args.exc_type, args.exc_value, args.exc_traceback),
+    )
+
+
+def start_connection(context) -> None:
+    """Connect to the live account if one is set up, otherwise to the demo exchange."""
+    from cryptex_desktop.ui.settings import LIVE
+
+    settings = context.settings
+    if settings.mode == LIVE and settings.live_username:
+        context.connection.connect_live(
+            settings.live_url, lambda: context.credentials.load(LIVE_PROFILE)
+        )
+    else:
+        context.connection.connect_demo()
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="cryptex-desktop",
+        description="Cryptex Desktop: your Cryptex wallet and trading app.",
+    )
+    parser.add_argument("--data-dir", type=Path, help="keep the app's data and settings here")
+    parser.add_argument("--demo", action="store_true", help="start on the demo exchange")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the app until its window closes; returns the exit code."""
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    problem = problem_opening_window()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+
+    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.setOrganizationName(ORGANIZATION)
+    QApplication.setApplicationName(APP_NAME)
+    QApplication.setApplicationVersion(__version__)
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    icon = Path(__file__).resolve().parents[2] / "resources" / "cryptex-desktop.svg"
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+
+    data_dir = args.data_dir or default_data_dir()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    os.chmod(data_dir, 0o700)
+    setup_logging(data_dir)
+    install_exception_hooks()
+    log.info("Cryptex Desktop %s starting", __version__)
+
+    from cryptex_desktop.ui.context import AppContext
+    from cryptex_desktop.ui.main_window import MainWindow
+    from cryptex_desktop.ui.settings import DEMO, AppSettings
+
+    qsettings = (
+        QSettings(str(data_dir / "settings.ini"), QSettings.Format.IniFormat)
+        if args.data_dir else QSettings()
+    )
+    settings = AppSettings(qsettings)
+    if args.demo:
+        settings.mode = DEMO
+    context = AppContext.create(data_dir, settings)
+    window = MainWindow(context)
+    window.show()
+    QTimer.singleShot(0, lambda: start_connection(context))
+    try:
+        return app.exec()
+    finally:
+        context.close()

@@ -1,0 +1,169 @@
+"""Which exchange the app talks to: the built-in demo exchange, or the person's live account.
+
+Connecting never blocks the UI thread: starting the demo exchange and reading the keychain
+both happen on a worker thread, and the result comes back as a signal.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from cryptex_desktop.api import CryptexClient, CryptexError, NonceBook
+from cryptex_desktop.api.signing import Credentials
+from cryptex_desktop.ui.dispatcher import Dispatcher
+from cryptex_desktop.ui.i18n import _
+
+log = logging.getLogger(__name__)
+
+#: Seconds between blocks on the demo exchange, so deposits confirm while a person watches.
+DEMO_BLOCK_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where requests go and who signs them, plus how to name it to a person."""
+
+    url: str
+    credentials: Credentials
+    is_demo: bool
+
+    @property
+    def label(self) -> str:
+        """``DEMO`` or ``LIVE: username``: shown in the title and status bar."""
+        if self.is_demo:
+            return _("DEMO")
+        return _("LIVE: {user}").format(user=self.credentials.username)
+
+
+class MissingCredentials(CryptexError):
+    """The live account is set up, but its key and secret are not in the keychain."""
+
+    def __init__(self) -> None:
+        super().__init__(_(
+            "Your live account's API key and secret were not found in this computer's keychain "
+            "(it may be locked, or they were kept for one session only). Open Settings to enter "
+            "them again, or switch to demo mode."
+        ))
+
+
+class DemoExchange:
+    """The sandbox exchange run inside the app, on a free loopback port, with fake money."""
+
+    def __init__(self, data_dir: Path, block_seconds: float = DEMO_BLOCK_SECONDS) -> None:
+        self.data_dir = data_dir
+        self.block_seconds = block_seconds
+        self.server = None
+
+    def start(self) -> Endpoint:
+        """Start the server (blocking: call it off the UI thread) and return its demo account."""
+        from cryptex_desktop.sandbox import SandboxServer  # heavy; only demo mode needs it
+
+        if self.server is None:
+            self.server = SandboxServer(
+                self.data_dir, port=0, block_seconds=self.block_seconds, market_maker=True
+            ).start()
+        account = self.server.demo_account
+        creds = Credentials(account.username, account.key, account.secret)
+        return Endpoint(self.server.url, creds, is_demo=True)
+
+    def stop(self) -> None:
+        """Stop the server; its data stays for the next start."""
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
+
+
+class Connection(QObject):
+    """Owns the current endpoint and its client, and hands the client to the dispatcher."""
+
+    #: Connecting began; the argument says to what, in words.
+    connecting = Signal(str)
+    #: Connected: the endpoint is in use.
+    connected = Signal(object)
+    #: Connecting failed; the argument is a sentence for a person.
+    failed = Signal(str)
+    # Worker threads report through this one long-lived signal (see dispatcher.py for why).
+    _finished = Signal(object, object)
+
+    def __init__(self, dispatcher: Dispatcher, data_dir: Path, parent: QObject | None = None):
+        super().__init__(parent)
+        self._dispatcher = dispatcher
+        self._data_dir = data_dir
+        self._nonces = NonceBook(data_dir)
+        self.demo = DemoExchange(data_dir / "demo-exchange")
+        self.endpoint: Endpoint | None = None
+        self._client: CryptexClient | None = None
+        self._finished.connect(self._on_finished)
+
+    @property
+    def is_demo(self) -> bool:
+        """Whether the app runs on the built-in demo exchange (fake money)."""
+        return self.endpoint is None or self.endpoint.is_demo
+
+    def connect_demo(self) -> None:
+        """Start (if needed) and use the built-in demo exchange."""
+        self.connecting.emit(_("Starting the demo exchange…"))
+        self._in_background(self.demo.start)
+
+    def connect_live(
+        self, url: str, credentials: Credentials | Callable[[], Credentials | None]
+    ) -> None:
+        """Use the person's live account at ``url``.
+
+        ``credentials`` may be a function that reads them (from the keychain, which can
+        take a moment or ask to be unlocked): it runs off the UI thread.
+        """
+        self.connecting.emit(_("Connecting to {url}…").format(url=url))
+
+        def endpoint() -> Endpoint:
+            creds = credentials() if callable(credentials) else credentials
+            if creds is None:
+                raise MissingCredentials()
+            return Endpoint(url, creds, is_demo=False)
+
+        self._in_background(endpoint)
+
+    def close(self) -> None:
+        """Stop using the network and stop the demo exchange."""
+        self._dispatcher.shutdown()
+        if self._client is not None:
+            self._client.close()
+        self.demo.stop()
+
+    def _in_background(self, work: Callable[[], Endpoint]) -> None:
+        def run() -> None:
+            try:
+                endpoint = work()
+                client = CryptexClient(endpoint.url, endpoint.credentials,
+                                       nonce_book=self._nonces)
+                self._finished.emit((endpoint, client), None)
+            except Exception as error:  # reported as a sentence, never raised into Qt
+                self._finished.emit(None, error)
+
+        threading.Thread(target=run, name="connect", daemon=True).start()
+
+    @Slot(object, object)
+    def _on_finished(self, result: tuple[Endpoint, CryptexClient] | None, error: object) -> None:
+        if result is None:
+            log.error("connecting failed", exc_info=error if isinstance(error, Exception) else None)
+            if isinstance(error, CryptexError):
+                self.failed.emit(str(error))
+            else:
+                self.failed.emit(_(
+                    "The app could not start its connection to the exchange. Check Settings, "
+                    "or restart the app."
+                ))
+            return
+        endpoint, client = result
+        old, self._client = self._client, client
+        self.endpoint = endpoint
+        self._dispatcher.set_client(client)
+        if old is not None:
+            old.close()
+        self.connected.emit(endpoint)

@@ -1,0 +1,1 @@
+"""Dialogs: confirmations before money moves, settings, and results worth keeping."""

@@ -1,0 +1,185 @@
+"""The main window: one tab per screen, the menus, the status bar, and window state.
+
+It wires the shared objects together and gives each screen only what it uses; it does
+not do any screen's work.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QUrl, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget, QWidget
+
+from cryptex_desktop import __version__
+from cryptex_desktop.ui.connection import Endpoint
+from cryptex_desktop.ui.context import AppContext
+from cryptex_desktop.ui.dispatcher import Priority
+from cryptex_desktop.ui.i18n import _
+from cryptex_desktop.ui.widgets.status_bar import AppStatusBar
+
+log = logging.getLogger(__name__)
+
+APP_NAME = "Cryptex Desktop"
+
+
+class MainWindow(QMainWindow):
+    """Tabs for Balances, Trade, Open orders, History, Deposit, Withdraw and Coupons."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setWindowTitle(APP_NAME)
+        self.setMinimumSize(880, 560)
+        self.resize(1100, 700)
+
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.setCentralWidget(self.tabs)
+        self.screens: dict[str, QWidget] = {}
+        self._build_screens()
+
+        self.status = AppStatusBar()
+        self.setStatusBar(self.status)
+        self._build_menus()
+        self._wire()
+        self._restore_state()
+
+    # -- building -------------------------------------------------------------------------
+
+    def _build_screens(self) -> None:
+        from cryptex_desktop.ui import screens
+
+        for screen in screens.build_all(self.context, self):
+            self.screens[screen.NAME] = screen
+            self.tabs.addTab(screen, screen.TITLE)
+            self.tabs.setTabToolTip(self.tabs.count() - 1, screen.TOOLTIP)
+            self.context.refresher.register(
+                screen.NAME, screen.refresh, lambda s=screen: self._is_showing(s)
+            )
+        self.context.refresher.register("balances", self.context.wallet.refresh)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(_("&File"))
+        self.settings_action = QAction(_("&Settings…"), self)
+        self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
+        self.settings_action.setShortcuts([QKeySequence("Ctrl+,")])
+        self.settings_action.triggered.connect(self.open_settings)
+        file_menu.addAction(self.settings_action)
+        file_menu.addSeparator()
+        quit_action = QAction(_("&Quit"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        view_menu = self.menuBar().addMenu(_("&View"))
+        self.refresh_action = QAction(_("&Refresh"), self)
+        self.refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)
+        self.refresh_action.setShortcuts([QKeySequence("F5"), QKeySequence("Ctrl+R")])
+        self.refresh_action.setToolTip(_("Ask the exchange for the latest data now"))
+        self.refresh_action.triggered.connect(self.refresh_now)
+        view_menu.addAction(self.refresh_action)
+        view_menu.addSeparator()
+        for index in range(self.tabs.count()):
+            action = QAction(self.tabs.tabText(index), self)
+            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            action.triggered.connect(lambda _checked=False, i=index: self.tabs.setCurrentIndex(i))
+            view_menu.addAction(action)
+
+        help_menu = self.menuBar().addMenu(_("&Help"))
+        logs = QAction(_("Open &log folder"), self)
+        logs.triggered.connect(
+            lambda: QDesktopServices.openUrl(
+                QUrl.fromLocalFile(str(self.context.data_dir / "logs"))
+            )
+        )
+        help_menu.addAction(logs)
+        about = QAction(_("&About Cryptex Desktop"), self)
+        about.triggered.connect(self._about)
+        help_menu.addAction(about)
+
+    def _wire(self) -> None:
+        context = self.context
+        context.dispatcher.busyChanged.connect(self.status.set_in_flight)
+        context.dispatcher.succeeded.connect(self.status.mark_updated)
+        context.dispatcher.failed.connect(lambda _id, error: self.status.show_problem(error))
+        context.connection.connecting.connect(self.status.set_connecting)
+        context.connection.connected.connect(self._on_connected)
+        context.connection.failed.connect(self._on_connect_failed)
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+
+    # -- behaviour --------------------------------------------------------------------------
+
+    def _is_showing(self, screen: QWidget) -> bool:
+        return self.isVisible() and not self.isMinimized() and self.tabs.currentWidget() is screen
+
+    @Slot(object)
+    def _on_connected(self, endpoint: Endpoint) -> None:
+        label = endpoint.label
+        suffix = _("practice money") if endpoint.is_demo else endpoint.url
+        self.setWindowTitle(f"{APP_NAME} — {label} ({suffix})")
+        self.status.set_mode(label, endpoint.is_demo)
+        self.context.refresher.set_interval(self.context.settings.refresh_seconds)
+        self.context.refresher.start()
+        self.refresh_now()
+
+    @Slot(str)
+    def _on_connect_failed(self, message: str) -> None:
+        self.status.set_connecting(_("Not connected"))
+        self.status.show_problem(message)
+
+    @Slot()
+    def refresh_now(self) -> None:
+        """F5: the balances and the screen on show, now, ahead of background work."""
+        self.context.wallet.refresh(priority=Priority.ACTION)
+        current = self.tabs.currentWidget()
+        if current is not None and hasattr(current, "refresh"):
+            current.refresh()
+
+    @Slot(int)
+    def _on_tab_changed(self, index: int) -> None:
+        screen = self.tabs.widget(index)
+        if screen is None:
+            return
+        self.context.settings.last_tab = getattr(screen, "NAME", "")
+        if self.context.dispatcher.client is not None:
+            screen.refresh()  # a hidden view was paused; catch up as it appears
+
+    def show_screen(self, name: str) -> QWidget:
+        """Bring one screen to the front (used by notifications and tests)."""
+        screen = self.screens[name]
+        self.tabs.setCurrentWidget(screen)
+        return screen
+
+    @Slot()
+    def open_settings(self) -> None:
+        """Open Settings: the live account, demo or live, refresh interval."""
+        from cryptex_desktop.ui.dialogs.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.context, self)
+        dialog.open()
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            _("About Cryptex Desktop"),
+            _("<b>Cryptex Desktop</b> {version}<br>Your Cryptex wallet and trading app.<br><br>"
+              "In demo mode everything happens on a practice exchange inside the app, with "
+              "pretend money.").format(version=__version__),
+        )
+
+    # -- window state -----------------------------------------------------------------------
+
+    def _restore_state(self) -> None:
+        geometry = self.context.settings.geometry()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        last = self.context.settings.last_tab
+        if last in self.screens:
+            self.tabs.setCurrentWidget(self.screens[last])
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.context.settings.set_geometry(self.saveGeometry())
+        self.context.settings.sync()
+        super().closeEvent(event)

@@ -1,0 +1,105 @@
+"""The app's remembered choices (QSettings): mode, live account name and URL, window, filters.
+
+Secrets never come here: the API key and secret live in the OS keychain
+(:mod:`cryptex_desktop.ui.credential_store`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings
+
+from cryptex_desktop.api.client import LIVE_URL
+
+DEMO = "demo"
+LIVE = "live"
+DEFAULT_REFRESH_SECONDS = 10
+
+
+class AppSettings:
+    """Typed access to the app's QSettings file."""
+
+    def __init__(self, qsettings: QSettings | None = None) -> None:
+        self._q = qsettings or QSettings()
+
+    @property
+    def path(self) -> str:
+        """Where the settings file is (for tests and the About box)."""
+        return self._q.fileName()
+
+    def sync(self) -> None:
+        """Write pending changes to disk now."""
+        self._q.sync()
+
+    # -- the account --------------------------------------------------------------------------
+
+    @property
+    def mode(self) -> str:
+        """``"demo"`` (the built-in exchange, fake money) or ``"live"`` (cryptex.net)."""
+        value = self._q.value("account/mode", DEMO)
+        return LIVE if value == LIVE else DEMO
+
+    @mode.setter
+    def mode(self, value: str) -> None:
+        self._q.setValue("account/mode", LIVE if value == LIVE else DEMO)
+
+    @property
+    def live_username(self) -> str:
+        """The live account's username (not a secret; the key and secret are in the keychain)."""
+        return str(self._q.value("account/live_username", ""))
+
+    @live_username.setter
+    def live_username(self, value: str) -> None:
+        self._q.setValue("account/live_username", value.strip())
+
+    @property
+    def live_url(self) -> str:
+        """The live exchange's API address, editable under Advanced."""
+        return str(self._q.value("account/live_url", LIVE_URL)) or LIVE_URL
+
+    @live_url.setter
+    def live_url(self, value: str) -> None:
+        self._q.setValue("account/live_url", value.strip() or LIVE_URL)
+
+    # -- behaviour ----------------------------------------------------------------------------
+
+    @property
+    def refresh_seconds(self) -> int:
+        """How often open views refresh by themselves."""
+        try:
+            seconds = int(self._q.value("refresh/seconds", DEFAULT_REFRESH_SECONDS))
+        except (TypeError, ValueError):
+            seconds = DEFAULT_REFRESH_SECONDS
+        return min(max(seconds, 2), 600)
+
+    @refresh_seconds.setter
+    def refresh_seconds(self, value: int) -> None:
+        self._q.setValue("refresh/seconds", int(value))
+
+    # -- window and view state ------------------------------------------------------------------
+
+    def geometry(self) -> QByteArray | None:
+        """The main window's saved geometry, if any."""
+        value = self._q.value("window/geometry")
+        return value if isinstance(value, QByteArray) else None
+
+    def set_geometry(self, value: QByteArray) -> None:
+        self._q.setValue("window/geometry", value)
+
+    @property
+    def last_tab(self) -> str:
+        """The name of the screen open when the app last closed."""
+        return str(self._q.value("window/last_tab", ""))
+
+    @last_tab.setter
+    def last_tab(self, value: str) -> None:
+        self._q.setValue("window/last_tab", value)
+
+    def view_state(self, screen: str, name: str, default: Any = None) -> Any:
+        """A remembered filter or choice of one screen (pair, side, currency...)."""
+        value = self._q.value(f"views/{screen}/{name}", default)
+        return default if value is None else value
+
+    def set_view_state(self, screen: str, name: str, value: Any) -> None:
+        self._q.setValue(f"views/{screen}/{name}", value)

@@ -14,15 +14,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
-# Qt's xcb platform needs a few system libraries; on Debian install them if they are missing.
-system-deps:
-	@$(PYTHON) packaging/check_qt_libs.py || { \
+# Qt's window system plugin needs a few system libraries: install the missing ones on Debian.
+system-deps: $(STAMP)
+	@missing="$$($(BIN)/python -m cryptex_desktop.ui.display_check --missing-packages)"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	      $$($(PYTHON) packaging/check_qt_libs.py --missing-packages) >/dev/null; \
+	    echo "Installing system libraries Qt needs: $$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else \
-	    echo "Install them with: sudo apt-get install $$($(PYTHON) packaging/check_qt_libs.py --missing-packages)"; \
-	  fi; }
+	    echo "Qt needs these system packages: $$missing"; \
+	    echo "Install them with: sudo apt-get install $$missing"; exit 1; \
+	  fi; \
+	fi
 
 run: $(STAMP) system-deps
 	$(BIN)/cryptex-desktop

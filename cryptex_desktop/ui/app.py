@@ -55,6 +55,13 @@ def setup_logging(data_dir: Path) -> Path:
     return path
 
 
+def resource_path(name: str) -> Path:
+    """A file from ``resources/``, from a source checkout or from a packaged app."""
+    bundled = getattr(sys, "_MEIPASS", None)
+    root = Path(bundled) if bundled else Path(__file__).resolve().parents[2]
+    return root / "resources" / name
+
+
 def default_data_dir() -> Path:
     """Where the app keeps its data: the platform's per-user application data folder."""
     from PySide6.QtCore import QStandardPaths
@@ -123,9 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     QApplication.setApplicationName(APP_NAME)
     QApplication.setApplicationVersion(__version__)
     app = QApplication.instance() or QApplication([sys.argv[0]])
-    icon = Path(__file__).resolve().parents[2] / "resources" / "cryptex-desktop.svg"
-    if icon.exists():
-        app.setWindowIcon(QIcon(str(icon)))
+    app.setWindowIcon(QIcon(str(resource_path("cryptex-desktop.svg"))))
 
     data_dir = args.data_dir or default_data_dir()
     data_dir.mkdir(parents=True, exist_ok=True)

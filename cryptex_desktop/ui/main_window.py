@@ -10,13 +10,21 @@ import logging
 
 from PySide6.QtCore import QUrl, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QMainWindow,
+    QMessageBox,
+    QSystemTrayIcon,
+    QTabWidget,
+    QWidget,
+)
 
 from cryptex_desktop import __version__
 from cryptex_desktop.ui.connection import Endpoint
 from cryptex_desktop.ui.context import AppContext
 from cryptex_desktop.ui.dispatcher import Priority
 from cryptex_desktop.ui.i18n import _
+from cryptex_desktop.ui.notifier import Notifier
 from cryptex_desktop.ui.widgets.status_bar import AppStatusBar
 
 log = logging.getLogger(__name__)
@@ -109,6 +117,16 @@ class MainWindow(QMainWindow):
         context.connection.failed.connect(self._on_connect_failed)
         self.tabs.currentChanged.connect(self._on_tab_changed)
 
+        self.notifier = Notifier(context.dispatcher, self)
+        self.notifier.notified.connect(self._tell)
+        context.refresher.register("notifier", self.notifier.refresh)
+        self.tray: QSystemTrayIcon | None = None
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray = QSystemTrayIcon(QApplication.windowIcon(), self)
+            self.tray.setToolTip(APP_NAME)
+            self.tray.activated.connect(lambda _reason: (self.showNormal(), self.raise_()))
+            self.tray.show()
+
     # -- behaviour --------------------------------------------------------------------------
 
     def _is_showing(self, screen: QWidget) -> bool:
@@ -123,6 +141,14 @@ class MainWindow(QMainWindow):
         self.context.refresher.set_interval(self.context.settings.refresh_seconds)
         self.context.refresher.start()
         self.refresh_now()
+
+    @Slot(str, str)
+    def _tell(self, title: str, message: str) -> None:
+        """News (an order filled, a deposit arrived) as a desktop notification."""
+        if self.tray is not None and self.tray.supportsMessages():
+            self.tray.showMessage(title, message, QSystemTrayIcon.MessageIcon.Information, 8000)
+        else:
+            self.status.showMessage(f"{title}: {message}", 10_000)
 
     @Slot(str)
     def _on_connect_failed(self, message: str) -> None:

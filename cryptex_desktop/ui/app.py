@@ -103,6 +103,34 @@ def start_connection(context) -> None:
         context.connection.connect_demo()
 
 
+class FirstPaintProbe:
+    """Prints ``first-paint`` when the window first paints, then quits: for start-up timing.
+
+    Enabled by the environment variable CRYPTEX_DESKTOP_EXIT_AFTER_FIRST_PAINT=1; the
+    benchmarks and the packaging smoke test time the whole start from outside the process.
+    """
+
+    ENV = "CRYPTEX_DESKTOP_EXIT_AFTER_FIRST_PAINT"
+
+    @classmethod
+    def install(cls, window) -> None:
+        if os.environ.get(cls.ENV) != "1":
+            return
+        from PySide6.QtCore import QEvent, QObject, QTimer
+        from PySide6.QtWidgets import QApplication
+
+        class Watcher(QObject):
+            def eventFilter(self, watched, event):  # noqa: N802 - Qt's name
+                if event.type() == QEvent.Type.Paint:
+                    watched.removeEventFilter(self)
+                    print("first-paint", flush=True)
+                    QTimer.singleShot(0, QApplication.quit)
+                return False
+
+        window._first_paint_probe = Watcher(window)
+        window.installEventFilter(window._first_paint_probe)
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="cryptex-desktop",
@@ -152,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         settings.mode = DEMO
     context = AppContext.create(data_dir, settings)
     window = MainWindow(context)
+    FirstPaintProbe.install(window)
     window.show()
     QTimer.singleShot(0, lambda: start_connection(context))
     try:

@@ -28,11 +28,21 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
+from cryptex_desktop.api.errors import CryptexError
+from cryptex_desktop.ui.i18n import _
+
 log = logging.getLogger(__name__)
 
 ClientCall = Callable[[Any], Any]
 ResultCallback = Callable[[Any], None]
 ErrorCallback = Callable[[BaseException], None]
+
+
+class NotConnected(CryptexError):
+    """A call was asked for before the app had connected to an exchange."""
+
+    def __init__(self) -> None:
+        super().__init__(_("The app is still connecting to the exchange. Try again in a moment."))
 
 
 class Priority(enum.IntEnum):
@@ -178,7 +188,7 @@ class Dispatcher(QObject):
         job = self._queue.pop(0)
         client = self._client
         if client is None:
-            self._deliver_error(job, RuntimeError("no account is set up"))
+            self._deliver_error(job, NotConnected())
             self._start_next()
             return
         self._running[job.epoch] = job
@@ -228,8 +238,6 @@ def _add_callbacks(job: _Job, on_result: ResultCallback | None, on_error: ErrorC
 
 
 def _is_expected(error: BaseException) -> bool:
-    from cryptex_desktop.api.errors import CryptexError
-
     return isinstance(error, CryptexError)
 
 

@@ -8,7 +8,8 @@ Enter press never sends money.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase
@@ -36,6 +37,7 @@ class ConfirmDialog(QDialog):
         confirm_text: str,
         note: str | None = None,
         monospace_rows: Sequence[str] = (),
+        cancel_text: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
@@ -72,6 +74,8 @@ class ConfirmDialog(QDialog):
 
         buttons = QDialogButtonBox()
         self.cancel_button = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        if cancel_text:
+            self.cancel_button.setText(cancel_text)  # e.g. "Keep order" beside "Cancel order"
         self.confirm_button: QPushButton = buttons.addButton(
             confirm_text, QDialogButtonBox.ButtonRole.AcceptRole
         )
@@ -88,7 +92,7 @@ class ConfirmDialog(QDialog):
         return self.values[label].text()
 
 
-def confirm(parent: QWidget, on_confirm, **kwargs) -> ConfirmDialog:
+def confirm(parent: QWidget, on_confirm: Callable[[], object], **kwargs: Any) -> ConfirmDialog:
     """Open a :class:`ConfirmDialog`; ``on_confirm()`` runs only if the person confirms."""
     dialog = ConfirmDialog(parent, **kwargs)
     dialog.accepted.connect(on_confirm)

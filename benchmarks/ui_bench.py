@@ -1,0 +1,125 @@
+"""The app's responsiveness: start to first painted window, and UI stalls under load.
+
+Start-up is timed from outside: launch ``python -m cryptex_desktop`` (offscreen, a fresh data
+dir) and wait for the line it prints on its first paint. The stall figure runs the real main
+window against a sandbox that answers each request after 300 ms, queues 20 calls, and
+records the longest gap between ticks of a 1 ms timer on the UI thread until all are done.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def first_paint_seconds(runs: int = 5) -> float:
+    """Median wall time from process launch to the main window's first paint."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+           "CRYPTEX_DESKTOP_EXIT_AFTER_FIRST_PAINT": "1"}
+    times = []
+    for _ in range(runs + 1):  # the first run warms the disk cache and is not counted
+        with tempfile.TemporaryDirectory() as data_dir:
+            started = time.perf_counter()
+            child = subprocess.Popen(
+                [sys.executable, "-m", "cryptex_desktop", "--data-dir", data_dir],
+                stdout=subprocess.PIPE, text=True, env=env,
+            )
+            line = child.stdout.readline()
+            elapsed = time.perf_counter() - started
+            child.wait(timeout=60)
+            if line.strip() != "first-paint":
+                raise RuntimeError(f"the app did not report its first paint: {line!r}")
+            times.append(elapsed)
+    return sorted(times[1:])[len(times[1:]) // 2]
+
+
+def longest_stall_ms(calls: int = 20, delay: float = 0.3) -> tuple[float, float]:
+    """(longest UI-thread stall in ms, seconds until all calls were answered)."""
+    from decimal import Decimal
+
+    from PySide6.QtCore import QElapsedTimer, QSettings, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from cryptex_desktop.api.signing import Credentials
+    from cryptex_desktop.sandbox import SandboxServer
+    from cryptex_desktop.ui.context import AppContext
+    from cryptex_desktop.ui.credential_store import CredentialStore
+    from cryptex_desktop.ui.main_window import MainWindow
+    from cryptex_desktop.ui.settings import AppSettings
+
+    def slow(app):
+        def delayed(environ, start_response):
+            time.sleep(delay)
+            return app(environ, start_response)
+        return delayed
+
+    app = QApplication.instance() or QApplication([])
+    with tempfile.TemporaryDirectory() as tmp, SandboxServer(
+        Path(tmp) / "sandbox", port=0, block_seconds=0, market_maker=False, rate_limit=None,
+        wrap_app=slow,
+    ) as server:
+        account = server.exchange.create_user("bench", {"USD": Decimal("100")})
+        settings = AppSettings(QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat))
+        context = AppContext.create(Path(tmp) / "app", settings, CredentialStore("bench"))
+        window = MainWindow(context)
+        window.show()
+        context.refresher.stop()
+        connected = []
+        context.connection.connected.connect(connected.append)
+        context.connection.connect_live(
+            server.url, Credentials(account.username, account.key, account.secret))
+        while not connected:
+            app.processEvents()
+        context.refresher.stop()  # only the calls below are in flight
+        while context.dispatcher.pending:
+            app.processEvents()
+
+        answered = []
+        clock = QElapsedTimer()
+        clock.start()
+        last = [clock.elapsed()]
+        longest = [0]
+
+        def tick() -> None:
+            now = clock.elapsed()
+            longest[0] = max(longest[0], now - last[0])
+            last[0] = now
+
+        timer = QTimer()
+        timer.timeout.connect(tick)
+        timer.start(1)
+        started = time.perf_counter()
+        for _ in range(calls):
+            context.dispatcher.submit(lambda c: c.info(), on_result=answered.append)
+        while len(answered) < calls:
+            app.processEvents()
+        total = time.perf_counter() - started
+        timer.stop()
+        window.close()
+        context.close()
+    return float(longest[0]), total
+
+
+def run() -> dict:
+    stall, total = longest_stall_ms()
+    return {
+        "start_to_first_paint_s": first_paint_seconds(),
+        "longest_ui_stall_ms_20_calls_300ms": stall,
+        "seconds_until_20_slow_calls_answered": total,
+    }
+
+
+GOALS = {
+    "start_to_first_paint_s": ("<=", 0.6),
+    "longest_ui_stall_ms_20_calls_300ms": ("<=", 16),
+}
+
+
+if __name__ == "__main__":
+    from benchmarks.report import print_figures
+
+    print_figures("Cryptex Desktop responsiveness", run(), GOALS)

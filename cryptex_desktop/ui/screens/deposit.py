@@ -1,0 +1,579 @@
+"""Deposit: get an address to send coins to, see them arrive, and check an address later.
+
+Bitcoin and Litecoin arrive at addresses the exchange issues; each address is shown as text
+and as a QR code holding only the address. US dollars, euros and roubles come in another
+way, which the screen explains instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QFontDatabase, QGuiApplication, QKeySequence, QPalette, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cryptex_desktop.api.addresses import InvalidAddress, supports_addresses, validate_address
+from cryptex_desktop.api.currencies import CURRENCIES
+from cryptex_desktop.api.errors import ExchangeRefusal
+from cryptex_desktop.api.money import to_wire
+from cryptex_desktop.api.types import Deposit, DepositAddress, Transaction
+from cryptex_desktop.ui.dispatcher import Dispatcher, Priority
+from cryptex_desktop.ui.errors import describe
+from cryptex_desktop.ui.formatting import currency_name
+from cryptex_desktop.ui.i18n import _
+from cryptex_desktop.ui.models import SortFilterProxy, TransactionsModel
+from cryptex_desktop.ui.models.transactions import ADDRESS, TXID
+from cryptex_desktop.ui.settings import AppSettings
+from cryptex_desktop.ui.widgets.busy_button import BusyButton
+from cryptex_desktop.ui.widgets.qr_code import QrCodeWidget
+
+
+@dataclass(frozen=True)
+class DepositRule:
+    """When a deposit of one coin is credited, and how long a block takes on its network."""
+
+    confirmations: int
+    block_minutes: Decimal
+
+    @property
+    def minutes(self) -> Decimal:
+        """About how long the confirmations take on the real network."""
+        return self.confirmations * self.block_minutes
+
+
+#: The exchange's rules for the demo: blocks a deposit needs before it is credited, and the
+#: real network's usual minutes per block (Bitcoin 10, Litecoin 2.5).
+DEPOSIT_RULES: dict[str, DepositRule] = {
+    "BTC": DepositRule(3, Decimal(10)),
+    "LTC": DepositRule(6, Decimal("2.5")),
+}
+
+FIAT_EXPLANATION = _(
+    "US dollars, euros and roubles are deposited on cryptex.net by bank transfer, or by "
+    "redeeming a coupon on the Coupons tab."
+)
+NOTHING_YET = _("Nothing has arrived at this address yet.")
+CONFIRMATIONS_TIP = _(
+    "A confirmation is a block mined on top of the transaction that brings your coins. "
+    "The more there are, the surer it is that the payment cannot be undone, so the exchange "
+    "waits for a few before it adds the coins to your balance."
+)
+
+# How the sandbox (and, we expect, cryptex.net) words "no deposit to this address yet".
+_NO_DEPOSIT_WORDS = ("no deposit",)
+
+
+class OutcomeLabel(QLabel):
+    """The sentence saying how an action ended: in the normal text colour, red if it failed.
+
+    (FieldMessage shows results in its faint hint grey, too easy to miss for a result.)
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._problem = False
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setWordWrap(True)
+
+    def show_result(self, text: str) -> None:
+        """Say how the action went."""
+        self._problem = False
+        self.setStyleSheet("")
+        self.setText(text)
+
+    def show_problem(self, text: str) -> None:
+        """Say, in red, what went wrong."""
+        self._problem = True
+        dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 128
+        self.setStyleSheet(f"QLabel {{ color: {'#ff8080' if dark else '#b00020'}; }}")
+        self.setText(text)
+
+    def is_problem(self) -> bool:
+        """Whether the sentence on show is a failure."""
+        return self._problem
+
+    def clear_outcome(self) -> None:
+        """Say nothing."""
+        self.show_result("")
+
+
+def coin_title(currency: str) -> str:
+    """``"BTC"`` -> ``"Bitcoin (BTC)"``."""
+    return f"{currency_name(currency)} ({currency})"
+
+
+def _amount_text(amount: Decimal, currency: str) -> str:
+    """The exact amount, as few digits as it needs: ``0.25 BTC``."""
+    return f"{to_wire(amount)} {currency}"
+
+
+def _minutes_text(minutes: Decimal) -> str:
+    return to_wire(minutes)
+
+
+def send_only_sentence(currency: str) -> str:
+    """What may be sent to an address of ``currency``, and when it is credited."""
+    rule = DEPOSIT_RULES.get(currency)
+    if rule is None:
+        return _("Send only {coin} to this address.").format(coin=coin_title(currency))
+    return _(
+        "Send only {coin} to this address. It is credited after {n} confirmations "
+        "(about {minutes} minutes on the real network)."
+    ).format(coin=coin_title(currency), n=rule.confirmations, minutes=_minutes_text(rule.minutes))
+
+
+def deposit_sentence(deposit: Deposit, currency: str) -> str:
+    """What the latest deposit to an address means for the person, in one or two sentences."""
+    amount = _amount_text(deposit.amount, currency)
+    if deposit.is_credited:
+        return _("{amount} was credited to your balance.").format(amount=amount)
+    rule = DEPOSIT_RULES.get(currency)
+    if rule is None:
+        return _("{amount} arrived: {got} confirmations so far. It is not credited yet.").format(
+            amount=amount, got=deposit.confirmations
+        )
+    if deposit.confirmations >= rule.confirmations:
+        return _(
+            "{amount} arrived: {got} confirmations. The exchange should credit it any moment."
+        ).format(amount=amount, got=deposit.confirmations)
+    return _(
+        "{amount} arrived: {got} of {needed} confirmations. It will be credited after {needed}."
+    ).format(amount=amount, got=deposit.confirmations, needed=rule.confirmations)
+
+
+def is_nothing_yet(error: BaseException) -> bool:
+    """Whether a DepositInfo refusal only means that no deposit has come to the address."""
+    return isinstance(error, ExchangeRefusal) and any(
+        words in error.reason.lower() for words in _NO_DEPOSIT_WORDS
+    )
+
+
+def _bold_heading(text: str, scale: float = 1.0) -> QLabel:
+    label = QLabel(text)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * scale)
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+class DepositScreen(QWidget):
+    """Get an address to send coins to this account, and watch them arrive."""
+
+    NAME = "deposit"
+    TITLE = _("Deposit")
+    TOOLTIP = _("Get an address to send coins to this account")
+
+    def __init__(
+        self, dispatcher: Dispatcher, settings: AppSettings, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._dispatcher = dispatcher
+        self._settings = settings
+        #: Addresses issued in this session, newest first, with their currency.
+        self._addresses: dict[str, str] = {}
+        self.model = TransactionsModel(self)
+        self.proxy = SortFilterProxy(self.model, self)
+        self._loaded = False
+        self._build()
+        self._wire()
+        remembered = str(settings.view_state(self.NAME, "currency", "BTC"))
+        index = self.currency_combo.findData(remembered)
+        self.currency_combo.setCurrentIndex(max(index, 0))
+        self._show_currency()
+        self._on_session_choice()
+        self._show_transactions_state()
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        heading = _bold_heading(_("Deposit"), 1.3)
+        intro = QLabel(_(
+            "Choose a coin and get an address for it. Whatever is sent to that address is "
+            "added to your Cryptex balance once the network has confirmed it."
+        ))
+        intro.setWordWrap(True)
+
+        self.currency_combo = QComboBox()
+        for code in CURRENCIES:
+            self.currency_combo.addItem(coin_title(code), code)
+            tip = (_("Deposited at an address you get here.") if supports_addresses(code)
+                   else _("Not deposited at an address; see the explanation."))
+            self.currency_combo.setItemData(
+                self.currency_combo.count() - 1, tip, Qt.ItemDataRole.ToolTipRole
+            )
+        self.currency_combo.setMinimumWidth(220)
+        currency_label = QLabel(_("&Currency:"))
+        currency_label.setBuddy(self.currency_combo)
+        self.new_address_button = BusyButton(
+            _("&Get a new address"), busy_text=_("Getting an address…")
+        )
+        self.new_address_button.setToolTip(_(
+            "Ask the exchange for a fresh address of this coin. Older addresses keep working."
+        ))
+        picker = QHBoxLayout()
+        picker.setSpacing(10)
+        picker.addWidget(self.currency_combo)
+        picker.addWidget(self.new_address_button)
+        picker.addStretch(1)
+        form = QFormLayout()
+        form.setHorizontalSpacing(12)
+        form.addRow(currency_label, picker)
+
+        self.fiat_label = QLabel(FIAT_EXPLANATION)
+        self.fiat_label.setWordWrap(True)
+
+        # -- the address card
+        self.address_title = _bold_heading("")
+        self.address_label = QLabel()
+        self.address_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.address_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        mono.setPointSizeF(mono.pointSizeF() * 1.15)
+        self.address_label.setFont(mono)
+        self.address_label.setWordWrap(False)  # an address is one unbroken word
+        self.address_label.setToolTip(_("Select it with the mouse, or use Copy address."))
+        self.copy_button = QPushButton(_("Cop&y address"))
+        self.copy_button.setToolTip(_("Put the address on the clipboard (Ctrl+Shift+C)."))
+        address_row = QHBoxLayout()
+        address_row.setSpacing(10)
+        address_row.addWidget(self.address_label)
+        address_row.addWidget(self.copy_button)
+        address_row.addStretch(1)
+        self.send_only_label = QLabel()
+        self.send_only_label.setWordWrap(True)
+        self.rules_label = QLabel(_(
+            "The number of confirmations is the exchange's rule for the demo. "
+            "Hover here to learn what a confirmation is."
+        ))
+        self.rules_label.setWordWrap(True)
+        self.rules_label.setToolTip(CONFIRMATIONS_TIP)
+        self.send_only_label.setToolTip(CONFIRMATIONS_TIP)
+        self.address_message = OutcomeLabel()
+
+        self.qr = QrCodeWidget()
+        self.qr.setMinimumSize(210, 210)
+        self.qr.setMaximumSize(240, 240)
+        self.qr.setToolTip(_("Scan this with your wallet app: it holds the address only."))
+
+        details = QVBoxLayout()
+        details.setSpacing(8)
+        details.addLayout(form)
+        details.addWidget(self.fiat_label)
+        details.addSpacing(4)
+        details.addWidget(self.address_title)
+        details.addLayout(address_row)
+        details.addWidget(self.send_only_label)
+        details.addWidget(self.rules_label)
+        details.addWidget(self.address_message)
+        details.addStretch(1)
+        top = QHBoxLayout()
+        top.setSpacing(20)
+        top.addLayout(details, 1)
+        top.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignTop)
+
+        # -- checking an address of this session
+        self.session_combo = QComboBox()
+        self.session_combo.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.session_combo.setPlaceholderText(_("No address yet in this session"))
+        self.session_combo.setToolTip(_("The addresses you got since you opened the app."))
+        self.session_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.session_combo.setMinimumContentsLength(30)
+        session_label = QLabel(_("Addresses from this &session:"))
+        session_label.setBuddy(self.session_combo)
+        self.check_button = BusyButton(_("Chec&k this address"), busy_text=_("Checking…"))
+        self.check_button.setToolTip(_("Ask the exchange whether anything arrived at it."))
+        check_row = QHBoxLayout()
+        check_row.setSpacing(10)
+        check_row.addWidget(session_label)
+        check_row.addWidget(self.session_combo, 1)
+        check_row.addWidget(self.check_button)
+        self.check_message = OutcomeLabel()
+
+        # -- transactions on their way
+        transactions_heading = _bold_heading(_("Incoming and outgoing transactions"))
+        transactions_heading.setToolTip(_(
+            "Deposits on their way in and withdrawals on their way out, until they have "
+            "enough confirmations."
+        ))
+        self.table = QTableView()
+        self.proxy.show_in(self.table)  # newest first; per-column settings need the model
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(ADDRESS, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(TXID, QHeaderView.ResizeMode.ResizeToContents)
+        self.transactions_empty = QLabel()
+        self.transactions_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.transactions_empty.setWordWrap(True)
+        self.transactions_stack = QStackedWidget()
+        self.transactions_stack.addWidget(self.table)
+        self.transactions_stack.addWidget(self.transactions_empty)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 14, 16, 12)
+        layout.setSpacing(10)
+        layout.addWidget(heading)
+        layout.addWidget(intro)
+        layout.addLayout(top)
+        layout.addLayout(check_row)
+        layout.addWidget(self.check_message)
+        layout.addWidget(transactions_heading)
+        layout.addWidget(self.transactions_stack, 1)
+
+        self.setTabOrder(self.currency_combo, self.new_address_button)
+        self.setTabOrder(self.new_address_button, self.address_label)
+        self.setTabOrder(self.address_label, self.copy_button)
+        self.setTabOrder(self.copy_button, self.session_combo)
+        self.setTabOrder(self.session_combo, self.check_button)
+        self.setTabOrder(self.check_button, self.table)
+
+        # A window shortcut of a hidden tab does not fire, so other screens may use it too.
+        self.copy_shortcut = QShortcut(QKeySequence("Ctrl+Shift+C"), self)
+
+    def _wire(self) -> None:
+        self.currency_combo.currentIndexChanged.connect(self._on_currency_changed)
+        self.new_address_button.clicked.connect(self.request_address)
+        self.copy_button.clicked.connect(self.copy_address)
+        self.copy_shortcut.activated.connect(self.copy_address)
+        self.check_button.clicked.connect(self.check_address)
+        self.session_combo.currentIndexChanged.connect(self._on_session_choice)
+        for signal in (
+            self.proxy.rowsInserted,
+            self.proxy.rowsRemoved,
+            self.proxy.modelReset,
+            self.proxy.layoutChanged,
+        ):
+            signal.connect(self._show_transactions_state)
+        self._dispatcher.clientChanged.connect(self._on_client_changed)
+
+    # -- reading the screen -----------------------------------------------------------------
+
+    def currency(self) -> str:
+        """The code of the currency chosen, e.g. ``"BTC"``."""
+        return str(self.currency_combo.currentData())
+
+    def shown_address(self) -> str:
+        """The address on show (text and QR code), or ``""`` when there is none."""
+        return self.qr.text()
+
+    def session_addresses(self) -> dict[str, str]:
+        """The addresses issued in this session, newest first, each with its currency."""
+        return dict(self._addresses)
+
+    # -- the chosen currency ----------------------------------------------------------------
+
+    @Slot()
+    def _on_currency_changed(self) -> None:
+        self._settings.set_view_state(self.NAME, "currency", self.currency())
+        self.address_message.clear_outcome()
+        self._show_currency()
+
+    def _show_currency(self) -> None:
+        currency = self.currency()
+        has_addresses = supports_addresses(currency)
+        self.fiat_label.setVisible(not has_addresses)
+        for widget in (
+            self.new_address_button,
+            self.address_title,
+            self.address_label,
+            self.copy_button,
+            self.send_only_label,
+            self.rules_label,
+            self.qr,
+        ):
+            widget.setVisible(has_addresses)
+        if not has_addresses:
+            return
+        self.address_title.setText(
+            _("Your {coin} deposit address").format(coin=coin_title(currency))
+        )
+        self.send_only_label.setText(send_only_sentence(currency))
+        latest = next((a for a, c in self._addresses.items() if c == currency), "")
+        self._show_address(latest)
+
+    def _show_address(self, address: str) -> None:
+        self.qr.set_text(address)
+        self.copy_button.setEnabled(bool(address))
+        if address:
+            self.address_label.setText(address)
+            self.address_label.setEnabled(True)
+        else:
+            self.address_label.setText(_("Press “Get a new address” to get one."))
+            self.address_label.setEnabled(False)
+
+    # -- getting an address -----------------------------------------------------------------
+
+    @Slot()
+    def request_address(self) -> None:
+        """Ask the exchange for a fresh address of the chosen coin."""
+        currency = self.currency()
+        if (
+            not supports_addresses(currency)
+            or self.new_address_button.is_busy()
+            or self._dispatcher.client is None
+        ):
+            return
+        self.new_address_button.set_busy(True)
+        self.address_message.clear_outcome()
+        self._dispatcher.submit(
+            lambda client: client.get_new_address(currency),
+            on_result=self._on_address,
+            on_error=self._on_address_error,
+            priority=Priority.ACTION,
+        )
+
+    def _on_address(self, result: DepositAddress) -> None:
+        self.new_address_button.set_busy(False)
+        try:
+            # An address the app cannot check must not be shown: coins sent there could be lost.
+            validate_address(result.currency, result.address)
+        except InvalidAddress:
+            self.address_message.show_problem(_(
+                "The exchange sent an address that is not a valid {coin} address, so it is not "
+                "shown. Do not send anything; try again, or contact Cryptex support."
+            ).format(coin=coin_title(result.currency)))
+            return
+        self._addresses = {result.address: result.currency, **self._addresses}
+        self.session_combo.insertItem(0, f"{result.currency}  {result.address}", result.address)
+        self.session_combo.setCurrentIndex(0)
+        coin = coin_title(result.currency)
+        if result.currency == self.currency():
+            self._show_address(result.address)
+            self.address_message.show_result(_("Here is your new {coin} address.").format(
+                coin=coin
+            ))
+        else:
+            self.address_message.show_result(_(
+                "Your new {coin} address is ready; choose {coin} above to see it."
+            ).format(coin=coin))
+
+    def _on_address_error(self, error: BaseException) -> None:
+        self.new_address_button.set_busy(False)
+        self.address_message.show_problem(describe(error))
+
+    @Slot()
+    def copy_address(self) -> None:
+        """Put the address on show on the clipboard (Ctrl+Shift+C)."""
+        address = self.shown_address()
+        if not address or not self.copy_button.isVisible():
+            self.address_message.show_problem(_("There is no address to copy yet."))
+            return
+        QGuiApplication.clipboard().setText(address)
+        self.address_message.show_result(_("Address copied."))
+
+    # -- checking an address ----------------------------------------------------------------
+
+    @Slot()
+    def _on_session_choice(self) -> None:
+        self.check_button.setEnabled(self.session_combo.currentIndex() >= 0)
+        self.check_message.clear_outcome()
+
+    @Slot()
+    def check_address(self) -> None:
+        """Ask the exchange what arrived at the session address chosen."""
+        address = self.session_combo.currentData()
+        if not address or self.check_button.is_busy() or self._dispatcher.client is None:
+            return
+        currency = self._addresses.get(address, "")
+        self.check_button.set_busy(True)
+        self.check_message.clear_outcome()
+        self._dispatcher.submit(
+            lambda client: client.deposit_info(address),
+            on_result=lambda deposit: self._on_checked(deposit, currency),
+            on_error=self._on_check_error,
+            priority=Priority.ACTION,
+        )
+
+    def _on_checked(self, deposit: Deposit, currency: str) -> None:
+        self.check_button.set_busy(False)
+        self.check_message.show_result(deposit_sentence(deposit, currency))
+        self.refresh()
+
+    def _on_check_error(self, error: BaseException) -> None:
+        self.check_button.set_busy(False)
+        if is_nothing_yet(error):
+            self.check_message.show_result(NOTHING_YET)
+        else:
+            self.check_message.show_problem(describe(error))
+
+    # -- transactions -------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Queue a request for the transactions still gaining confirmations; returns at once."""
+        if self._dispatcher.client is None:
+            return
+        self._dispatcher.submit(
+            _read_transactions,
+            on_result=self._on_transactions,
+            on_error=self._on_transactions_error,
+            priority=Priority.REFRESH,
+            key="deposit",
+        )
+
+    def _on_transactions(self, transactions: list[Transaction]) -> None:
+        self.model.update(transactions)
+        self._loaded = True
+        self._show_transactions_state()
+
+    def _on_transactions_error(self, error: BaseException) -> None:
+        if not self.proxy.rowCount():
+            self.transactions_empty.setText(
+                _("Could not load the transactions: {reason}").format(reason=describe(error))
+            )
+            self.transactions_stack.setCurrentWidget(self.transactions_empty)
+
+    @Slot()
+    def _show_transactions_state(self, *_args: object) -> None:
+        if self.proxy.rowCount():
+            self.transactions_stack.setCurrentWidget(self.table)
+            return
+        self.transactions_empty.setText(
+            _("Nothing is on its way in or out right now.") if self._loaded
+            else _("Loading transactions…")
+        )
+        self.transactions_stack.setCurrentWidget(self.transactions_empty)
+
+    @Slot()
+    def _on_client_changed(self) -> None:
+        """Another account: the addresses and transactions shown were the old one's."""
+        # The old client's calls are dropped without a callback: nothing is waiting any more.
+        self.new_address_button.set_busy(False)
+        self.check_button.set_busy(False)
+        self._addresses = {}
+        self.session_combo.clear()
+        self.check_message.clear_outcome()
+        self.address_message.clear_outcome()
+        self.model.clear()
+        self._loaded = False
+        self._show_currency()
+        self._on_session_choice()
+        self._show_transactions_state()
+
+
+def _read_transactions(client: Any) -> list[Transaction]:
+    return client.unconfirmed_transactions()

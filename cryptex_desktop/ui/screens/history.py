@@ -1,0 +1,779 @@
+"""History: every trade you made, filtered, paged back as far as it goes, and saved as CSV.
+
+The exchange answers at most 1,000 fills per request and can only be paged by time
+(``end``, to the second), so older pages are asked for by the oldest trade shown; trades the
+table already has are skipped by the model's merge. Pair, dates and "latest N" are asked of
+the exchange; side and order number only filter what is loaded.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QDate,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRegularExpression,
+    Qt,
+    QTimer,
+    Slot,
+)
+from PySide6.QtGui import QKeySequence, QPalette, QRegularExpressionValidator, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCalendarWidget,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cryptex_desktop.api.currencies import PAIRS
+from cryptex_desktop.api.money import to_wire
+from cryptex_desktop.api.types import Trade
+from cryptex_desktop.ui.dispatcher import Dispatcher, Priority
+from cryptex_desktop.ui.errors import describe
+from cryptex_desktop.ui.formatting import pair_description, pair_text, side_word
+from cryptex_desktop.ui.i18n import _
+from cryptex_desktop.ui.models import RECORD_ROLE, SortFilterProxy, TradeHistoryModel
+from cryptex_desktop.ui.models.trade_history import DATE
+from cryptex_desktop.ui.settings import AppSettings
+from cryptex_desktop.ui.widgets.busy_button import BusyButton
+from cryptex_desktop.ui.widgets.field_message import FieldMessage
+
+#: The most fills the exchange returns for one request.
+MAX_PAGE = 1000
+#: The choices of "Show the latest N trades".
+COUNT_CHOICES = (100, 500, 1000)
+#: Filter edits are gathered this long before the exchange is asked again.
+FILTER_DELAY_MS = 300
+#: The first row of the CSV file.
+CSV_HEADER = (
+    _("Date (UTC)"),
+    _("Pair"),
+    _("Side"),
+    _("Price"),
+    _("Amount"),
+    _("Total"),
+    _("Role"),
+    _("Order"),
+    _("Transaction"),
+)
+
+# A date edit at this date shows "Any" (Qt's special value text): no limit on that side.
+_ANY_DATE = QDate(2000, 1, 1)
+_ORDER_NUMBER = QRegularExpression(r"^\s*\d{0,18}\s*$")
+
+
+@dataclass(frozen=True)
+class HistoryQuery:
+    """What the exchange is asked for: a pair (None: all), a time range (UTC), how many."""
+
+    pair: str | None = None
+    since: datetime | None = None
+    end: datetime | None = None
+    count: int = COUNT_CHOICES[0]
+
+    @property
+    def is_filtered(self) -> bool:
+        """Whether the pair or the dates narrow what the exchange sends."""
+        return self.pair is not None or self.since is not None or self.end is not None
+
+
+def fetch_latest(client: Any, query: HistoryQuery, page_size: int = MAX_PAGE) -> list[Trade]:
+    """The newest trades matching ``query``, at most ``query.count`` (and ``page_size``)."""
+    return client.trade_history(
+        pair=query.pair,
+        since=query.since,
+        end=query.end,
+        count=max(1, min(query.count, page_size, MAX_PAGE)),
+        order="DESC",
+    )
+
+
+def fetch_older(
+    client: Any, query: HistoryQuery, before: datetime, page_size: int = MAX_PAGE
+) -> list[Trade]:
+    """The page of trades at or before ``before`` (the oldest shown), for "Load older".
+
+    The exchange pages by whole seconds only. When a full page lies entirely in the second of
+    ``before``, the rest of that second is read from its start and the page before it is
+    added, so the next click starts an older second instead of asking for the same page.
+    The result repeats trades already shown; the model's merge skips them.
+    """
+    page_size = max(1, min(page_size, MAX_PAGE))
+    end = before if query.end is None else min(before, query.end)
+    if query.since is not None and end < query.since:
+        return []
+    ask = {"pair": query.pair, "since": query.since}
+    page = client.trade_history(**ask, end=end, count=page_size, order="DESC")
+    if len(page) < page_size or any(trade.timestamp < end for trade in page):
+        return page
+    same_second = client.trade_history(
+        pair=query.pair, since=end, end=end, count=MAX_PAGE, order="ASC"
+    )
+    previous_second = end - timedelta(seconds=1)
+    if query.since is not None and previous_second < query.since:
+        return [*page, *same_second]
+    older = client.trade_history(**ask, end=previous_second, count=page_size, order="DESC")
+    return [*page, *same_second, *older]
+
+
+def write_trades_csv(path: str | os.PathLike[str], trades: Iterable[Trade]) -> int:
+    """Write ``trades`` in the order given as CSV with a header row; returns how many.
+
+    Amounts are the exchange's exact decimals (never rounded, never an exponent), dates
+    ISO 8601 in UTC. The file is written beside its target and then moved into place, so
+    an existing file is never left half-written.
+    """
+    target = Path(path)
+    partial = target.with_name(target.name + ".part")
+    count = 0
+    try:
+        with partial.open("w", newline="", encoding="utf-8") as stream:
+            writer = csv.writer(stream)
+            writer.writerow(CSV_HEADER)
+            for trade in trades:
+                writer.writerow(csv_row(trade))
+                count += 1
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return count
+
+
+def csv_row(trade: Trade) -> tuple[str, ...]:
+    """One trade as a CSV row, in the order of :data:`CSV_HEADER`."""
+    order_id = trade.buy_order_id if trade.type == "buy" else trade.sell_order_id
+    return (
+        trade.timestamp.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        pair_text(trade.pair),
+        side_word(trade.type),
+        to_wire(trade.price),
+        to_wire(trade.amount),
+        to_wire(trade.total),
+        _("Taker") if trade.is_instant_buy else _("Maker"),
+        str(order_id),
+        str(trade.transaction_id),
+    )
+
+
+def _own_order(trade: Trade) -> int:
+    """The number of this user's order that the trade filled."""
+    return trade.buy_order_id if trade.type == "buy" else trade.sell_order_id
+
+
+class OutcomeLabel(QLabel):
+    """The sentence saying how an action ended: in the normal text colour, red if it failed.
+
+    (FieldMessage shows results in its faint hint grey, too easy to miss for a result.)
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._problem = False
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setWordWrap(True)
+
+    def show_result(self, text: str) -> None:
+        """Say how the action went."""
+        self._problem = False
+        self.setStyleSheet("")
+        self.setText(text)
+
+    def show_problem(self, text: str) -> None:
+        """Say, in red, what went wrong."""
+        self._problem = True
+        dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 128
+        self.setStyleSheet(f"QLabel {{ color: {'#ff8080' if dark else '#b00020'}; }}")
+        self.setText(text)
+
+    def is_problem(self) -> bool:
+        """Whether the sentence on show is a failure."""
+        return self._problem
+
+    def clear_outcome(self) -> None:
+        """Say nothing."""
+        self.show_result("")
+
+
+class HistoryProxy(SortFilterProxy):
+    """The history table's filter: pair and side like every table, plus one order number."""
+
+    def __init__(self, source: TradeHistoryModel, parent: QObject | None = None) -> None:
+        super().__init__(source, parent)
+        self._history = source
+        self._order_id: int | None = None
+
+    def set_order_filter(self, order_id: int | None) -> None:
+        """Keep only the fills of this user's order ``order_id`` (None: every order)."""
+        if order_id == self._order_id:
+            return
+        self._order_id = order_id
+        self.invalidate()
+
+    def order_filter(self) -> int | None:
+        """The order number rows must belong to, or None."""
+        return self._order_id
+
+    def filterAcceptsRow(
+        self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
+    ) -> bool:
+        if not super().filterAcceptsRow(source_row, source_parent):
+            return False
+        if self._order_id is None:
+            return True
+        return _own_order(self._history.record_at(source_row)) == self._order_id
+
+
+class _TodayOnOpen(QObject):
+    """Opens a date edit's calendar on this month while the edit says "Any" (year 2000)."""
+
+    def __init__(self, edit: QDateEdit) -> None:
+        super().__init__(edit)
+        self._edit = edit
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show and self._edit.date() == _ANY_DATE:
+            today = QDate.currentDate()
+            calendar = self._edit.calendarWidget()
+            calendar.setCurrentPage(today.year(), today.month())
+        return False
+
+
+def _date_edit(tooltip: str) -> QDateEdit:
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setMinimumDate(_ANY_DATE)
+    edit.setMaximumDate(QDate(2999, 12, 31))
+    edit.setSpecialValueText(_("Any"))
+    edit.setDate(_ANY_DATE)
+    edit.setToolTip(tooltip)
+    calendar: QCalendarWidget = edit.calendarWidget()
+    calendar.installEventFilter(_TodayOnOpen(edit))
+    return edit
+
+
+def _local_day_start(day: QDate) -> datetime:
+    """Midnight at the start of ``day`` in the local time zone, as UTC."""
+    return datetime(day.year(), day.month(), day.day()).astimezone().astimezone(UTC)
+
+
+def _local_day_end(day: QDate) -> datetime:
+    """The last second of ``day`` in the local time zone, as UTC."""
+    start = datetime(day.year(), day.month(), day.day())
+    return (start + timedelta(days=1, seconds=-1)).astimezone().astimezone(UTC)
+
+
+def _plural(count: int, one: str, many: str, **values: object) -> str:
+    return (one if count == 1 else many).format(n=f"{count:,}", **values)
+
+
+class HistoryScreen(QWidget):
+    """Every trade you made, with filters, older pages on request and CSV export.
+
+    ``page_size`` is how many trades one request asks for (the exchange's limit, 1,000);
+    tests lower it to page through a handful of trades.
+    """
+
+    NAME = "history"
+    TITLE = _("History")
+    TOOLTIP = _("Every trade you made, with filters and export")
+
+    def __init__(
+        self, dispatcher: Dispatcher, settings: AppSettings, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._dispatcher = dispatcher
+        self._settings = settings
+        self.page_size = MAX_PAGE
+        self._query: HistoryQuery | None = HistoryQuery()
+        self._loaded = False
+        self._loading = 0
+        self._load_problem = ""
+
+        self.model = TradeHistoryModel(self)
+        self.proxy = HistoryProxy(self.model, self)
+
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(FILTER_DELAY_MS)
+        self._filter_timer.timeout.connect(self._apply_query)
+
+        self._build()
+        self._restore_filters()
+        self._wire()
+        self._apply_query(refresh=False)
+        self._apply_view_filters()
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        heading = QLabel(_("Trade history"))
+        font = heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        heading.setFont(font)
+
+        explanation = QLabel(_(
+            "Every time one of your orders trades, it shows here. A big order can trade in "
+            "several parts, each its own row. Times are in your computer's time zone."
+        ))
+        explanation.setWordWrap(True)
+
+        self.pair_combo = QComboBox()
+        self.pair_combo.addItem(_("All pairs"), "")
+        for code in PAIRS:
+            self.pair_combo.addItem(pair_text(code), code)
+            self.pair_combo.setItemData(
+                self.pair_combo.count() - 1, pair_description(code), Qt.ItemDataRole.ToolTipRole
+            )
+        self.pair_combo.setToolTip(_("Show the trades of one market only."))
+
+        self.side_combo = QComboBox()
+        self.side_combo.addItem(_("Buy and sell"), "")
+        self.side_combo.addItem(_("Buy only"), "buy")
+        self.side_combo.addItem(_("Sell only"), "sell")
+        self.side_combo.setToolTip(_("Buy: you received the first currency of the pair. "
+                                     "Sell: you gave it."))
+
+        self.count_combo = QComboBox()
+        for count in COUNT_CHOICES:
+            self.count_combo.addItem(_("Show the latest {n}").format(n=f"{count:,}"), count)
+        self.count_combo.setToolTip(_(
+            "How many of your newest trades to load. “Load older” below brings earlier ones."
+        ))
+
+        self.from_edit = _date_edit(_("Show trades from this day on (your local time). "
+                                      "“Any”: from the first one."))
+        self.to_edit = _date_edit(_("Show trades up to the end of this day (your local time). "
+                                    "“Any”: up to now."))
+        self.any_date_button = QPushButton(_("&Any date"))
+        self.any_date_button.setToolTip(_("Clear both dates."))
+
+        self.order_edit = QLineEdit()
+        self.order_edit.setValidator(QRegularExpressionValidator(_ORDER_NUMBER, self.order_edit))
+        self.order_edit.setPlaceholderText(_("Any order"))
+        self.order_edit.setClearButtonEnabled(True)
+        self.order_edit.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.order_edit.setToolTip(_(
+            "Type the number of one of your orders to see only its trades "
+            "(among the trades loaded)."
+        ))
+        self.order_message = FieldMessage()
+        self.date_message = FieldMessage()
+
+        filters = QGridLayout()
+        filters.setHorizontalSpacing(10)
+        filters.setVerticalSpacing(6)
+        row_one = (
+            (_("&Pair:"), self.pair_combo),
+            (_("Si&de:"), self.side_combo),
+            (_("&Show:"), self.count_combo),
+        )
+        row_two = (
+            (_("Fro&m:"), self.from_edit),
+            (_("&To:"), self.to_edit),
+            (_("Order &number:"), self.order_edit),
+        )
+        for row, pairs in enumerate((row_one, row_two)):
+            for position, (text, field) in enumerate(pairs):
+                label = QLabel(text)
+                label.setBuddy(field)
+                filters.addWidget(label, row, position * 2, Qt.AlignmentFlag.AlignRight)
+                if field is self.to_edit:
+                    # "Any date" sits with the dates it clears.
+                    with_button = QHBoxLayout()
+                    with_button.setSpacing(6)
+                    with_button.addWidget(field, 1)
+                    with_button.addWidget(self.any_date_button)
+                    filters.addLayout(with_button, row, position * 2 + 1)
+                else:
+                    filters.addWidget(field, row, position * 2 + 1)
+        filters.addWidget(self.date_message, 2, 0, 1, 4)
+        filters.addWidget(self.order_message, 2, 4, 1, 2)
+        for column in (1, 3, 5):
+            filters.setColumnStretch(column, 1)
+
+        self.table = QTableView()
+        self.proxy.show_in(self.table)  # newest first; per-column settings need the model
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(80)
+        # Measured once from the font rather than from 100,000 rows: dates all have one width.
+        header.setSectionResizeMode(DATE, QHeaderView.ResizeMode.Fixed)
+        date_width = self.table.fontMetrics().horizontalAdvance("8888-88-88 88:88") + 24
+        header.resizeSection(DATE, date_width)
+
+        self.empty_label = QLabel()
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setTextFormat(Qt.TextFormat.PlainText)
+        empty_font = self.empty_label.font()
+        empty_font.setPointSizeF(empty_font.pointSizeF() * 1.1)
+        self.empty_label.setFont(empty_font)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.empty_label)
+
+        self.summary_label = QLabel()
+        self.summary_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.result_label = OutcomeLabel()
+        self.older_button = BusyButton(_("Load &older"), busy_text=_("Loading older trades…"))
+        self.older_button.setToolTip(_("Load the trades before the oldest one shown."))
+        self.export_button = QPushButton(_("&Export to CSV…"))
+        self.export_button.setToolTip(_(
+            "Save the trades shown, in the order shown, as a spreadsheet file (Ctrl+E)."
+        ))
+
+        bottom = QHBoxLayout()
+        bottom.setSpacing(10)
+        texts = QVBoxLayout()
+        texts.setSpacing(2)
+        texts.addWidget(self.summary_label)
+        texts.addWidget(self.result_label)
+        bottom.addLayout(texts, 1)
+        bottom.addWidget(self.older_button)
+        bottom.addWidget(self.export_button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 14, 16, 12)
+        layout.setSpacing(10)
+        layout.addWidget(heading)
+        layout.addWidget(explanation)
+        layout.addLayout(filters)
+        layout.addWidget(self.stack, 1)
+        layout.addLayout(bottom)
+
+        self.setTabOrder(self.pair_combo, self.side_combo)
+        self.setTabOrder(self.side_combo, self.count_combo)
+        self.setTabOrder(self.count_combo, self.from_edit)
+        self.setTabOrder(self.from_edit, self.to_edit)
+        self.setTabOrder(self.to_edit, self.any_date_button)
+        self.setTabOrder(self.any_date_button, self.order_edit)
+        self.setTabOrder(self.order_edit, self.table)
+        self.setTabOrder(self.table, self.older_button)
+        self.setTabOrder(self.older_button, self.export_button)
+
+        # A window shortcut of a hidden tab does not fire, so other screens may use Ctrl+E too.
+        self.export_shortcut = QShortcut(QKeySequence("Ctrl+E"), self)
+        self.export_shortcut.activated.connect(self.choose_export_file)
+
+    def _wire(self) -> None:
+        self.pair_combo.currentIndexChanged.connect(self._on_server_filter_changed)
+        self.count_combo.currentIndexChanged.connect(self._on_server_filter_changed)
+        self.from_edit.dateChanged.connect(self._on_server_filter_changed)
+        self.to_edit.dateChanged.connect(self._on_server_filter_changed)
+        self.any_date_button.clicked.connect(self.clear_dates)
+        self.side_combo.currentIndexChanged.connect(self._apply_view_filters)
+        self.order_edit.textChanged.connect(self._apply_view_filters)
+        self.older_button.clicked.connect(self.load_older)
+        self.export_button.clicked.connect(self.choose_export_file)
+        for signal in (
+            self.proxy.rowsInserted,
+            self.proxy.rowsRemoved,
+            self.proxy.modelReset,
+            self.proxy.layoutChanged,
+        ):
+            signal.connect(self._show_state)
+        self._dispatcher.clientChanged.connect(self._on_client_changed)
+
+    def _restore_filters(self) -> None:
+        state = self._settings.view_state
+        _select(self.pair_combo, str(state(self.NAME, "pair", "")))
+        _select(self.side_combo, str(state(self.NAME, "side", "")))
+        try:
+            count = int(state(self.NAME, "count", COUNT_CHOICES[0]))
+        except (TypeError, ValueError):
+            count = COUNT_CHOICES[0]
+        _select(self.count_combo, count)
+
+    # -- the filters ------------------------------------------------------------------------
+
+    def query(self) -> HistoryQuery | None:
+        """What the filters ask the exchange for; None while the dates contradict each other."""
+        since_day, end_day = self.from_edit.date(), self.to_edit.date()
+        since = None if since_day == _ANY_DATE else _local_day_start(since_day)
+        end = None if end_day == _ANY_DATE else _local_day_end(end_day)
+        if since is not None and end is not None and since > end:
+            return None
+        pair = self.pair_combo.currentData() or None
+        return HistoryQuery(pair, since, end, int(self.count_combo.currentData()))
+
+    @Slot()
+    def clear_dates(self) -> None:
+        """Show trades of any date again."""
+        self.from_edit.setDate(_ANY_DATE)
+        self.to_edit.setDate(_ANY_DATE)
+
+    @Slot()
+    def _on_server_filter_changed(self) -> None:
+        self._settings.set_view_state(self.NAME, "pair", self.pair_combo.currentData() or "")
+        self._settings.set_view_state(self.NAME, "count", int(self.count_combo.currentData()))
+        self._filter_timer.start()
+
+    @Slot()
+    def _apply_query(self, refresh: bool = True) -> None:
+        """Take the server-side filters; a change empties the table and asks again."""
+        self._filter_timer.stop()
+        query = self.query()
+        if query is None:
+            self.date_message.show_problem(_(
+                "The “From” day is after the “To” day, so no trade can match. "
+                "Change one of them."
+            ))
+        else:
+            self.date_message.show_problem(None)
+        self.proxy.set_filter(
+            pair=self.pair_combo.currentData() or None,
+            side=self.side_combo.currentData() or None,
+        )
+        if query == self._query:
+            return
+        self._query = query
+        self.model.clear()
+        self._loaded = False
+        self.result_label.clear_outcome()
+        self._show_state()
+        if refresh:
+            self.refresh()
+
+    @Slot()
+    def _apply_view_filters(self) -> None:
+        """Side and order number filter the loaded trades at once, without asking again."""
+        side = self.side_combo.currentData() or ""
+        self._settings.set_view_state(self.NAME, "side", side)
+        self.proxy.set_filter(pair=self.pair_combo.currentData() or None, side=side or None)
+        text = self.order_edit.text().strip()
+        order_id = int(text) if text else None
+        self.proxy.set_order_filter(order_id)
+        if order_id is None:
+            self.order_message.show_hint(_("Type an order number to see only its trades."))
+        else:
+            self.order_message.show_hint(_("Showing the trades of order {n} only.").format(
+                n=order_id
+            ))
+        self._show_state()
+
+    # -- refreshing -------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Queue a request for the newest trades matching the filters; returns at once."""
+        if self._dispatcher.client is None or self._query is None:
+            return
+        self._loading += 1
+        self._show_state()
+        self._dispatcher.submit(
+            self._fetch_current,
+            on_result=self._on_latest,
+            on_error=self._on_refresh_error,
+            priority=Priority.REFRESH,
+            key="history",
+        )
+
+    def _fetch_current(self, client: Any) -> tuple[HistoryQuery | None, list[Trade]]:
+        # Runs on a worker thread, maybe later than queued: read the filters as they are now.
+        query = self._query
+        if query is None:
+            return None, []
+        return query, fetch_latest(client, query, self.page_size)
+
+    def _on_latest(self, result: tuple[HistoryQuery | None, list[Trade]]) -> None:
+        self._loading = max(0, self._loading - 1)
+        query, trades = result
+        if query is not None and query == self._query:
+            self.model.merge(trades)
+            self._loaded = True
+            self._load_problem = ""
+        self._show_state()
+
+    def _on_refresh_error(self, error: BaseException) -> None:
+        self._loading = max(0, self._loading - 1)
+        self._load_problem = _("Could not load your trades: {reason}").format(
+            reason=describe(error)
+        )
+        self.result_label.show_problem(self._load_problem)
+        self._show_state()
+
+    @Slot()
+    def load_older(self) -> None:
+        """Ask for the page of trades before the oldest one shown."""
+        query = self._query
+        if self.older_button.is_busy() or query is None or self._dispatcher.client is None:
+            return
+        oldest = self.model.oldest()
+        page_size = self.page_size
+        self.older_button.set_busy(True)
+        self.result_label.clear_outcome()
+
+        if oldest is None:
+            def call(client: Any) -> tuple[HistoryQuery, list[Trade]]:
+                return query, fetch_latest(client, query, page_size)
+        else:
+            before = oldest.timestamp
+
+            def call(client: Any) -> tuple[HistoryQuery, list[Trade]]:
+                return query, fetch_older(client, query, before, page_size)
+
+        self._dispatcher.submit(
+            call,
+            on_result=self._on_older,
+            on_error=self._on_older_error,
+            priority=Priority.ACTION,
+            key="history_older",
+        )
+
+    def _on_older(self, result: tuple[HistoryQuery, list[Trade]]) -> None:
+        self.older_button.set_busy(False)
+        query, trades = result
+        if query != self._query:
+            return  # the filters changed meanwhile; the table was emptied and reloaded
+        added = self.model.merge(trades)
+        self._loaded = True
+        if added:
+            self.result_label.show_result(
+                _plural(added, _("Loaded 1 older trade."), _("Loaded {n} older trades."))
+            )
+        else:
+            self.result_label.show_result(_("No older trades."))
+        self._show_state()
+
+    def _on_older_error(self, error: BaseException) -> None:
+        self.older_button.set_busy(False)
+        self.result_label.show_problem(
+            _("Could not load older trades: {reason}").format(reason=describe(error))
+        )
+
+    @Slot()
+    def _on_client_changed(self) -> None:
+        """Another account: its trades are not this one's."""
+        self.model.clear()
+        self._loaded = False
+        # The old client's calls are dropped without a callback: nothing is waiting any more.
+        self._loading = 0
+        self.older_button.set_busy(False)
+        self.result_label.clear_outcome()
+        self._show_state()
+
+    # -- what the person sees -----------------------------------------------------------------
+
+    @Slot()
+    def _show_state(self, *_args: object) -> None:
+        shown, loaded = self.proxy.rowCount(), self.model.rowCount()
+        if shown:
+            self.stack.setCurrentWidget(self.table)
+        else:
+            self.empty_label.setText(self._empty_sentence(loaded))
+            self.stack.setCurrentWidget(self.empty_label)
+        if self._loading and not loaded:
+            summary = _("Loading your trades…")
+        elif shown == loaded:
+            summary = _plural(shown, _("Showing 1 trade."), _("Showing {n} trades."))
+        else:
+            summary = _("Showing {shown} of {loaded} loaded trades.").format(
+                shown=f"{shown:,}", loaded=f"{loaded:,}"
+            )
+        self.summary_label.setText(summary)
+        self.export_button.setEnabled(shown > 0)
+
+    def _empty_sentence(self, loaded: int) -> str:
+        if self._query is None:
+            return _("No trade can match these dates.")
+        if loaded:
+            if self.proxy.order_filter() is not None:
+                return _(
+                    "None of the loaded trades belongs to order {n}. Check the number, or "
+                    "press “Load older” to look further back."
+                ).format(n=self.proxy.order_filter())
+            return _("None of the loaded trades matches these filters.")
+        if not self._loaded:
+            return self._load_problem or _("Loading your trades…")
+        if self._query.is_filtered:
+            return _("You have no trades for this pair and these dates.")
+        return _(
+            "You have not traded yet. When one of your orders buys or sells, "
+            "the trade appears here."
+        )
+
+    def visible_trades(self) -> list[Trade]:
+        """The trades the table shows, in the order it shows them."""
+        proxy = self.proxy
+        return [proxy.index(row, 0).data(RECORD_ROLE) for row in range(proxy.rowCount())]
+
+    # -- exporting ----------------------------------------------------------------------------
+
+    def export_csv(self, path: str | os.PathLike[str]) -> int:
+        """Write what the table shows, in its order, to ``path`` as CSV; returns how many.
+
+        Raises ``OSError`` when the file cannot be written.
+        """
+        return write_trades_csv(path, self.visible_trades())
+
+    @Slot()
+    def choose_export_file(self) -> None:
+        """Ask where to save the CSV file (Ctrl+E), then save it there."""
+        if not self.proxy.rowCount():
+            self.result_label.show_problem(_("There are no trades to export."))
+            return
+        folder = str(self._settings.view_state(self.NAME, "export_folder", "") or Path.home())
+        name = f"cryptex-trades-{datetime.now().strftime('%Y-%m-%d')}.csv"
+        dialog = QFileDialog(self, _("Export trades to CSV"), str(Path(folder) / name))
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+        dialog.setNameFilters([_("CSV files (*.csv)"), _("All files (*)")])
+        dialog.setDefaultSuffix("csv")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.fileSelected.connect(self._export_to)
+        self.export_dialog = dialog
+        dialog.open()
+
+    @Slot(str)
+    def _export_to(self, path: str) -> None:
+        if not path:
+            return
+        try:
+            count = self.export_csv(path)
+        except OSError as error:
+            reason = error.strerror or str(error)
+            self.result_label.show_problem(
+                _("Could not save the file: {reason}. Choose another folder or name.").format(
+                    reason=reason
+                )
+            )
+            return
+        self._settings.set_view_state(self.NAME, "export_folder", str(Path(path).parent))
+        self.result_label.show_result(
+            _plural(count, _("Saved 1 trade to {path}."), _("Saved {n} trades to {path}."),
+                    path=path)
+        )
+
+
+def _select(combo: QComboBox, value: object) -> None:
+    """Choose the item whose data is ``value``; leave the choice alone if there is none."""
+    index = combo.findData(value)
+    if index >= 0:
+        combo.setCurrentIndex(index)

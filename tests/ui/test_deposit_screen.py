@@ -1,0 +1,211 @@
+"""The Deposit screen, driven as a person would, against the embedded demo exchange."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from decimal import Decimal
+
+import zxingcpp
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+
+from cryptex_desktop.api.addresses import is_valid_address
+from cryptex_desktop.api.errors import ExchangeRefusal
+from cryptex_desktop.api.types import Deposit
+from cryptex_desktop.ui.models.transactions import AMOUNT, CONFIRMATIONS, DIRECTION
+from cryptex_desktop.ui.screens.deposit import (
+    FIAT_EXPLANATION,
+    DepositScreen,
+    deposit_sentence,
+    is_nothing_yet,
+)
+from tests.ui.conftest import WAIT_MS
+
+OUTSIDE_BTC_ADDRESS = "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"
+
+
+def open_deposit(window, currency: str) -> DepositScreen:
+    screen = window.show_screen("deposit")
+    screen.currency_combo.setCurrentIndex(screen.currency_combo.findData(currency))
+    return screen
+
+
+def get_address(qtbot, screen: DepositScreen) -> str:
+    """Press "Get a new address" and wait for it to show."""
+    before = screen.shown_address()
+    qtbot.mouseClick(screen.new_address_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: screen.shown_address() not in ("", before), timeout=WAIT_MS)
+    return screen.shown_address()
+
+
+def check(qtbot, screen: DepositScreen) -> str:
+    """Press "Check this address" and return the sentence it ends with."""
+    qtbot.mouseClick(screen.check_button, Qt.MouseButton.LeftButton)
+    assert screen.check_button.is_busy()
+    qtbot.waitUntil(lambda: not screen.check_button.is_busy(), timeout=WAIT_MS)
+    return screen.check_message.text()
+
+
+def cell(screen: DepositScreen, row: int, column: int) -> str:
+    return screen.proxy.index(row, column).data()
+
+
+def test_a_new_bitcoin_address_shows_as_text_and_as_a_qr_code_that_scans_back_to_it(
+    window, qtbot
+):
+    screen = open_deposit(window, "BTC")
+    assert not screen.copy_button.isEnabled()
+
+    qtbot.mouseClick(screen.new_address_button, Qt.MouseButton.LeftButton)
+    assert screen.new_address_button.is_busy() and not screen.new_address_button.isEnabled()
+    qtbot.waitUntil(lambda: bool(screen.shown_address()), timeout=WAIT_MS)
+    address = screen.shown_address()
+
+    assert is_valid_address("BTC", address)
+    assert screen.address_label.text() == address
+    scanned = [code.text for code in zxingcpp.read_barcodes(screen.qr.image())]
+    assert scanned == [address]
+    assert screen.send_only_label.text() == (
+        "Send only Bitcoin (BTC) to this address. It is credited after 3 confirmations "
+        "(about 30 minutes on the real network)."
+    )
+    assert "rule for the demo" in screen.rules_label.text()
+    assert screen.session_combo.currentData() == address
+    assert screen.copy_button.isEnabled() and not screen.new_address_button.is_busy()
+
+
+def test_coins_sent_from_outside_arrive_unconfirmed_then_are_credited_after_three_blocks(
+    window, app_context, demo_exchange, qtbot
+):
+    screen = open_deposit(window, "BTC")
+    address = get_address(qtbot, screen)
+    assert check(qtbot, screen) == "Nothing has arrived at this address yet."
+    assert not screen.check_message.is_problem()
+
+    subprocess.run(
+        [sys.executable, "-m", "cryptex_desktop.sandbox.cli", "deposit", address, "0.25",
+         "--data-dir", str(app_context.connection.demo.data_dir)],
+        check=True, capture_output=True, text=True, timeout=60,
+    )
+    window.activateWindow()
+    qtbot.waitUntil(lambda: window.isActiveWindow(), timeout=WAIT_MS)
+    qtbot.keyClick(screen.table, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: screen.proxy.rowCount() == 1, timeout=WAIT_MS)
+    assert screen.transactions_stack.currentWidget() is screen.table
+    assert (cell(screen, 0, DIRECTION), cell(screen, 0, AMOUNT), cell(screen, 0, CONFIRMATIONS)) \
+        == ("Incoming", "+0.25000000", "0")
+
+    assert check(qtbot, screen) == (
+        "0.25 BTC arrived: 0 of 3 confirmations. It will be credited after 3."
+    )
+
+    demo_exchange.mine(2)
+    assert check(qtbot, screen) == (
+        "0.25 BTC arrived: 2 of 3 confirmations. It will be credited after 3."
+    )
+    qtbot.waitUntil(lambda: cell(screen, 0, CONFIRMATIONS) == "2", timeout=WAIT_MS)
+
+    demo_exchange.mine(1)
+    assert check(qtbot, screen) == "0.25 BTC was credited to your balance."
+    # Credited: no longer on its way in.
+    qtbot.waitUntil(lambda: screen.proxy.rowCount() == 0, timeout=WAIT_MS)
+    assert screen.transactions_empty.text() == "Nothing is on its way in or out right now."
+
+
+def test_a_withdrawal_on_its_way_out_shows_as_outgoing(window, app_context, qtbot):
+    screen = open_deposit(window, "BTC")
+    done: list[object] = []
+    app_context.dispatcher.submit(
+        lambda client: client.withdraw(Decimal("0.01"), OUTSIDE_BTC_ADDRESS, "BTC"),
+        on_result=done.append,
+        on_error=done.append,
+    )
+    qtbot.waitUntil(lambda: bool(done), timeout=WAIT_MS)
+
+    screen.refresh()
+    qtbot.waitUntil(lambda: screen.proxy.rowCount() == 1, timeout=WAIT_MS)
+    assert (cell(screen, 0, DIRECTION), cell(screen, 0, AMOUNT)) == ("Outgoing", "-0.01000000")
+
+
+def test_copy_puts_exactly_the_address_on_the_clipboard_by_button_and_by_ctrl_shift_c(
+    window, qtbot
+):
+    screen = open_deposit(window, "BTC")
+    address = get_address(qtbot, screen)
+    clipboard = QGuiApplication.clipboard()
+
+    clipboard.setText("something else")
+    qtbot.mouseClick(screen.copy_button, Qt.MouseButton.LeftButton)
+    assert clipboard.text() == address
+    assert screen.address_message.text() == "Address copied."
+
+    clipboard.setText("something else")
+    window.activateWindow()
+    qtbot.waitUntil(lambda: window.isActiveWindow(), timeout=WAIT_MS)
+    qtbot.keyClick(
+        screen.session_combo,
+        Qt.Key.Key_C,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert clipboard.text() == address
+
+
+def test_dollars_are_explained_as_bank_transfer_or_coupon_with_no_address_button(window):
+    screen = open_deposit(window, "USD")
+
+    assert screen.fiat_label.isVisible()
+    assert screen.fiat_label.text() == FIAT_EXPLANATION
+    assert "bank transfer" in FIAT_EXPLANATION and "Coupons tab" in FIAT_EXPLANATION
+    assert not screen.new_address_button.isVisible()
+    assert not screen.qr.isVisible()
+    assert not screen.copy_button.isVisible()
+
+    screen.currency_combo.setCurrentIndex(screen.currency_combo.findData("BTC"))
+    assert screen.new_address_button.isVisible() and not screen.fiat_label.isVisible()
+
+
+def test_litecoin_needs_six_confirmations_and_the_chosen_coin_is_remembered(
+    window, app_context, qtbot
+):
+    screen = open_deposit(window, "BTC")
+    bitcoin = get_address(qtbot, screen)
+    screen.currency_combo.setCurrentIndex(screen.currency_combo.findData("LTC"))
+    assert screen.shown_address() == ""  # a Bitcoin address never shows under Litecoin
+
+    litecoin = get_address(qtbot, screen)
+
+    assert is_valid_address("LTC", litecoin)
+    assert screen.send_only_label.text() == (
+        "Send only Litecoin (LTC) to this address. It is credited after 6 confirmations "
+        "(about 15 minutes on the real network)."
+    )
+    assert list(screen.session_addresses().items()) == [(litecoin, "LTC"), (bitcoin, "BTC")]
+    again = DepositScreen(app_context.dispatcher, app_context.settings)
+    qtbot.addWidget(again)
+    assert again.currency() == "LTC"
+
+
+def test_when_the_exchange_cannot_be_reached_getting_an_address_says_so_in_a_sentence(
+    window, app_context, qtbot
+):
+    screen = open_deposit(window, "BTC")
+    app_context.connection.demo.stop()
+
+    qtbot.mouseClick(screen.new_address_button, Qt.MouseButton.LeftButton)
+
+    qtbot.waitUntil(lambda: screen.address_message.is_problem(), timeout=WAIT_MS)
+    assert screen.address_message.text().startswith("Could not reach the exchange")
+    assert screen.shown_address() == "" and not screen.new_address_button.is_busy()
+
+
+def test_deposit_sentences_say_what_happened_in_words():
+    waiting = Deposit("addr", 0, Decimal("1.5"), 5, "tx")
+    done = Deposit("addr", 1, Decimal("1.5"), 6, "tx")
+
+    assert deposit_sentence(waiting, "LTC") == (
+        "1.5 LTC arrived: 5 of 6 confirmations. It will be credited after 6."
+    )
+    assert deposit_sentence(done, "LTC") == "1.5 LTC was credited to your balance."
+    assert is_nothing_yet(ExchangeRefusal("no deposit to this address yet"))
+    assert not is_nothing_yet(ExchangeRefusal("unknown address"))

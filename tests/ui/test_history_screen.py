@@ -1,0 +1,304 @@
+"""The History screen, driven as a person would, against the embedded demo exchange."""
+
+from __future__ import annotations
+
+import csv
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QFileDialog
+
+from cryptex_desktop.api.money import to_wire
+from cryptex_desktop.api.types import Trade
+from cryptex_desktop.ui.models.trade_history import ORDER, SIDE
+from cryptex_desktop.ui.screens.history import (
+    CSV_HEADER,
+    HistoryQuery,
+    HistoryScreen,
+    fetch_older,
+)
+from tests.ui.conftest import WAIT_MS, modal_dialog
+
+
+def run(qtbot, context, call):
+    """One client call through the app's own dispatcher (off the UI thread); its result."""
+    outcome: list[tuple[bool, object]] = []
+    context.dispatcher.submit(
+        call,
+        on_result=lambda result: outcome.append((True, result)),
+        on_error=lambda error: outcome.append((False, error)),
+    )
+    qtbot.waitUntil(lambda: bool(outcome), timeout=WAIT_MS)
+    ok, value = outcome[0]
+    if not ok:
+        raise AssertionError(f"the call failed: {value}")
+    return value
+
+
+def place(qtbot, context, pair: str, side: str, price: str, amount: str) -> int:
+    """Place an order that fills at once against the market maker; its order number."""
+    return run(qtbot, context, lambda client: client.trade(pair, side, price, amount)).order_id
+
+
+def exchange_history(qtbot, context) -> list[Trade]:
+    """Every trade of the demo account, newest first, as the exchange tells it."""
+    return run(qtbot, context, lambda client: client.trade_history(count=1000, order="DESC"))
+
+
+def cell(screen: HistoryScreen, row: int, column: int) -> str:
+    return screen.proxy.index(row, column).data()
+
+
+def shown_rows(screen: HistoryScreen) -> int:
+    return screen.proxy.rowCount()
+
+
+def test_trades_i_make_show_up_newest_first_with_their_order_numbers(window, app_context, qtbot):
+    bought = place(qtbot, app_context, "LTC_USD", "buy", "90", "0.15")
+    sold = place(qtbot, app_context, "BTC_USD", "sell", "60000", "0.01")
+
+    screen = window.show_screen("history")
+    qtbot.waitUntil(lambda: shown_rows(screen) == 2, timeout=WAIT_MS)
+
+    expected = exchange_history(qtbot, app_context)
+    assert [t.transaction_id for t in screen.visible_trades()] == [
+        t.transaction_id for t in expected
+    ]
+    assert {(cell(screen, row, SIDE), cell(screen, row, ORDER)) for row in range(2)} == {
+        ("Buy", str(bought)),
+        ("Sell", str(sold)),
+    }
+    assert screen.summary_label.text() == "Showing 2 trades."
+    assert screen.stack.currentWidget() is screen.table
+
+
+def test_a_person_who_never_traded_reads_a_sentence_instead_of_an_empty_table(window, qtbot):
+    screen = window.show_screen("history")
+
+    qtbot.waitUntil(lambda: "not traded yet" in screen.empty_label.text(), timeout=WAIT_MS)
+    assert screen.stack.currentWidget() is screen.empty_label
+    assert not screen.export_button.isEnabled()
+
+
+def test_pair_side_and_order_number_filters_narrow_the_table_and_are_remembered(
+    window, app_context, qtbot
+):
+    first_buy = place(qtbot, app_context, "LTC_USD", "buy", "90", "0.2")
+    place(qtbot, app_context, "LTC_USD", "buy", "90", "0.3")
+    place(qtbot, app_context, "LTC_USD", "sell", "80", "0.1")
+    place(qtbot, app_context, "BTC_USD", "sell", "60000", "0.01")
+    screen = window.show_screen("history")
+    qtbot.waitUntil(lambda: shown_rows(screen) == 4, timeout=WAIT_MS)
+
+    screen.pair_combo.setCurrentIndex(screen.pair_combo.findData("LTC_USD"))
+    qtbot.waitUntil(
+        lambda: shown_rows(screen) == 3
+        and all(t.pair == "LTC_USD" for t in screen.visible_trades()),
+        timeout=WAIT_MS,
+    )
+
+    screen.side_combo.setCurrentIndex(screen.side_combo.findData("sell"))
+    assert shown_rows(screen) == 1
+    assert cell(screen, 0, SIDE) == "Sell"
+    assert screen.summary_label.text() == "Showing 1 of 3 loaded trades."
+
+    screen.side_combo.setCurrentIndex(screen.side_combo.findData(""))
+    qtbot.keyClicks(screen.order_edit, str(first_buy))
+    assert shown_rows(screen) == 1
+    assert cell(screen, 0, ORDER) == str(first_buy)
+
+    screen.order_edit.clear()
+    qtbot.keyClicks(screen.order_edit, "999999")
+    assert shown_rows(screen) == 0
+    assert screen.empty_label.text().startswith("None of the loaded trades belongs to order 999999")
+
+    screen.side_combo.setCurrentIndex(screen.side_combo.findData("sell"))
+    again = HistoryScreen(app_context.dispatcher, app_context.settings)
+    qtbot.addWidget(again)
+    assert again.pair_combo.currentData() == "LTC_USD"
+    assert again.side_combo.currentData() == "sell"
+
+
+def test_dates_ask_the_exchange_for_that_range_and_a_backwards_range_is_explained(
+    window, app_context, qtbot
+):
+    place(qtbot, app_context, "LTC_USD", "buy", "90", "0.1")
+    screen = window.show_screen("history")
+    qtbot.waitUntil(lambda: shown_rows(screen) == 1, timeout=WAIT_MS)
+    today = QDate.currentDate()
+
+    screen.to_edit.setDate(today.addDays(-2))
+    qtbot.waitUntil(
+        lambda: "no trades for this pair and these dates" in screen.empty_label.text(),
+        timeout=WAIT_MS,
+    )
+    assert screen.query().end is not None and screen.query().end.tzinfo is UTC
+
+    screen.from_edit.setDate(today)
+    qtbot.waitUntil(lambda: screen.date_message.is_problem(), timeout=WAIT_MS)
+    assert "after the “To” day" in screen.date_message.text()
+
+    qtbot.mouseClick(screen.any_date_button, Qt.MouseButton.LeftButton)
+    screen.from_edit.setDate(today.addDays(-1))
+    qtbot.waitUntil(lambda: shown_rows(screen) == 1, timeout=WAIT_MS)
+    assert not screen.date_message.is_problem()
+    assert screen.to_edit.text() == "Any"
+
+
+def test_export_writes_exactly_what_the_table_shows_with_exact_decimals(
+    window, app_context, qtbot, tmp_path
+):
+    place(qtbot, app_context, "LTC_USD", "buy", "90", "0.123")
+    place(qtbot, app_context, "LTC_USD", "sell", "80", "0.077")
+    place(qtbot, app_context, "BTC_USD", "buy", "70000", "0.0123")
+    screen = window.show_screen("history")
+    qtbot.waitUntil(lambda: shown_rows(screen) == 3, timeout=WAIT_MS)
+    screen.side_combo.setCurrentIndex(screen.side_combo.findData("buy"))
+    screen.table.sortByColumn(ORDER, Qt.SortOrder.AscendingOrder)
+
+    path = tmp_path / "trades.csv"
+    assert screen.export_csv(path) == 2
+
+    with path.open(newline="", encoding="utf-8") as stream:
+        rows = list(csv.reader(stream))
+    by_id = {t.transaction_id: t for t in exchange_history(qtbot, app_context)}
+    shown = screen.visible_trades()
+    assert rows[0] == list(CSV_HEADER)
+    assert [int(row[8]) for row in rows[1:]] == [t.transaction_id for t in shown]
+    assert [row[7] for row in rows[1:]] == sorted((row[7] for row in rows[1:]), key=int)
+    for row in rows[1:]:
+        trade = by_id[int(row[8])]
+        assert row[0] == trade.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+        assert row[2] == "Buy"
+        assert Decimal(row[3]) == trade.price and row[3] == to_wire(trade.price)
+        assert Decimal(row[4]) == trade.amount and row[4] == to_wire(trade.amount)
+        assert Decimal(row[5]) == trade.price * trade.amount  # exact: no rounding anywhere
+    assert {row[4] for row in rows[1:]} == {"0.123", "0.0123"}
+
+
+def test_ctrl_e_asks_where_to_save_then_says_how_many_trades_were_saved(
+    window, app_context, qtbot, tmp_path
+):
+    place(qtbot, app_context, "LTC_USD", "buy", "90", "0.1")
+    screen = window.show_screen("history")
+    qtbot.waitUntil(lambda: shown_rows(screen) == 1, timeout=WAIT_MS)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: window.isActiveWindow(), timeout=WAIT_MS)
+
+    qtbot.keyClick(screen.table, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    dialog = modal_dialog(qtbot, QFileDialog)
+    target = tmp_path / "mine.csv"
+    dialog.selectFile(str(target))
+    dialog.accept()
+
+    qtbot.waitUntil(lambda: target.exists(), timeout=WAIT_MS)
+    assert screen.result_label.text() == f"Saved 1 trade to {target}."
+    assert not screen.result_label.is_problem()
+
+
+def test_saving_where_it_cannot_be_written_says_so_in_a_sentence(window, app_context, qtbot,
+                                                                   tmp_path):
+    place(qtbot, app_context, "LTC_USD", "buy", "90", "0.1")
+    screen = window.show_screen("history")
+    qtbot.waitUntil(lambda: shown_rows(screen) == 1, timeout=WAIT_MS)
+
+    screen._export_to(str(tmp_path / "no such folder" / "trades.csv"))
+
+    assert screen.result_label.is_problem()
+    assert screen.result_label.text().startswith("Could not save the file: No such file")
+    assert "Traceback" not in screen.result_label.text()
+
+
+def test_load_older_pages_back_past_the_page_size_until_there_are_no_older_trades(
+    window, app_context, qtbot
+):
+    for _ in range(6):
+        place(qtbot, app_context, "LTC_USD", "buy", "90", "0.1")
+        place(qtbot, app_context, "LTC_USD", "sell", "80", "0.1")
+    screen = window.screens["history"]
+    screen.page_size = 5
+    window.show_screen("history")
+    qtbot.waitUntil(lambda: shown_rows(screen) == 5, timeout=WAIT_MS)
+
+    clicks = 0
+    while screen.result_label.text() != "No older trades.":
+        qtbot.mouseClick(screen.older_button, Qt.MouseButton.LeftButton)
+        assert screen.older_button.is_busy() and not screen.older_button.isEnabled()
+        qtbot.waitUntil(lambda: not screen.older_button.is_busy(), timeout=WAIT_MS)
+        clicks += 1
+        assert clicks <= 4, "Load older should have reached the first trade by now"
+
+    every = exchange_history(qtbot, app_context)
+    assert len(every) == 12
+    assert sorted(t.transaction_id for t in screen.visible_trades()) == sorted(
+        t.transaction_id for t in every
+    )
+    assert [t.transaction_id for t in screen.visible_trades()] == [
+        t.transaction_id for t in every
+    ]
+
+
+# --- paging by time, without the app: many trades in one second -------------------------------
+
+
+class HistoryExchange:
+    """A stand-in exchange's TradeHistory with the sandbox's rules (inclusive seconds, count)."""
+
+    def __init__(self, trades: list[Trade]) -> None:
+        self.trades = trades
+        self.requests = 0
+
+    def trade_history(self, pair=None, since=None, end=None, count=None, order=None):
+        self.requests += 1
+        found = [
+            t for t in self.trades
+            if (pair is None or t.pair == pair)
+            and (since is None or t.timestamp >= since)
+            and (end is None or t.timestamp <= end)
+        ]
+        found.sort(key=lambda t: t.transaction_id, reverse=order != "ASC")
+        return found[: count or 1000]
+
+
+def _trade(number: int, moment: datetime) -> Trade:
+    return Trade(number, number, 0, moment, "BTC_USD", "buy", Decimal("65000"), Decimal("0.01"),
+                 True)
+
+
+def test_load_older_reaches_every_trade_past_1000_even_when_1200_share_one_second():
+    start = datetime(2026, 1, 5, 12, 0, 0, tzinfo=UTC)
+    moments = (
+        [start + timedelta(seconds=n) for n in range(900)]
+        + [start + timedelta(seconds=900)] * 1200
+        + [start + timedelta(seconds=901 + n) for n in range(400)]
+    )
+    exchange = HistoryExchange([_trade(n + 1, m) for n, m in enumerate(moments)])
+    query = HistoryQuery(count=1000)
+
+    loaded = {t.transaction_id: t for t in exchange.trade_history(count=1000, order="DESC")}
+    for _ in range(10):
+        oldest = min(loaded.values(), key=lambda t: (t.timestamp, t.transaction_id))
+        page = fetch_older(exchange, query, oldest.timestamp)
+        fresh = {t.transaction_id: t for t in page if t.transaction_id not in loaded}
+        if not fresh:
+            break
+        loaded.update(fresh)
+
+    assert len(loaded) == len(moments) == 2500
+
+
+def test_when_the_exchange_cannot_be_reached_history_says_so_in_a_sentence(
+    window, app_context, qtbot
+):
+    screen = window.show_screen("history")
+    qtbot.waitUntil(lambda: "not traded yet" in screen.empty_label.text(), timeout=WAIT_MS)
+    app_context.connection.demo.stop()
+
+    screen.refresh()
+
+    qtbot.waitUntil(lambda: screen.result_label.is_problem(), timeout=WAIT_MS)
+    assert screen.result_label.text().startswith(
+        "Could not load your trades: Could not reach the exchange"
+    )
+    assert "Traceback" not in screen.result_label.text()

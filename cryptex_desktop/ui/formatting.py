@@ -1,0 +1,232 @@
+"""Money, prices, dates and words as a person reads them in the app's tables and dialogs.
+
+Amounts stay ``Decimal`` to the last step: a currency's decimals come from
+:mod:`cryptex_desktop.api.currencies`, digits are grouped by thousands, there is never an
+exponent, and no float is involved. Display rounds half to even; :func:`spendable` rounds
+down, because showing more than can be spent invites an order the exchange refuses.
+"""
+
+from __future__ import annotations
+
+import decimal
+import math
+import time
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from functools import cache
+from typing import NamedTuple
+
+from cryptex_desktop.api.currencies import CURRENCIES, PAIRS, currency_decimals, split_pair
+from cryptex_desktop.ui.i18n import _
+
+# Rounding is set by quantizing in these contexts, not by the thread's context (which
+# ``format()`` would otherwise consult); 100 digits hold any amount with any decimals.
+_HALF_EVEN = decimal.Context(prec=100, rounding=decimal.ROUND_HALF_EVEN)
+_DOWN = decimal.Context(prec=100, rounding=decimal.ROUND_DOWN)
+_STEPS = {places: Decimal(1).scaleb(-places) for places in range(31)}
+
+#: Decimals for a price of a pair this app does not know.
+_UNKNOWN_PRICE_DECIMALS = 8
+
+_SIDE_WORDS = {"buy": _("Buy"), "sell": _("Sell")}
+
+# A date is written from the local UTC offset of its hour, looked up once per hour: asking
+# the C library for every one of 100,000 trades would cost a quarter of a second.
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+_CLOCK_TEXTS = tuple(f"{hour:02d}:{minute:02d}" for hour in range(24) for minute in range(60))
+_MIXED_HOUR = -1_000_000  # an hour in which the offset changes: no shortcut
+_MEMO_LIMIT = 100_000
+_hour_offsets: dict[int, int] = {}
+_day_texts: dict[int, str] = {}
+_memo_zone: tuple[str, str] | None = None
+
+
+def display_rounding() -> decimal.localcontext:
+    """``with display_rounding():`` makes ``format(amount, number_format(n))`` round half even.
+
+    For loops that format thousands of amounts: one context switch instead of one each.
+    """
+    return decimal.localcontext(_HALF_EVEN)
+
+
+def number_format(decimals: int) -> str:
+    """The ``format()`` spec for ``decimals`` places, separators, and no ``-0``."""
+    return f"z,.{decimals}f"
+
+
+def number_text(amount: Decimal, decimals: int, *, sign: bool = False) -> str:
+    """``amount`` with exactly ``decimals`` places and thousands separators, half to even.
+
+    ``-0.00`` reads ``0.00``; with ``sign`` a positive amount gets a ``+``.
+    """
+    return _grouped(amount, decimals, sign, _HALF_EVEN)
+
+
+def _grouped(amount: Decimal, decimals: int, sign: bool, rounding: decimal.Context) -> str:
+    """The text of ``amount`` rounded to ``decimals`` places under ``rounding``."""
+    if not isinstance(amount, Decimal):
+        if not isinstance(amount, int) or isinstance(amount, bool):
+            raise TypeError(f"amounts are Decimal, not {type(amount).__name__}")
+        amount = Decimal(amount)
+    step = _STEPS.get(decimals) or Decimal(1).scaleb(-decimals)
+    text = format(amount.quantize(step, context=rounding), "z,f")
+    if sign and amount > 0 and text.strip("0.,"):
+        return "+" + text
+    return text
+
+
+def format_amount(amount: Decimal, currency: str, *, sign: bool = False) -> str:
+    """``amount`` of ``currency`` with that currency's decimals: ``1,234.50`` for USD.
+
+    The currency code is not part of the text (tables put it in a column or header);
+    a currency this app does not know gets 8 decimals.
+    """
+    return number_text(amount, currency_decimals(currency), sign=sign)
+
+
+def format_money(amount: Decimal, currency: str, *, sign: bool = False) -> str:
+    """``amount`` with its currency code, for sentences: ``1,234.50 USD``."""
+    return f"{format_amount(amount, currency, sign=sign)} {currency}"
+
+
+def spendable(amount: Decimal, currency: str) -> str:
+    """``amount`` of ``currency`` rounded DOWN to its decimals: never more than can be spent."""
+    return _grouped(amount, currency_decimals(currency), False, _DOWN)
+
+
+def price_decimals(pair: str) -> int:
+    """How many decimals a price of ``pair`` has: from PAIRS, else its quote currency's."""
+    known = PAIRS.get(pair)
+    if known is not None:
+        return known.price_decimals
+    try:
+        return currency_decimals(split_pair(pair)[1], _UNKNOWN_PRICE_DECIMALS)
+    except ValueError:
+        return _UNKNOWN_PRICE_DECIMALS
+
+
+def format_price(price: Decimal, pair: str) -> str:
+    """A price of ``pair`` with the pair's price decimals: ``27,350.10`` for BTC_USD."""
+    return number_text(price, price_decimals(pair))
+
+
+def pair_text(pair: str) -> str:
+    """``"BTC_USD"`` -> ``"BTC/USD"``: how people write a market."""
+    return pair.replace("_", "/")
+
+
+def pair_description(pair: str) -> str:
+    """``"BTC_USD"`` -> ``"Bitcoin priced in US dollar"``; codes for unknown currencies."""
+    try:
+        base, quote = split_pair(pair)
+    except ValueError:
+        return pair
+    names = {"base": currency_name(base), "quote": currency_name(quote)}
+    return _("{base} priced in {quote}").format(**names)
+
+
+def currency_name(code: str) -> str:
+    """``"BTC"`` -> ``"Bitcoin"``; the code itself for a currency this app does not know."""
+    known = CURRENCIES.get(code)
+    return known.name if known else code
+
+
+def side_word(side: str) -> str:
+    """``"buy"`` -> ``"Buy"``, ``"sell"`` -> ``"Sell"``; anything else capitalised as is."""
+    return _SIDE_WORDS.get(side.lower(), side.capitalize())
+
+
+def format_datetime(moment: datetime) -> str:
+    """``moment`` in the local time zone, to the minute: ``2026-11-27 14:03``.
+
+    A naive datetime is taken as UTC, which is what the exchange sends.
+    """
+    global _memo_zone
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    if time.tzname is not _memo_zone:  # time.tzset() ran: another zone, other offsets
+        _hour_offsets.clear()
+        _day_texts.clear()
+        _memo_zone = time.tzname
+    seconds = math.floor(moment.timestamp())
+    hour = seconds // 3600
+    offset = _hour_offsets.get(hour)
+    if offset is None:
+        offset = _offset_of_hour(hour)
+    if offset == _MIXED_HOUR:
+        return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+    day, second = divmod(seconds + offset, 86400)
+    day_text = _day_texts.get(day)
+    if day_text is None:
+        if len(_day_texts) >= _MEMO_LIMIT:
+            _day_texts.clear()
+        day_text = date.fromordinal(_EPOCH_ORDINAL + day).isoformat() + " "
+        _day_texts[day] = day_text
+    return day_text + _CLOCK_TEXTS[second // 60]
+
+
+def _offset_of_hour(hour: int) -> int:
+    """The local UTC offset in seconds throughout ``hour`` (hours since 1970), remembered."""
+    start = hour * 3600
+    offset = time.localtime(start).tm_gmtoff
+    if time.localtime(start + 3599).tm_gmtoff != offset:
+        offset = _MIXED_HOUR
+    if len(_hour_offsets) >= _MEMO_LIMIT:
+        _hour_offsets.clear()
+    _hour_offsets[hour] = offset
+    return offset
+
+
+def format_datetime_long(moment: datetime) -> str:
+    """``moment`` in the local time zone to the second, with the zone: for tooltips."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
+
+
+class Market(NamedTuple):
+    """How the app writes one pair: its text, description, currencies and decimals.
+
+    The ``*_format`` fields are :func:`number_format` specs, for use under
+    :func:`display_rounding`.
+    """
+
+    code: str
+    text: str
+    description: str
+    base: str
+    quote: str
+    base_name: str
+    quote_name: str
+    base_decimals: int
+    quote_decimals: int
+    price_decimals: int
+    base_format: str
+    quote_format: str
+    price_format: str
+
+
+@cache
+def market(pair: str) -> Market:
+    """The facts tables show about ``pair`` (``BTC_USD``), worked out once per pair.
+
+    ``ValueError`` for text that is not a pair code.
+    """
+    base, quote = split_pair(pair)
+    base_decimals, quote_decimals = currency_decimals(base), currency_decimals(quote)
+    places = price_decimals(pair)
+    return Market(
+        code=pair,
+        text=pair_text(pair),
+        description=pair_description(pair),
+        base=base,
+        quote=quote,
+        base_name=currency_name(base),
+        quote_name=currency_name(quote),
+        base_decimals=base_decimals,
+        quote_decimals=quote_decimals,
+        price_decimals=places,
+        base_format=number_format(base_decimals),
+        quote_format=number_format(quote_decimals),
+        price_format=number_format(places),
+    )

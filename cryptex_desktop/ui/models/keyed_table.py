@@ -1,0 +1,499 @@
+"""The base of every table in the app: rows keyed by id, updated in place, sorted by keys.
+
+A row is ``(key, record, cells, sort_keys)``: the display strings and the sort keys are
+computed once, when the record arrives, so ``data()`` only looks them up and sorting never
+parses text. ``set_records`` turns a fresh list from the exchange into the few row
+insertions, removals and changes that differ from what is shown, so a view keeps its
+selection and scroll position; only :meth:`KeyedTableModel.clear` resets the model.
+
+The model sorts itself (:meth:`KeyedTableModel.sort`) with Python's ``sorted`` over the
+precomputed keys: a ``QSortFilterProxyModel`` sorting 100,000 rows would call ``data()``
+millions of times. :class:`~cryptex_desktop.ui.models.sorting.SortFilterProxy` passes a
+view's sort request here and only filters.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import gc
+import operator
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from typing import Any, ClassVar, NamedTuple, TypeVar
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPalette
+
+from cryptex_desktop.ui.formatting import market
+
+#: The role whose value a column sorts by: a Decimal, datetime, int or str, never display text.
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+#: The role holding a row's key (an order id, a currency code...), for screens.
+KEY_ROLE = Qt.ItemDataRole.UserRole + 2
+#: The role holding a row's record (the frozen dataclass from the api), for screens.
+RECORD_ROLE = Qt.ItemDataRole.UserRole + 3
+#: The role holding a row's filter tag (see :func:`filter_tag`), read by the filtering proxy.
+FILTER_ROLE = Qt.ItemDataRole.UserRole + 4
+
+# Plain ints: data() is called for every painted cell, and int comparison is the cheapest.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_SORT = int(SORT_ROLE)
+_KEY = int(KEY_ROLE)
+_RECORD = int(RECORD_ROLE)
+_FILTER = int(FILTER_ROLE)
+
+_NUMBER_ALIGNMENT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_TEXT_ALIGNMENT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+_ROOT = QModelIndex()
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+_KEY_OF_ROW = operator.attrgetter("key")
+
+# Up to this many new rows are placed one by one with a binary search; more arrive as one
+# block (a page of history) or are appended and sorted with one layout change.
+_PLACE_ONE_BY_ONE = 64
+# More separate insertion points than this cost more in views than one layout change.
+_MAX_INSERT_RUNS = 16
+
+
+def _collector_paused(method: _Method) -> _Method:
+    """Run ``method`` with Python's cyclic garbage collector paused.
+
+    Building or sorting 100,000 rows allocates a few hundred thousand tuples, which would set
+    off collections that walk every row in memory, and none of them can free anything.
+    """
+
+    @functools.wraps(method)
+    def paused(*args: Any, **kwargs: Any) -> Any:
+        if not gc.isenabled():
+            return method(*args, **kwargs)
+        gc.disable()
+        try:
+            return method(*args, **kwargs)
+        finally:
+            gc.enable()
+
+    return paused  # type: ignore[return-value]
+
+
+class Column(NamedTuple):
+    """One column: its heading, a sentence explaining the term, and whether it holds a number."""
+
+    title: str
+    tooltip: str = ""
+    numeric: bool = False
+
+
+class Row(NamedTuple):
+    """One row as shown: the record's key, the record, its display strings and sort keys.
+
+    ``tag`` is what the filtering proxy matches (see :func:`filter_tag`); it is kept in the
+    row because the proxy asks for it for every row whenever it refilters.
+    """
+
+    key: Any
+    record: Any
+    cells: tuple[str, ...]
+    sort_keys: tuple[Any, ...]
+    tag: str = "||"
+
+
+class Tone(enum.IntEnum):
+    """The colour of a row's coloured columns: green for buy/incoming, red for sell/outgoing.
+
+    The colour only repeats what the text says (Buy, Outgoing...), so nobody depends on it.
+    """
+
+    PLAIN = 0
+    POSITIVE = 1
+    NEGATIVE = -1
+
+
+# (light background, dark background) colours, each readable at about 5:1 contrast or more.
+_TONE_COLOURS = {
+    Tone.POSITIVE: ("#1a7f37", "#3fb950"),
+    Tone.NEGATIVE: ("#cf222e", "#ff7b72"),
+}
+_tone_brushes: dict[tuple[int, bool], QBrush] = {}
+
+
+def tone_brush(tone: Tone) -> QBrush | None:
+    """The brush for ``tone`` on the application palette: darker on light, lighter on dark."""
+    if tone == Tone.PLAIN:
+        return None
+    dark = QGuiApplication.palette().color(QPalette.ColorRole.Base).lightness() < 128
+    brush = _tone_brushes.get((tone, dark))
+    if brush is None:
+        brush = QBrush(QColor(_TONE_COLOURS[tone][1 if dark else 0]))
+        _tone_brushes[(tone, dark)] = brush
+    return brush
+
+
+def filter_tag(
+    *, pair: str = "", side: str = "", direction: str = "", currencies: Iterable[str] = ()
+) -> str:
+    """The text a row offers the filtering proxy: ``|pair:BTC_USD|side:buy|currency:BTC|``.
+
+    Each fact is fenced by ``|`` so a filter matches whole values only (``BTC`` never
+    matches ``BTCX``).
+    """
+    facts = [f"pair:{pair}"] if pair else []
+    if side:
+        facts.append(f"side:{side}")
+    if direction:
+        facts.append(f"direction:{direction}")
+    facts.extend(f"currency:{code}" for code in currencies)
+    return "|" + "|".join(facts) + "|"
+
+
+@functools.cache
+def pair_side_tag(pair: str, side: str) -> str:
+    """The filter tag of a trade or order: pair, side and both currencies, one per pair/side."""
+    details = market(pair)
+    return filter_tag(pair=pair, side=side, currencies=(details.base, details.quote))
+
+
+class KeyedTableModel(QAbstractTableModel):
+    """A table of records keyed by id, updated in place and sorted by precomputed keys.
+
+    Subclasses set :attr:`COLUMNS` and implement :meth:`key_of` and :meth:`row_for` (with a
+    filter tag in the row); they may add tooltips (:meth:`tooltip`) and a colour
+    (:meth:`tone`). Keys must be hashable and comparable with each other: rows with equal
+    sort keys are ordered by key in the same direction, so the order of a table never
+    depends on its history (trades of the same second show newest first).
+    """
+
+    COLUMNS: ClassVar[tuple[Column, ...]] = ()
+    #: The columns painted in the row's :class:`Tone`.
+    TONED_COLUMNS: ClassVar[frozenset[int]] = frozenset()
+    #: The order a fresh table shows, and what ``sort(-1)`` goes back to.
+    DEFAULT_SORT: ClassVar[tuple[int, Qt.SortOrder]] = (0, Qt.SortOrder.AscendingOrder)
+    #: True when a record never changes once seen (trades), so updates skip comparing them.
+    RECORDS_NEVER_CHANGE: ClassVar[bool] = False
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Row] = []
+        self._by_key: dict[Hashable, Row] = {}
+        # Built on demand: inserts and sorts would otherwise renumber it every time.
+        self._positions: dict[Hashable, int] | None = None
+        self._alignments = tuple(
+            _NUMBER_ALIGNMENT if column.numeric else _TEXT_ALIGNMENT for column in self.COLUMNS
+        )
+        self._sort_column, order = self.DEFAULT_SORT
+        self._descending = order == Qt.SortOrder.DescendingOrder
+
+    # -- what subclasses provide ---------------------------------------------------------
+
+    def key_of(self, record: Any) -> Hashable:
+        """The key that identifies ``record`` across refreshes (an order id, a currency)."""
+        raise NotImplementedError
+
+    def row_for(self, record: Any) -> Row:
+        """The row showing ``record``: its display strings and sort keys, computed once."""
+        raise NotImplementedError
+
+    def rows_for(self, records: Sequence[Any]) -> list[Row]:
+        """The rows for many records; subclasses may override it to share work in a batch."""
+        return [self.row_for(record) for record in records]
+
+    def tooltip(self, record: Any, column: int) -> str | None:
+        """A sentence about one cell, shown on hover; computed then, as it is rarely asked."""
+        return None
+
+    def tone(self, record: Any) -> Tone:
+        """The colour of the :attr:`TONED_COLUMNS` of ``record``'s row."""
+        return Tone.PLAIN
+
+    def filter_tag_at(self, row: int) -> str:
+        """The filter tag of ``row`` (the proxy asks this for every row it refilters)."""
+        return self._rows[row].tag
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def records(self) -> list[Any]:
+        """Every record, in the order shown."""
+        return [row.record for row in self._rows]
+
+    def record_at(self, row: int) -> Any:
+        """The record shown in ``row``; ``IndexError`` when there is no such row."""
+        if row < 0:
+            raise IndexError(row)
+        return self._rows[row].record
+
+    def row_of(self, key: Hashable) -> int | None:
+        """The row showing the record with ``key``, or None when it is not in the table."""
+        if key not in self._by_key:
+            return None
+        if self._positions is None:
+            self._positions = {row.key: number for number, row in enumerate(self._rows)}
+        return self._positions[key]
+
+    def index_of(self, key: Hashable, column: int = 0) -> QModelIndex:
+        """The index of ``key``'s cell in ``column``, invalid when the key is not shown."""
+        row = self.row_of(key)
+        return QModelIndex() if row is None else self.index(row, column)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._by_key
+
+    def sort_column(self) -> int:
+        """The column the rows are sorted by."""
+        return self._sort_column
+
+    def sort_order(self) -> Qt.SortOrder:
+        """Whether the rows are sorted ascending or descending."""
+        return Qt.SortOrder.DescendingOrder if self._descending else Qt.SortOrder.AscendingOrder
+
+    # -- Qt's model interface -------------------------------------------------------------
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY) -> Any:
+        number = index.row()
+        if not 0 <= number < len(self._rows):
+            return None
+        row = self._rows[number]
+        column = index.column()
+        if role == _DISPLAY:
+            return row.cells[column]
+        if role == _ALIGNMENT:
+            return self._alignments[column]
+        if role == _FOREGROUND:
+            return tone_brush(self.tone(row.record)) if column in self.TONED_COLUMNS else None
+        if role == _SORT:
+            return row.sort_keys[column]
+        if role == _TOOLTIP:
+            return self.tooltip(row.record, column)
+        if role == _FILTER:
+            return row.tag
+        if role == _KEY:
+            return row.key
+        if role == _RECORD:
+            return row.record
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.COLUMNS):
+            return super().headerData(section, orientation, role)
+        column = self.COLUMNS[section]
+        if role == _DISPLAY:
+            return column.title
+        if role == _TOOLTIP:
+            return column.tooltip or None
+        if role == _ALIGNMENT:
+            return self._alignments[section]
+        return None
+
+    @_collector_paused
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort by ``column`` (-1: the default order), keeping selections on their rows."""
+        if not 0 <= column < len(self.COLUMNS):
+            column, order = self.DEFAULT_SORT
+        descending = order == Qt.SortOrder.DescendingOrder
+        if (column, descending) == (self._sort_column, self._descending):
+            return  # the rows are always kept in this order (QTableView asks twice per click)
+        self._sort_column = column
+        self._descending = descending
+        self._reorder()
+
+    # -- updating ----------------------------------------------------------------------------
+
+    @_collector_paused
+    def set_records(self, records: Iterable[Any]) -> None:
+        """Show exactly ``records``: remove vanished keys, update changed rows, add new ones.
+
+        Only what differs is signalled (rowsRemoved, dataChanged, rowsInserted); a list equal
+        to what is shown signals nothing. The current sort order is kept.
+        """
+        wanted: dict[Hashable, Any] = {}
+        key_of = self.key_of
+        for record in records:
+            wanted[key_of(record)] = record
+        self._remove_rows([n for n, row in enumerate(self._rows) if row.key not in wanted])
+        if not self.RECORDS_NEVER_CHANGE:
+            self._replace_changed(wanted)
+        by_key = self._by_key
+        self._insert_records([record for key, record in wanted.items() if key not in by_key])
+
+    @_collector_paused
+    def add_records(self, records: Iterable[Any]) -> int:
+        """Add the records whose key is not shown yet (known ones are left as they are).
+
+        Returns how many rows were added; nothing is signalled when there were none.
+        """
+        by_key = self._by_key
+        key_of = self.key_of
+        fresh: dict[Hashable, Any] = {}
+        for record in records:
+            key = key_of(record)
+            if key not in by_key:
+                fresh[key] = record
+        self._insert_records(list(fresh.values()))
+        return len(fresh)
+
+    def clear(self) -> None:
+        """Empty the table (the one change that resets the model)."""
+        self.beginResetModel()
+        self._rows = []
+        self._by_key = {}
+        self._positions = None
+        self.endResetModel()
+
+    # -- inside ------------------------------------------------------------------------------
+
+    def _sort_rows(self, rows: list[Row]) -> None:
+        """Sort ``rows`` in place by the sort column, equal values by key, both one way.
+
+        Two stable sorts (by key, then by value) take half the time of one sort on
+        (value, key) tuples: comparing tuples of Decimals compares each Decimal twice.
+        """
+        column, descending = self._sort_column, self._descending
+        rows.sort(key=_KEY_OF_ROW, reverse=descending)
+        rows.sort(key=lambda row: row.sort_keys[column], reverse=descending)
+
+    def _remove_rows(self, numbers: list[int]) -> None:
+        """Remove the rows at ascending ``numbers``, one signal per contiguous run."""
+        if not numbers:
+            return
+        runs: list[tuple[int, int]] = []
+        first = last = numbers[0]
+        for number in numbers[1:]:
+            if number != last + 1:
+                runs.append((first, last))
+                first = number
+            last = number
+        runs.append((first, last))
+        rows = self._rows
+        for first, last in reversed(runs):  # from the bottom, so earlier numbers stay right
+            self.beginRemoveRows(_ROOT, first, last)
+            for row in rows[first : last + 1]:
+                del self._by_key[row.key]
+            del rows[first : last + 1]
+            self._positions = None
+            self.endRemoveRows()
+
+    def _replace_changed(self, wanted: dict[Hashable, Any]) -> None:
+        """Rebuild the rows whose record differs from ``wanted``; signal each changed run."""
+        rows = self._rows
+        changed = [
+            n
+            for n, row in enumerate(rows)
+            if (record := wanted[row.key]) is not row.record and record != row.record
+        ]
+        if not changed:
+            return
+        column = self._sort_column
+        order_broken = False
+        new_rows = self.rows_for([wanted[rows[n].key] for n in changed])
+        for number, new_row in zip(changed, new_rows, strict=True):
+            if new_row.sort_keys[column] != rows[number].sort_keys[column]:
+                order_broken = True
+            rows[number] = new_row
+            self._by_key[new_row.key] = new_row
+        last_column = len(self.COLUMNS) - 1
+        first = last = changed[0]
+        for number in [*changed[1:], None]:
+            if number is not None and number == last + 1:
+                last = number
+                continue
+            self.dataChanged.emit(self.index(first, 0), self.index(last, last_column))
+            if number is not None:
+                first = last = number
+        if order_broken:
+            self._reorder()
+
+    def _insert_records(self, records: list[Any]) -> None:
+        """Add rows for ``records`` (all new keys) where the current sort order puts them."""
+        if not records:
+            return
+        new_rows = self.rows_for(records)
+        self._sort_rows(new_rows)
+        rows = self._rows
+        if not rows:
+            self._insert_run(0, new_rows)
+            return
+        if len(new_rows) <= _PLACE_ONE_BY_ONE:
+            places = [self._place_of(row) for row in new_rows]
+        else:
+            # A big batch is placed only if it falls in one gap (a page of older history).
+            first, last = self._place_of(new_rows[0]), self._place_of(new_rows[-1])
+            places = [first] * len(new_rows) if first == last else []
+        runs: list[tuple[int, list[Row]]] = []
+        for place, row in zip(places, new_rows, strict=False):
+            if runs and runs[-1][0] == place:
+                runs[-1][1].append(row)
+            else:
+                runs.append((place, [row]))
+        if places and len(runs) <= _MAX_INSERT_RUNS:
+            for place, run in reversed(runs):  # from the bottom, so earlier places stay right
+                self._insert_run(place, run)
+        else:
+            self._insert_run(len(rows), new_rows)
+            self._reorder()
+
+    def _insert_run(self, place: int, run: list[Row]) -> None:
+        """Insert ``run`` as rows ``place``..., with one rowsInserted."""
+        self.beginInsertRows(_ROOT, place, place + len(run) - 1)
+        self._rows[place:place] = run
+        by_key = self._by_key
+        for row in run:
+            by_key[row.key] = row
+        self._positions = None
+        self.endInsertRows()
+
+    def _place_of(self, new_row: Row) -> int:
+        """Where ``new_row`` belongs among the current rows (a binary search)."""
+        rows = self._rows
+        column, descending = self._sort_column, self._descending
+        value, key = new_row.sort_keys[column], new_row.key
+        low, high = 0, len(rows)
+        while low < high:
+            middle = (low + high) // 2
+            other = rows[middle]
+            other_value = other.sort_keys[column]
+            if other_value == value:
+                comes_before = other.key > key if descending else other.key < key
+            elif descending:
+                comes_before = other_value > value
+            else:
+                comes_before = other_value < value
+            if comes_before:
+                low = middle + 1
+            else:
+                high = middle
+        return low
+
+    def _reorder(self) -> None:
+        """Sort the rows by the current column; one layout change if the order changed."""
+        old = self._rows
+        new = list(old)
+        self._sort_rows(new)
+        if all(a is b for a, b in zip(old, new, strict=True)):
+            return
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        moved_keys = [old[index.row()].key for index in persistent]
+        self._rows = new
+        self._positions = None
+        if persistent:
+            self.changePersistentIndexList(
+                persistent,
+                [
+                    self.createIndex(self.row_of(key), index.column())
+                    for key, index in zip(moved_keys, persistent, strict=True)
+                ],
+            )
+        self.layoutChanged.emit()

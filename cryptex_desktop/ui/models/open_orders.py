@@ -1,0 +1,128 @@
+"""The open orders table: the user's orders still waiting in the book, newest first.
+
+Orders are keyed by id and change while they wait (they fill bit by bit), so a refresh
+updates the changed rows in place and removes the orders that filled or were cancelled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from PySide6.QtCore import Qt
+
+from cryptex_desktop.api.types import Order, OrderStatus
+from cryptex_desktop.ui.formatting import (
+    display_rounding,
+    format_datetime,
+    format_datetime_long,
+    market,
+    side_word,
+)
+from cryptex_desktop.ui.i18n import _
+from cryptex_desktop.ui.models.keyed_table import (
+    Column,
+    KeyedTableModel,
+    Row,
+    Tone,
+    pair_side_tag,
+)
+
+DATE, PAIR, SIDE, PRICE, AMOUNT, FILLED, REMAINING, STATUS = range(8)
+
+_STATUS_TIPS = {
+    OrderStatus.ACTIVE: _("Waiting in the order book; nothing has filled yet."),
+    OrderStatus.PARTLY_FILLED: _("Part of the order has filled; the rest is still waiting."),
+    OrderStatus.FILLED: _("The whole order has filled."),
+    OrderStatus.CANCELLED: _("The order was cancelled; what had not filled went back to you."),
+}
+
+
+class OpenOrdersModel(KeyedTableModel):
+    """Date, Pair, Side, Price, Amount, Filled, Remaining and Status of the user's orders.
+
+    Rows are keyed by ``order_id``; :meth:`update` shows exactly the orders given.
+    """
+
+    COLUMNS = (
+        Column(_("Date"), _("When you placed the order, in your local time.")),
+        Column(
+            _("Pair"), _("The market: the first currency is bought or sold, priced in the second.")
+        ),
+        Column(
+            _("Side"), _("Buy: spend the second currency to get the first. Sell: the other way.")
+        ),
+        Column(_("Price"), _("The price you asked for one unit of the first currency."), True),
+        Column(_("Amount"), _("How much of the first currency the order is for."), True),
+        Column(_("Filled"), _("How much of the amount has been bought or sold so far."), True),
+        Column(_("Remaining"), _("How much is still waiting for someone to take it."), True),
+        Column(_("Status"), _("Open, partly filled, filled or cancelled.")),
+    )
+    TONED_COLUMNS = frozenset({SIDE})
+    DEFAULT_SORT = (DATE, Qt.SortOrder.DescendingOrder)
+
+    def key_of(self, record: Order) -> int:
+        """An order is known by its id."""
+        return record.order_id
+
+    def row_for(self, record: Order) -> Row:
+        """Date, pair, side, price, amounts and status, as shown."""
+        return self.rows_for((record,))[0]
+
+    def rows_for(self, records: Sequence[Order]) -> list[Row]:
+        """The rows of many orders, formatting under one decimal context."""
+        rows = []
+        with display_rounding():
+            for order in records:
+                details = market(order.pair)
+                remaining = order.remaining
+                cells = (
+                    format_datetime(order.timestamp),
+                    details.text,
+                    side_word(order.type),
+                    format(order.price, details.price_format),
+                    format(order.amount, details.base_format),
+                    format(order.filled, details.base_format),
+                    format(remaining, details.base_format),
+                    order.status_text,
+                )
+                sort_keys = (
+                    order.timestamp,
+                    order.pair,
+                    order.type,
+                    order.price,
+                    order.amount,
+                    order.filled,
+                    remaining,
+                    int(order.status),
+                )
+                tag = pair_side_tag(order.pair, order.type)
+                rows.append(Row(order.order_id, order, cells, sort_keys, tag))
+        return rows
+
+    def tooltip(self, record: Order, column: int) -> str | None:
+        """The full time, the pair in words, what the side means, the unit of each amount."""
+        details = market(record.pair)
+        names = {"base": details.base_name, "quote": details.quote_name}
+        if column == DATE:
+            return format_datetime_long(record.timestamp)
+        if column == PAIR:
+            return details.description
+        if column == SIDE:
+            if record.type == "buy":
+                return _("Spend {quote} to get {base}.").format(**names)
+            return _("Sell {base} for {quote}.").format(**names)
+        if column == PRICE:
+            return _("{quote} per {base}").format(**names)
+        if column in (AMOUNT, FILLED, REMAINING):
+            return _("In {base}").format(**names)
+        if column == STATUS:
+            return _STATUS_TIPS.get(record.status)  # type: ignore[call-overload]
+        return None
+
+    def tone(self, record: Order) -> Tone:
+        """Green for a buy, red for a sell."""
+        return Tone.POSITIVE if record.type == "buy" else Tone.NEGATIVE
+
+    def update(self, orders: Iterable[Order]) -> None:
+        """Show exactly ``orders``: changed ones update in place, gone ones are removed."""
+        self.set_records(orders)

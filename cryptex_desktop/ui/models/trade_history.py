@@ -1,0 +1,165 @@
+"""The trade history table: every fill of this user's orders, newest first.
+
+Trades never change once made, so the model is keyed by transaction id and a refresh only
+adds what it has not seen (:meth:`TradeHistoryModel.merge`): the exchange answers with the
+newest 1,000 fills each time, and merging a page it already knows costs a dictionary lookup
+per trade and signals nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from PySide6.QtCore import Qt
+
+from cryptex_desktop.api.money import MONEY_CONTEXT
+from cryptex_desktop.api.types import Trade
+from cryptex_desktop.ui.formatting import (
+    display_rounding,
+    format_datetime,
+    format_datetime_long,
+    market,
+    side_word,
+)
+from cryptex_desktop.ui.i18n import _
+from cryptex_desktop.ui.models.keyed_table import (
+    Column,
+    KeyedTableModel,
+    Row,
+    Tone,
+    pair_side_tag,
+)
+
+DATE, PAIR, SIDE, PRICE, AMOUNT, TOTAL, ROLE, ORDER = range(8)
+
+_SIDE_WORDS = {"buy": side_word("buy"), "sell": side_word("sell")}
+_MAKER = _("Maker")
+_TAKER = _("Taker")
+_MAKER_TIP = _("Maker: your order was waiting in the book.")
+_TAKER_TIP = _("Taker: your order filled at once against a waiting one.")
+
+
+class TradeHistoryModel(KeyedTableModel):
+    """The user's fills: Date, Pair, Side, Price, Amount, Total, Role and Order.
+
+    Rows are keyed by ``transaction_id``. :meth:`merge` adds unseen trades, :meth:`replace`
+    shows exactly a list, :meth:`oldest` tells where to ask for the next older page.
+    """
+
+    COLUMNS = (
+        Column(_("Date"), _("When the trade happened, in your local time.")),
+        Column(
+            _("Pair"), _("The market: the first currency is bought or sold, priced in the second.")
+        ),
+        Column(
+            _("Side"), _("Buy: you received the first currency of the pair. Sell: you gave it.")
+        ),
+        Column(_("Price"), _("What one unit of the first currency cost, in the second."), True),
+        Column(_("Amount"), _("How much of the first currency changed hands."), True),
+        Column(
+            _("Total"),
+            _("Price times amount, in the second currency, before the exchange's fee."),
+            True,
+        ),
+        Column(_("Role"), f"{_MAKER_TIP}\n{_TAKER_TIP}"),
+        Column(_("Order"), _("The number of your order that this trade filled."), True),
+    )
+    TONED_COLUMNS = frozenset({SIDE})
+    DEFAULT_SORT = (DATE, Qt.SortOrder.DescendingOrder)
+    RECORDS_NEVER_CHANGE = True
+
+    def key_of(self, record: Trade) -> int:
+        """A trade is known by its transaction id."""
+        return record.transaction_id
+
+    def row_for(self, record: Trade) -> Row:
+        """Date, pair, side, price, amount, total, role and the user's order, as shown."""
+        return self.rows_for((record,))[0]
+
+    def rows_for(self, records: Sequence[Trade]) -> list[Row]:
+        """The rows of many trades; this loop is the hot path of a 100,000-trade refresh."""
+        multiply = MONEY_CONTEXT.multiply
+        sides = _SIDE_WORDS
+        rows = []
+        append = rows.append
+        with display_rounding():
+            for trade in records:
+                details = market(trade.pair)
+                price, amount, taker = trade.price, trade.amount, trade.is_instant_buy
+                total = multiply(price, amount)
+                order_id = trade.buy_order_id if trade.type == "buy" else trade.sell_order_id
+                cells = (
+                    format_datetime(trade.timestamp),
+                    details.text,
+                    sides.get(trade.type) or side_word(trade.type),
+                    format(price, details.price_format),
+                    format(amount, details.base_format),
+                    format(total, details.quote_format),
+                    _TAKER if taker else _MAKER,
+                    str(order_id),
+                )
+                sort_keys = (
+                    trade.timestamp,
+                    trade.pair,
+                    trade.type,
+                    price,
+                    amount,
+                    total,
+                    int(taker),
+                    order_id,
+                )
+                tag = pair_side_tag(trade.pair, trade.type)
+                append(Row(trade.transaction_id, trade, cells, sort_keys, tag))
+        return rows
+
+    def tooltip(self, record: Trade, column: int) -> str | None:
+        """The full time, the pair in words, the total's currency, maker or taker."""
+        details = market(record.pair)
+        if column == DATE:
+            return format_datetime_long(record.timestamp)
+        if column == PAIR:
+            return details.description
+        if column == SIDE:
+            if record.type == "buy":
+                return _("You bought {base} with {quote}.").format(
+                    base=details.base_name, quote=details.quote_name
+                )
+            return _("You sold {base} for {quote}.").format(
+                base=details.base_name, quote=details.quote_name
+            )
+        if column in (PRICE, TOTAL):
+            return _("In {quote}").format(quote=details.quote_name)
+        if column == AMOUNT:
+            return _("In {base}").format(base=details.base_name)
+        if column == ROLE:
+            return _TAKER_TIP if record.is_instant_buy else _MAKER_TIP
+        return None
+
+    def tone(self, record: Trade) -> Tone:
+        """Green for a buy, red for a sell."""
+        return Tone.POSITIVE if record.type == "buy" else Tone.NEGATIVE
+
+    # -- updating ----------------------------------------------------------------------------
+
+    def merge(self, trades: Iterable[Trade]) -> int:
+        """Add the trades not shown yet; returns how many. An all-known page signals nothing."""
+        return self.add_records(trades)
+
+    def replace(self, trades: Iterable[Trade]) -> None:
+        """Show exactly ``trades``, in place: vanished ones go, new ones come, the rest stay."""
+        self.set_records(trades)
+
+    def update(self, trades: Iterable[Trade]) -> None:
+        """The same as :meth:`replace`, the name the other tables use."""
+        self.set_records(trades)
+
+    def oldest(self) -> Trade | None:
+        """The oldest trade shown (ties: lowest transaction id), or None when there is none."""
+        if not self._rows:
+            return None
+        if self._sort_column == DATE:
+            return self._rows[0 if not self._descending else -1].record
+        oldest: Trade = min(
+            self.records(), key=lambda trade: (trade.timestamp, trade.transaction_id)
+        )
+        return oldest

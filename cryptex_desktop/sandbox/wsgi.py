@@ -1,0 +1,184 @@
+"""The sandbox's HTTP face: a WSGI app that turns form posts into :meth:`Exchange.handle` calls.
+
+``POST /api/v1`` (or ``POST /``) with an ``application/x-www-form-urlencoded`` body of
+``method``, ``nonce`` and parameters, headers ``Key`` and ``Sign``. Answers are JSON,
+always ``{"status": "ok", "data": ...}`` or ``{"status": "error", "error": ...}``:
+
+- an API refusal is HTTP 200, as the contract says;
+- transport problems use their HTTP codes with the same refusal body: 404 another path,
+  405 not POST, 413 a body over 64 KiB, 415 a body that is not a form, 400 a form that
+  cannot be read, 429 too many requests for one key (with ``Retry-After``), 503 when the
+  database stayed locked by another process (with ``Retry-After``); only a body over 1 MiB
+  is refused by waitress itself, before the app, with a plain-text 413;
+- anything unexpected is 500 ``internal error``, logged with its traceback but never with
+  the request's parameters or headers.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+import time
+from collections.abc import Callable, Iterable
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import parse_qsl
+
+from .exchange import Exchange, log_internal_error
+
+#: A WSGI application, as PEP 3333 describes it.
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+MAX_BODY_BYTES = 64 * 1024
+MAX_FIELDS = 64
+API_PATHS = frozenset({"", "/", "/api/v1", "/api/v1/"})
+FORM_TYPE = "application/x-www-form-urlencoded"
+
+
+class RateLimiter:
+    """A token bucket per API key: ``rate`` requests a second, bursts of up to ``rate``.
+
+    Thread-safe. Keeps at most ``max_keys`` buckets, forgetting full ones first.
+    """
+
+    def __init__(
+        self,
+        rate: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        max_keys: int = 10_000,
+    ) -> None:
+        if not rate > 0:
+            raise ValueError("the rate limit must be greater than 0 requests per second")
+        self.rate = float(rate)
+        self.capacity = max(1.0, self.rate)
+        self._clock = clock
+        self._max_keys = max_keys
+        self._buckets: dict[str, tuple[float, float]] = {}  # key -> (tokens, when)
+        self._lock = threading.Lock()
+
+    def retry_after(self, key: str) -> int | None:
+        """Take one request from ``key``'s bucket: ``None`` if allowed, else seconds to wait."""
+        with self._lock:
+            now = self._clock()
+            tokens, then = self._buckets.get(key, (self.capacity, now))
+            tokens = min(self.capacity, tokens + (now - then) * self.rate)
+            if tokens >= 1:
+                self._buckets[key] = (tokens - 1, now)
+                if len(self._buckets) > self._max_keys:
+                    self._forget_full(now)
+                return None
+            self._buckets[key] = (tokens, now)
+            return max(1, math.ceil((1 - tokens) / self.rate))
+
+    def _forget_full(self, now: float) -> None:
+        for key, (tokens, then) in list(self._buckets.items()):
+            if tokens + (now - then) * self.rate >= self.capacity:
+                del self._buckets[key]
+        if len(self._buckets) > self._max_keys:
+            self._buckets.clear()  # a flood of keys: start over rather than grow
+
+
+class _BadRequest(Exception):
+    """A request the app answers with an HTTP error code and this refusal message."""
+
+    def __init__(self, status: int, message: str, headers: list[tuple[str, str]] | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or []
+
+
+def make_app(exchange: Exchange, *, rate_limit: float | None = 50.0) -> WSGIApp:
+    """The WSGI app serving ``exchange``; ``rate_limit`` requests/s per key, ``None`` or 0: off."""
+    limiter = RateLimiter(rate_limit) if rate_limit else None
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        try:
+            method, params, key, sign = _read_request(environ, limiter)
+            status, body = exchange.handle(method, params, key, sign)
+            headers = [("Retry-After", "1")] if status == 503 else []
+            return _respond(start_response, status, body, headers)
+        except _BadRequest as bad:
+            return _respond(
+                start_response, bad.status, {"status": "error", "error": bad.message}, bad.headers
+            )
+        except Exception as error:
+            log_internal_error("the sandbox WSGI app", error)
+            return _respond(start_response, 500, {"status": "error", "error": "internal error"})
+
+    return app
+
+
+def _read_request(
+    environ: dict[str, Any], limiter: RateLimiter | None
+) -> tuple[str, dict[str, str], str | None, str | None]:
+    """(method, params, key, sign) of a valid API request; ``_BadRequest`` otherwise."""
+    if environ.get("PATH_INFO", "") not in API_PATHS:
+        raise _BadRequest(404, "not found: the API answers POST /api/v1")
+    if environ.get("REQUEST_METHOD") != "POST":
+        raise _BadRequest(
+            405, "method not allowed: the API answers POST requests only", [("Allow", "POST")]
+        )
+    content_type = environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
+    if content_type not in ("", FORM_TYPE):
+        raise _BadRequest(415, f"unsupported content type: send {FORM_TYPE}")
+    length_text = environ.get("CONTENT_LENGTH", "") or "0"
+    if not length_text.isdigit():
+        raise _BadRequest(400, "malformed request: bad Content-Length")
+    length = int(length_text)
+    if length > MAX_BODY_BYTES:
+        raise _BadRequest(413, f"request body too large: at most {MAX_BODY_BYTES} bytes")
+    key = environ.get("HTTP_KEY") or None
+    sign = environ.get("HTTP_SIGN") or None
+    if limiter is not None and key is not None:
+        wait = limiter.retry_after(key)
+        if wait is not None:
+            raise _BadRequest(429, "too many requests", [("Retry-After", str(wait))])
+    body = environ["wsgi.input"].read(length) if length else b""
+    fields = _parse_form(body)
+    method = fields.pop("method", "")
+    return method, fields, key, sign
+
+
+def _parse_form(body: bytes) -> dict[str, str]:
+    try:
+        text = body.decode("ascii")
+        pairs = parse_qsl(
+            text,
+            keep_blank_values=True,
+            strict_parsing=bool(text),
+            encoding="utf-8",
+            errors="strict",
+            max_num_fields=MAX_FIELDS,
+        )
+    except (UnicodeError, ValueError):
+        raise _BadRequest(400, "malformed request: the body is not a readable form") from None
+    fields: dict[str, str] = {}
+    for name, value in pairs:
+        if name in fields:
+            raise _BadRequest(
+                400, f"malformed parameter: {name[:40]} (given more than once)"
+            )
+        fields[name] = value
+    return fields
+
+
+def _respond(
+    start_response: Callable[..., Any],
+    status: int,
+    body: dict[str, Any],
+    headers: list[tuple[str, str]] | None = None,
+) -> list[bytes]:
+    payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
+    start_response(
+        f"{status} {HTTPStatus(status).phrase}",
+        [
+            ("Content-Type", "application/json; charset=utf-8"),
+            ("Content-Length", str(len(payload))),
+            ("Cache-Control", "no-store"),
+            *(headers or []),
+        ],
+    )
+    return [payload]

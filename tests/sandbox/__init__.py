@@ -1,0 +1,1 @@
+"""Tests of the sandbox exchange (cryptex_desktop/sandbox)."""

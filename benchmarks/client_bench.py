@@ -61,11 +61,13 @@ def run(calls_per_round: int = 250, rounds: int = 6, threaded_calls: int = 3000)
 
         def seed_style() -> None:
             body, headers = seed_signer.request()
-            assert requests.post(server.url, data=body, headers=headers).json()["status"] == "ok"
+            answer = requests.post(server.url, data=body, headers=headers, timeout=10)
+            assert answer.json()["status"] == "ok"
 
         def bare_session() -> None:
             body, headers = bare_signer.request()
-            assert session.post(server.url, data=body, headers=headers).json()["status"] == "ok"
+            answer = session.post(server.url, data=body, headers=headers, timeout=10)
+            assert answer.json()["status"] == "ok"
 
         def client_info() -> None:
             client.info()

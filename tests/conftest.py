@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cryptex_desktop.api import CryptexClient, Credentials
+from cryptex_desktop.api import Credentials, CryptexClient
 from cryptex_desktop.sandbox import Account, SandboxServer
 
 # Headless by default, as CI runs it; set QT_QPA_PLATFORM=xcb to watch the GUI tests.

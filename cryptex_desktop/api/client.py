@@ -498,14 +498,12 @@ def _never_sent(error: BaseException) -> bool:
     return False
 
 
-def _retry_after(value: str | None) -> float | None:
-    try:
-        seconds = float(value) if value is not None else None
-    except ValueError:
+def _retry_after(value: str | None) -> int | None:
+    """Retry-After as whole seconds (RFC 9110 delay-seconds); an HTTP-date is not honoured."""
+    text = (value or "").strip()
+    if not text.isdigit() or int(text) >= 86400:
         return None
-    if seconds is None or not (0 <= seconds < 86400):
-        return None
-    return seconds
+    return int(text)
 
 
 def _amount(value: Decimal | str | int) -> Decimal:

@@ -120,7 +120,7 @@ class FirstPaintProbe:
         from PySide6.QtWidgets import QApplication
 
         class Watcher(QObject):
-            def eventFilter(self, watched, event):  # noqa: N802 - Qt's name
+            def eventFilter(self, watched, event):
                 if event.type() == QEvent.Type.Paint:
                     watched.removeEventFilter(self)
                     print("first-paint", flush=True)

@@ -15,8 +15,9 @@ from pathlib import Path
 
 DOC = Path(__file__).resolve().parents[3] / "shared" / "cryptex-api-v1.txt"
 
-# The example exactly as printed in cryptex-api-v1.txt (indentation of the function body fixed,
-# which the document's web page lost), with YOUR_KEY, YOUR_SECRET, 'username' and the URL to fill in.
+# The example exactly as printed in cryptex-api-v1.txt (the function body's indentation, which
+# the document's web page lost, put back), with YOUR_KEY, YOUR_SECRET, 'username' and the URL
+# still to fill in.
 SEED_EXAMPLE = """
 import requests
 import hmac

@@ -106,11 +106,15 @@ def test_coins_sent_from_outside_arrive_unconfirmed_then_are_credited_after_thre
     )
     qtbot.waitUntil(lambda: cell(screen, 0, CONFIRMATIONS) == "2", timeout=WAIT_MS)
 
+    app_context.refresher.stop()  # no timed refreshes: what follows comes from the screen itself
     demo_exchange.mine(1)
     assert check(qtbot, screen) == "0.25 BTC was credited to your balance."
     # Credited: no longer on its way in.
     qtbot.waitUntil(lambda: screen.proxy.rowCount() == 0, timeout=WAIT_MS)
     assert screen.transactions_empty.text() == "Nothing is on its way in or out right now."
+    # ...and the balance shows it at once, without waiting for the next timed refresh.
+    qtbot.waitUntil(lambda: app_context.wallet.free_balance("BTC") == Decimal("2.25"),
+                    timeout=WAIT_MS)
 
 
 def test_a_withdrawal_on_its_way_out_shows_as_outgoing(window, app_context, qtbot):
@@ -181,7 +185,7 @@ def test_litecoin_needs_six_confirmations_and_the_chosen_coin_is_remembered(
         "(about 15 minutes on the real network)."
     )
     assert list(screen.session_addresses().items()) == [(litecoin, "LTC"), (bitcoin, "BTC")]
-    again = DepositScreen(app_context.dispatcher, app_context.settings)
+    again = DepositScreen(app_context.dispatcher, app_context.refresher, app_context.settings)
     qtbot.addWidget(again)
     assert again.currency() == "LTC"
 

@@ -23,7 +23,7 @@ def build_all(context: AppContext, parent: QWidget) -> list[QWidget]:
         TradeScreen(c.dispatcher, c.wallet, c.refresher, c.settings, parent),
         OpenOrdersScreen(c.dispatcher, c.wallet, c.refresher, c.settings, parent),
         HistoryScreen(c.dispatcher, c.settings, parent),
-        DepositScreen(c.dispatcher, c.settings, parent),
+        DepositScreen(c.dispatcher, c.refresher, c.settings, parent),
         WithdrawScreen(c.dispatcher, c.wallet, c.refresher, c.settings, parent),
         CouponsScreen(c.dispatcher, c.wallet, c.refresher, c.settings, parent),
     ]

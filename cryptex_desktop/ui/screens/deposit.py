@@ -38,6 +38,7 @@ from cryptex_desktop.ui.formatting import currency_name
 from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.models import SortFilterProxy, TransactionsModel
 from cryptex_desktop.ui.models.transactions import ADDRESS, TXID
+from cryptex_desktop.ui.refresher import Refresher
 from cryptex_desktop.ui.settings import AppSettings
 from cryptex_desktop.ui.widgets.busy_button import BusyButton
 from cryptex_desktop.ui.widgets.qr_code import QrCodeWidget
@@ -180,10 +181,15 @@ class DepositScreen(QWidget):
     TOOLTIP = _("Get an address to send coins to this account")
 
     def __init__(
-        self, dispatcher: Dispatcher, settings: AppSettings, parent: QWidget | None = None
+        self,
+        dispatcher: Dispatcher,
+        refresher: Refresher,
+        settings: AppSettings,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._dispatcher = dispatcher
+        self._refresher = refresher
         self._settings = settings
         #: Addresses issued in this session, newest first, with their currency.
         self._addresses: dict[str, str] = {}
@@ -513,6 +519,8 @@ class DepositScreen(QWidget):
         self.check_button.set_busy(False)
         self.check_message.show_result(deposit_sentence(deposit, currency))
         self.refresh()
+        if deposit.is_credited:
+            self._refresher.request("balances")
 
     def _on_check_error(self, error: BaseException) -> None:
         self.check_button.set_busy(False)
@@ -536,6 +544,10 @@ class DepositScreen(QWidget):
         )
 
     def _on_transactions(self, transactions: list[Transaction]) -> None:
+        was_incoming = {(t.currency, t.id) for t in self.model.records() if t.is_incoming}
+        still_incoming = {(t.currency, t.id) for t in transactions if t.is_incoming}
+        if was_incoming - still_incoming:
+            self._refresher.request("balances")  # a deposit left the list: it was credited
         self.model.update(transactions)
         self._loaded = True
         self._show_transactions_state()

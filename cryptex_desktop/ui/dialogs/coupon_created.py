@@ -1,0 +1,244 @@
+"""The one and only showing of a new coupon code, with Copy and Save… so it is not lost.
+
+A coupon code is bearer money and the exchange never shows it again, so this dialog is the
+code's only home in the app: it is not written to settings, logs or any model, and the dialog
+forgets it when it closes. Closing before the code was copied or saved asks first.
+"""
+
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QCloseEvent, QFontDatabase, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFrame,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cryptex_desktop.ui.formatting import format_money
+from cryptex_desktop.ui.i18n import _
+
+ONLY_TIME = _(
+    "This is the only time the app shows this code. Copy it or save it now; anyone who has it "
+    "can redeem the money."
+)
+
+
+class CouponCreatedDialog(QDialog):
+    """Shows a new coupon's code once, large and in monospace, with Copy, Save… and Close.
+
+    Open it with ``open()``; it deletes itself (and the code with it) when it closes.
+    """
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        code: str,
+        amount: Decimal,
+        currency: str,
+        recipient: str | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._code = code
+        self._amount = amount
+        self._currency = currency
+        self._recipient = recipient
+        self._kept = False
+        self._closing = False
+        #: The "Close without keeping the code?" question while it is open (for tests).
+        self.close_question: QMessageBox | None = None
+
+        self.setWindowTitle(_("Your coupon code"))
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setMinimumWidth(560)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        headline = QLabel(_("Your coupon for {money} is ready").format(
+            money=format_money(amount, currency)))
+        font = headline.font()
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        font.setBold(True)
+        headline.setFont(font)
+        headline.setWordWrap(True)
+
+        who = (
+            _("Only the Cryptex user “{name}” can redeem it.").format(name=recipient)
+            if recipient else _("Anyone who has the code can redeem it.")
+        )
+        self.who_label = QLabel(who)
+        self.who_label.setWordWrap(True)
+
+        self.code_label = QLabel(code)
+        code_font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        code_font.setPointSizeF(max(code_font.pointSizeF(), 10.0) * 1.35)
+        code_font.setBold(True)
+        self.code_label.setFont(code_font)
+        self.code_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.code_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.code_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.code_label.setFrameShape(QFrame.Shape.StyledPanel)
+        self.code_label.setMargin(12)
+        self.code_label.setAccessibleName(_("Coupon code"))
+
+        self.warning_label = QLabel(ONLY_TIME)
+        self.warning_label.setWordWrap(True)
+        warning_font = self.warning_label.font()
+        warning_font.setBold(True)
+        self.warning_label.setFont(warning_font)
+
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
+
+        buttons = QDialogButtonBox()
+        self.copy_button: QPushButton = buttons.addButton(
+            _("&Copy code"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.copy_button.setShortcut(QKeySequence.StandardKey.Copy)
+        self.copy_button.setToolTip(_("Put the code on the clipboard (Ctrl+C)"))
+        self.save_button: QPushButton = buttons.addButton(
+            _("&Save…"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.save_button.setShortcut(QKeySequence.StandardKey.Save)
+        self.save_button.setToolTip(_("Save the code in a text file (Ctrl+S)"))
+        self.close_button: QPushButton = buttons.addButton(
+            _("Close"), QDialogButtonBox.ButtonRole.RejectRole)
+        for button in (self.copy_button, self.save_button, self.close_button):
+            button.setAutoDefault(False)
+        self.copy_button.setDefault(True)  # Enter copies; it never closes by accident
+        self.copy_button.clicked.connect(self.copy_code)
+        self.save_button.clicked.connect(self._ask_where_to_save)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.setSpacing(12)
+        layout.setContentsMargins(20, 18, 20, 16)
+        layout.addWidget(headline)
+        layout.addWidget(self.who_label)
+        layout.addWidget(self.code_label)
+        layout.addWidget(self.warning_label)
+        layout.addWidget(self.status_label)
+        layout.addWidget(buttons)
+
+    # -- keeping the code ---------------------------------------------------------------------
+
+    def is_code_kept(self) -> bool:
+        """Whether the person copied or saved the code."""
+        return self._kept
+
+    @Slot()
+    def copy_code(self) -> None:
+        """Put the code on the clipboard."""
+        QGuiApplication.clipboard().setText(self._code)
+        self._kept = True
+        self.status_label.setText(_(
+            "The code is on the clipboard. Paste it somewhere safe, or straight into a message "
+            "to the person you are giving it to."
+        ))
+
+    def save_to(self, path: str | Path) -> None:
+        """Write the code and what it is worth to a text file only this computer user can read.
+
+        Raises ``OSError`` when the file cannot be written.
+        """
+        text = "\n".join([
+            _("Cryptex coupon"),
+            _("Amount: {money}").format(money=format_money(self._amount, self._currency)),
+            _("Code: {code}").format(code=self._code),
+            (_("Only the Cryptex user “{name}” can redeem it.").format(name=self._recipient)
+             if self._recipient else _("Anyone who has this code can redeem it.")),
+            _("Redeem it on the Coupons tab of Cryptex Desktop or on cryptex.net. Keep this file "
+              "private, like cash."),
+            "",
+        ])
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
+        descriptor = os.open(path, flags, 0o600)  # owner only: the file holds bearer money
+        if hasattr(os, "fchmod"):
+            os.fchmod(descriptor, 0o600)  # also when an existing file is written over
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as file:
+            file.write(text)
+        self._kept = True
+        self.status_label.setText(_("Saved the code to {path}.").format(path=os.fspath(path)))
+
+    @Slot()
+    def _ask_where_to_save(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(
+            self,
+            _("Save the coupon code"),
+            str(Path.home() / f"cryptex-coupon-{self._currency}.txt"),
+            _("Text files (*.txt)"),
+        )
+        if not path:
+            return
+        try:
+            self.save_to(path)
+        except OSError as error:
+            self.status_label.setText(_(
+                "Could not save the file ({reason}). Choose another folder, or copy the code "
+                "instead."
+            ).format(reason=error.strerror or _("the system refused")))
+
+    # -- closing ------------------------------------------------------------------------------
+
+    def reject(self) -> None:
+        """Close (Escape, the Close button): ask first if the code was not kept."""
+        if self._kept or self._closing:
+            self._closing = True
+            self._forget_code()
+            super().reject()
+            return
+        self._ask_before_closing()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """The window's own close button: the same question as Close."""
+        if self._kept or self._closing:
+            self._closing = True
+            self._forget_code()
+            super().closeEvent(event)
+            return
+        event.ignore()
+        self._ask_before_closing()
+
+    def _ask_before_closing(self) -> None:
+        if self.close_question is not None:
+            return
+        question = QMessageBox(self)
+        question.setIcon(QMessageBox.Icon.Warning)
+        question.setWindowTitle(_("Close without keeping the code?"))
+        question.setText(_("Close without keeping the code?"))
+        question.setInformativeText(_(
+            "You have not copied or saved the code. Once this window closes the app cannot show "
+            "it again, and the money in the coupon can then only be recovered through Cryptex "
+            "support."
+        ))
+        self.go_back_button = question.addButton(_("&Go back"), QMessageBox.ButtonRole.RejectRole)
+        self.close_anyway_button = question.addButton(
+            _("Close &anyway"), QMessageBox.ButtonRole.DestructiveRole)
+        question.setDefaultButton(self.go_back_button)
+        question.setEscapeButton(self.go_back_button)
+        question.setWindowModality(Qt.WindowModality.WindowModal)
+        question.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        question.buttonClicked.connect(self._on_close_question_answered)
+        self.close_question = question
+        question.open()
+
+    @Slot(object)
+    def _on_close_question_answered(self, button: object) -> None:
+        close = button is self.close_anyway_button
+        self.close_question = None
+        if close:
+            self._closing = True
+            self.reject()
+
+    def _forget_code(self) -> None:
+        # Nothing else in the app holds the code; drop it from the screen and this object.
+        self._code = ""
+        self.code_label.clear()

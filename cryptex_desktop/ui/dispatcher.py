@@ -97,8 +97,10 @@ class Dispatcher(QObject):
     busyChanged = Signal(int)
     #: A call succeeded (request id); for "last successful update".
     succeeded = Signal(int)
-    #: A call failed (request id, error); for the status bar's last error.
+    #: A call failed (request id, error). Failed actions are told by their screens.
     failed = Signal(int, object)
+    #: A background refresh failed (error); for the status bar's last problem.
+    refreshFailed = Signal(object)
     #: The client was replaced (another account); views should clear and refresh.
     clientChanged = Signal()
 
@@ -219,6 +221,8 @@ class Dispatcher(QObject):
         if not _is_expected(error):
             log.error("unexpected failure in a background call", exc_info=error)
         self.failed.emit(job.request_id, error)
+        if job.priority == Priority.REFRESH:
+            self.refreshFailed.emit(error)
         for callback in job.on_error:
             _guard(callback, error)
 

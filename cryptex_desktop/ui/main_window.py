@@ -111,7 +111,7 @@ class MainWindow(QMainWindow):
         context = self.context
         context.dispatcher.busyChanged.connect(self.status.set_in_flight)
         context.dispatcher.succeeded.connect(self.status.mark_updated)
-        context.dispatcher.failed.connect(lambda _id, error: self.status.show_problem(error))
+        context.dispatcher.refreshFailed.connect(self.status.show_problem)
         context.connection.connecting.connect(self.status.set_connecting)
         context.connection.connected.connect(self._on_connected)
         context.connection.failed.connect(self._on_connect_failed)

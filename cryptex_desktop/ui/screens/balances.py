@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.models import BalancesModel
 from cryptex_desktop.ui.wallet_state import WalletState
+from cryptex_desktop.ui.widgets.labels import heading_label
 
 
 class BalancesScreen(QWidget):
@@ -29,11 +30,7 @@ class BalancesScreen(QWidget):
         self._wallet = wallet
         self.model = BalancesModel(self)
 
-        heading = QLabel(_("Your balances"))
-        font = heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        heading.setFont(font)
+        heading = heading_label(_("Your balances"))
 
         explanation = QLabel(_(
             "“Available” is yours to trade, withdraw or turn into a coupon. “Reserved” is held "

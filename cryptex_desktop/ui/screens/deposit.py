@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QFontDatabase, QGuiApplication, QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QFontDatabase, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -41,6 +41,7 @@ from cryptex_desktop.ui.models.transactions import ADDRESS, TXID
 from cryptex_desktop.ui.refresher import Refresher
 from cryptex_desktop.ui.settings import AppSettings
 from cryptex_desktop.ui.widgets.busy_button import BusyButton
+from cryptex_desktop.ui.widgets.labels import OutcomeLabel, heading_label
 from cryptex_desktop.ui.widgets.qr_code import QrCodeWidget
 
 
@@ -77,40 +78,6 @@ CONFIRMATIONS_TIP = _(
 
 # How the sandbox (and, we expect, cryptex.net) words "no deposit to this address yet".
 _NO_DEPOSIT_WORDS = ("no deposit",)
-
-
-class OutcomeLabel(QLabel):
-    """The sentence saying how an action ended: in the normal text colour, red if it failed.
-
-    (FieldMessage shows results in its faint hint grey, too easy to miss for a result.)
-    """
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._problem = False
-        self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setWordWrap(True)
-
-    def show_result(self, text: str) -> None:
-        """Say how the action went."""
-        self._problem = False
-        self.setStyleSheet("")
-        self.setText(text)
-
-    def show_problem(self, text: str) -> None:
-        """Say, in red, what went wrong."""
-        self._problem = True
-        dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 128
-        self.setStyleSheet(f"QLabel {{ color: {'#ff8080' if dark else '#b00020'}; }}")
-        self.setText(text)
-
-    def is_problem(self) -> bool:
-        """Whether the sentence on show is a failure."""
-        return self._problem
-
-    def clear_outcome(self) -> None:
-        """Say nothing."""
-        self.show_result("")
 
 
 def coin_title(currency: str) -> str:
@@ -164,15 +131,6 @@ def is_nothing_yet(error: BaseException) -> bool:
     )
 
 
-def _bold_heading(text: str, scale: float = 1.0) -> QLabel:
-    label = QLabel(text)
-    font = label.font()
-    font.setPointSizeF(font.pointSizeF() * scale)
-    font.setBold(True)
-    label.setFont(font)
-    return label
-
-
 class DepositScreen(QWidget):
     """Get an address to send coins to this account, and watch them arrive."""
 
@@ -208,7 +166,7 @@ class DepositScreen(QWidget):
     # -- building ---------------------------------------------------------------------------
 
     def _build(self) -> None:
-        heading = _bold_heading(_("Deposit"), 1.3)
+        heading = heading_label(_("Deposit"))
         intro = QLabel(_(
             "Choose a coin and get an address for it. Whatever is sent to that address is "
             "added to your Cryptex balance once the network has confirmed it."
@@ -245,7 +203,7 @@ class DepositScreen(QWidget):
         self.fiat_label.setWordWrap(True)
 
         # -- the address card
-        self.address_title = _bold_heading("")
+        self.address_title = heading_label("", 1.0)
         self.address_label = QLabel()
         self.address_label.setTextFormat(Qt.TextFormat.PlainText)
         self.address_label.setTextInteractionFlags(
@@ -317,7 +275,7 @@ class DepositScreen(QWidget):
         self.check_message = OutcomeLabel()
 
         # -- transactions on their way
-        transactions_heading = _bold_heading(_("Incoming and outgoing transactions"))
+        transactions_heading = heading_label(_("Incoming and outgoing transactions"), 1.0)
         transactions_heading.setToolTip(_(
             "Deposits on their way in and withdrawals on their way out, until they have "
             "enough confirmations."

@@ -27,7 +27,7 @@ from PySide6.QtCore import (
     QTimer,
     Slot,
 )
-from PySide6.QtGui import QKeySequence, QPalette, QRegularExpressionValidator, QShortcut
+from PySide6.QtGui import QKeySequence, QRegularExpressionValidator, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCalendarWidget,
@@ -58,6 +58,7 @@ from cryptex_desktop.ui.models.trade_history import DATE
 from cryptex_desktop.ui.settings import AppSettings
 from cryptex_desktop.ui.widgets.busy_button import BusyButton
 from cryptex_desktop.ui.widgets.field_message import FieldMessage
+from cryptex_desktop.ui.widgets.labels import OutcomeLabel, heading_label
 
 #: The most fills the exchange returns for one request.
 MAX_PAGE = 1000
@@ -181,40 +182,6 @@ def _own_order(trade: Trade) -> int:
     return trade.buy_order_id if trade.type == "buy" else trade.sell_order_id
 
 
-class OutcomeLabel(QLabel):
-    """The sentence saying how an action ended: in the normal text colour, red if it failed.
-
-    (FieldMessage shows results in its faint hint grey, too easy to miss for a result.)
-    """
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._problem = False
-        self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setWordWrap(True)
-
-    def show_result(self, text: str) -> None:
-        """Say how the action went."""
-        self._problem = False
-        self.setStyleSheet("")
-        self.setText(text)
-
-    def show_problem(self, text: str) -> None:
-        """Say, in red, what went wrong."""
-        self._problem = True
-        dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 128
-        self.setStyleSheet(f"QLabel {{ color: {'#ff8080' if dark else '#b00020'}; }}")
-        self.setText(text)
-
-    def is_problem(self) -> bool:
-        """Whether the sentence on show is a failure."""
-        return self._problem
-
-    def clear_outcome(self) -> None:
-        """Say nothing."""
-        self.show_result("")
-
-
 class HistoryProxy(SortFilterProxy):
     """The history table's filter: pair and side like every table, plus one order number."""
 
@@ -328,11 +295,7 @@ class HistoryScreen(QWidget):
     # -- building ---------------------------------------------------------------------------
 
     def _build(self) -> None:
-        heading = QLabel(_("Trade history"))
-        font = heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        heading.setFont(font)
+        heading = heading_label(_("Trade history"))
 
         explanation = QLabel(_(
             "Every time one of your orders trades, it shows here. A big order can trade in "

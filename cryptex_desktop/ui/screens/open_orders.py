@@ -46,6 +46,7 @@ from cryptex_desktop.ui.screens.trade import exact_money, pair_label
 from cryptex_desktop.ui.settings import AppSettings
 from cryptex_desktop.ui.wallet_state import WalletState
 from cryptex_desktop.ui.widgets.busy_button import BusyButton
+from cryptex_desktop.ui.widgets.labels import heading_label
 
 #: A confirmation lists at most this many orders by name; the rest are counted.
 MAX_LISTED = 10
@@ -158,11 +159,7 @@ class OpenOrdersScreen(QWidget):
     # -- building -------------------------------------------------------------------------
 
     def _build(self) -> None:
-        heading = QLabel(_("Open orders"))
-        font = heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        heading.setFont(font)
+        heading = heading_label(_("Open orders"))
         intro = QLabel(_(
             "Your orders that are waiting for someone to take them. While an order waits, what "
             "it would spend is held for it; cancelling it returns that to your available balance."

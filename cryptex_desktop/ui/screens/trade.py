@@ -54,6 +54,7 @@ from cryptex_desktop.ui.wallet_state import WalletState
 from cryptex_desktop.ui.widgets.amount_edit import AmountEdit
 from cryptex_desktop.ui.widgets.busy_button import BusyButton
 from cryptex_desktop.ui.widgets.field_message import FieldMessage
+from cryptex_desktop.ui.widgets.labels import heading_label
 
 #: The share of what an order receives that the exchange keeps (Cryptex: 0.2% per fill).
 TRADE_FEE = Decimal("0.002")
@@ -216,11 +217,7 @@ class TradeScreen(QWidget):
     # -- building ---------------------------------------------------------------------------
 
     def _build(self) -> None:
-        heading = QLabel(_("Buy or sell"))
-        font = heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        heading.setFont(font)
+        heading = heading_label(_("Buy or sell"))
         intro = QLabel(_(
             "Choose a market, whether you buy or sell, your price and how much. Nothing is "
             "sent until you have checked the amounts and confirmed."

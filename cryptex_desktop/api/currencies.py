@@ -14,15 +14,32 @@ CURRENCY_CODE = re.compile(r"^[A-Z]{3,}$")
 PAIR_CODE = re.compile(r"^([A-Z]{3,})_([A-Z]{3,})$")
 
 
+#: Cryptex's trading fee: each side of a fill gives this share of what it receives.
+TRADE_FEE = Decimal("0.002")
+
+
 @dataclass(frozen=True)
 class Currency:
-    """One currency: its code, a name for people, its precision and its smallest amount."""
+    """One currency: its code, a name for people, its precision and its smallest amount.
+
+    For a coin, ``confirmations`` is how many blocks Cryptex waits before crediting a
+    deposit, and ``block_minutes`` how long its network usually takes per block. A coupon
+    above ``moderation_threshold`` is held for a check by hand before it gets a code.
+    """
 
     code: str
     name: str
     decimals: int
     minimum: Decimal
     is_crypto: bool
+    moderation_threshold: Decimal
+    confirmations: int = 0
+    block_minutes: Decimal = Decimal(0)
+
+    @property
+    def confirmation_minutes(self) -> Decimal:
+        """About how long a deposit takes to be credited on the real network."""
+        return self.confirmations * self.block_minutes
 
     @property
     def step(self) -> Decimal:
@@ -43,11 +60,11 @@ class Pair:
 CURRENCIES: dict[str, Currency] = {
     c.code: c
     for c in (
-        Currency("BTC", "Bitcoin", 8, Decimal("0.0001"), True),
-        Currency("LTC", "Litecoin", 8, Decimal("0.001"), True),
-        Currency("USD", "US dollar", 2, Decimal("0.01"), False),
-        Currency("EUR", "Euro", 2, Decimal("0.01"), False),
-        Currency("RUR", "Russian rouble", 2, Decimal("1"), False),
+        Currency("BTC", "Bitcoin", 8, Decimal("0.0001"), True, Decimal(1), 3, Decimal(10)),
+        Currency("LTC", "Litecoin", 8, Decimal("0.001"), True, Decimal(100), 6, Decimal("2.5")),
+        Currency("USD", "US dollar", 2, Decimal("0.01"), False, Decimal(10_000)),
+        Currency("EUR", "Euro", 2, Decimal("0.01"), False, Decimal(10_000)),
+        Currency("RUR", "Russian rouble", 2, Decimal("1"), False, Decimal(1_000_000)),
     )
 }
 

@@ -9,21 +9,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from cryptex_desktop.api.currencies import CURRENCIES, PAIRS
+from cryptex_desktop.api.currencies import CURRENCIES, PAIRS, TRADE_FEE
 
 #: The fee each side of a fill pays, as a fraction of what it receives.
-DEFAULT_FEE = Decimal("0.002")
+DEFAULT_FEE = TRADE_FEE
 
 #: Blocks a deposit needs before it is credited (a withdrawal before it leaves the list).
-CONFIRMATIONS_NEEDED: dict[str, int] = {"BTC": 3, "LTC": 6}
+CONFIRMATIONS_NEEDED: dict[str, int] = {
+    c.code: c.confirmations for c in CURRENCIES.values() if c.is_crypto
+}
 
 #: A coupon above this amount is held for moderation instead of getting a code.
 DEFAULT_MODERATION_THRESHOLDS: dict[str, Decimal] = {
-    "USD": Decimal("10000"),
-    "EUR": Decimal("10000"),
-    "RUR": Decimal("1000000"),
-    "BTC": Decimal("1"),
-    "LTC": Decimal("100"),
+    c.code: c.moderation_threshold for c in CURRENCIES.values()
 }
 
 #: Where the market maker centres its quotes, in quote currency per one base.

@@ -7,7 +7,6 @@ way, which the screen explains instead.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -44,27 +43,6 @@ from cryptex_desktop.ui.widgets.busy_button import BusyButton
 from cryptex_desktop.ui.widgets.labels import OutcomeLabel, heading_label
 from cryptex_desktop.ui.widgets.qr_code import QrCodeWidget
 
-
-@dataclass(frozen=True)
-class DepositRule:
-    """When a deposit of one coin is credited, and how long a block takes on its network."""
-
-    confirmations: int
-    block_minutes: Decimal
-
-    @property
-    def minutes(self) -> Decimal:
-        """About how long the confirmations take on the real network."""
-        return self.confirmations * self.block_minutes
-
-
-#: The exchange's rules for the demo: blocks a deposit needs before it is credited, and the
-#: real network's usual minutes per block (Bitcoin 10, Litecoin 2.5).
-DEPOSIT_RULES: dict[str, DepositRule] = {
-    "BTC": DepositRule(3, Decimal(10)),
-    "LTC": DepositRule(6, Decimal("2.5")),
-}
-
 FIAT_EXPLANATION = _(
     "US dollars, euros and roubles are deposited on cryptex.net by bank transfer, or by "
     "redeeming a coupon on the Coupons tab."
@@ -96,13 +74,14 @@ def _minutes_text(minutes: Decimal) -> str:
 
 def send_only_sentence(currency: str) -> str:
     """What may be sent to an address of ``currency``, and when it is credited."""
-    rule = DEPOSIT_RULES.get(currency)
-    if rule is None:
+    rule = CURRENCIES.get(currency)
+    if rule is None or not rule.confirmations:
         return _("Send only {coin} to this address.").format(coin=coin_title(currency))
     return _(
         "Send only {coin} to this address. It is credited after {n} confirmations "
         "(about {minutes} minutes on the real network)."
-    ).format(coin=coin_title(currency), n=rule.confirmations, minutes=_minutes_text(rule.minutes))
+    ).format(coin=coin_title(currency), n=rule.confirmations,
+             minutes=_minutes_text(rule.confirmation_minutes))
 
 
 def deposit_sentence(deposit: Deposit, currency: str) -> str:
@@ -110,8 +89,8 @@ def deposit_sentence(deposit: Deposit, currency: str) -> str:
     amount = _amount_text(deposit.amount, currency)
     if deposit.is_credited:
         return _("{amount} was credited to your balance.").format(amount=amount)
-    rule = DEPOSIT_RULES.get(currency)
-    if rule is None:
+    rule = CURRENCIES.get(currency)
+    if rule is None or not rule.confirmations:
         return _("{amount} arrived: {got} confirmations so far. It is not credited yet.").format(
             amount=amount, got=deposit.confirmations
         )

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from cryptex_desktop.api.client import CryptexClient
-from cryptex_desktop.api.currencies import CURRENCIES, PAIRS
+from cryptex_desktop.api.currencies import CURRENCIES, PAIRS, TRADE_FEE
 from cryptex_desktop.api.errors import CryptexError, InsufficientFunds, OutcomeUnknown
 from cryptex_desktop.api.money import decimals_of, money_context, quantize_down
 from cryptex_desktop.api.reconcile import Finding, check_trade
@@ -56,10 +56,8 @@ from cryptex_desktop.ui.widgets.busy_button import BusyButton
 from cryptex_desktop.ui.widgets.field_message import FieldMessage
 from cryptex_desktop.ui.widgets.labels import heading_label
 
-#: The share of what an order receives that the exchange keeps (Cryptex: 0.2% per fill).
-TRADE_FEE = Decimal("0.002")
-#: The fee as people write it.
-TRADE_FEE_TEXT = "0.2%"
+#: The fee as people write it ("0.2%").
+TRADE_FEE_TEXT = f"{(TRADE_FEE * 100).normalize():f}%"
 
 BUY = "buy"
 SELL = "sell"

@@ -344,6 +344,21 @@ class KeyedTableModel(QAbstractTableModel):
         self._insert_records(list(fresh.values()))
         return len(fresh)
 
+    @_collector_paused
+    def add_rows(self, rows: Iterable[Row]) -> int:
+        """Add prebuilt rows whose key is not shown yet; returns how many were added.
+
+        Rows come from :meth:`rows_for`, which touches no Qt object: a screen may build them
+        on a worker thread, leaving the UI thread only the insert (a 100,000-trade history).
+        """
+        by_key = self._by_key
+        fresh: dict[Hashable, Row] = {}
+        for row in rows:
+            if row.key not in by_key:
+                fresh[row.key] = row
+        self._insert_rows(list(fresh.values()))
+        return len(fresh)
+
     def clear(self) -> None:
         """Empty the table (the one change that resets the model)."""
         self.beginResetModel()
@@ -417,9 +432,13 @@ class KeyedTableModel(QAbstractTableModel):
 
     def _insert_records(self, records: list[Any]) -> None:
         """Add rows for ``records`` (all new keys) where the current sort order puts them."""
-        if not records:
+        if records:
+            self._insert_rows(self.rows_for(records))
+
+    def _insert_rows(self, new_rows: list[Row]) -> None:
+        """Add ``new_rows`` (all new keys) where the current sort order puts them."""
+        if not new_rows:
             return
-        new_rows = self.rows_for(records)
         self._sort_rows(new_rows)
         rows = self._rows
         if not rows:

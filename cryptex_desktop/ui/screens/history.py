@@ -53,7 +53,7 @@ from cryptex_desktop.ui.dispatcher import Dispatcher, Priority
 from cryptex_desktop.ui.errors import describe
 from cryptex_desktop.ui.formatting import pair_description, pair_text, side_word
 from cryptex_desktop.ui.i18n import _
-from cryptex_desktop.ui.models import RECORD_ROLE, SortFilterProxy, TradeHistoryModel
+from cryptex_desktop.ui.models import RECORD_ROLE, Row, SortFilterProxy, TradeHistoryModel
 from cryptex_desktop.ui.models.trade_history import DATE
 from cryptex_desktop.ui.settings import AppSettings
 from cryptex_desktop.ui.widgets.busy_button import BusyButton
@@ -558,18 +558,19 @@ class HistoryScreen(QWidget):
             key="history",
         )
 
-    def _fetch_current(self, client: Any) -> tuple[HistoryQuery | None, list[Trade]]:
+    def _fetch_current(self, client: Any) -> tuple[HistoryQuery | None, list[Row]]:
         # Runs on a worker thread, maybe later than queued: read the filters as they are now.
+        # The table rows are built here too, so the UI thread only inserts them.
         query = self._query
         if query is None:
             return None, []
-        return query, fetch_latest(client, query, self.page_size)
+        return query, self.model.rows_for(fetch_latest(client, query, self.page_size))
 
-    def _on_latest(self, result: tuple[HistoryQuery | None, list[Trade]]) -> None:
+    def _on_latest(self, result: tuple[HistoryQuery | None, list[Row]]) -> None:
         self._loading = max(0, self._loading - 1)
-        query, trades = result
+        query, rows = result
         if query is not None and query == self._query:
-            self.model.merge(trades)
+            self.model.add_rows(rows)
             self._loaded = True
             self._load_problem = ""
         self._show_state()
@@ -590,17 +591,18 @@ class HistoryScreen(QWidget):
             return
         oldest = self.model.oldest()
         page_size = self.page_size
+        rows_for = self.model.rows_for
         self.older_button.set_busy(True)
         self.result_label.clear_outcome()
 
         if oldest is None:
-            def call(client: Any) -> tuple[HistoryQuery, list[Trade]]:
-                return query, fetch_latest(client, query, page_size)
+            def call(client: Any) -> tuple[HistoryQuery, list[Row]]:
+                return query, rows_for(fetch_latest(client, query, page_size))
         else:
             before = oldest.timestamp
 
-            def call(client: Any) -> tuple[HistoryQuery, list[Trade]]:
-                return query, fetch_older(client, query, before, page_size)
+            def call(client: Any) -> tuple[HistoryQuery, list[Row]]:
+                return query, rows_for(fetch_older(client, query, before, page_size))
 
         self._dispatcher.submit(
             call,
@@ -610,12 +612,12 @@ class HistoryScreen(QWidget):
             key="history_older",
         )
 
-    def _on_older(self, result: tuple[HistoryQuery, list[Trade]]) -> None:
+    def _on_older(self, result: tuple[HistoryQuery, list[Row]]) -> None:
         self.older_button.set_busy(False)
-        query, trades = result
+        query, rows = result
         if query != self._query:
             return  # the filters changed meanwhile; the table was emptied and reloaded
-        added = self.model.merge(trades)
+        added = self.model.add_rows(rows)
         self._loaded = True
         if added:
             self.result_label.show_result(

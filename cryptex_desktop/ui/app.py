@@ -139,12 +139,23 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--data-dir", type=Path, help="keep the app's data and settings here")
     parser.add_argument("--demo", action="store_true", help="start on the demo exchange")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check, without a screen and on a temporary demo exchange, that the app works; "
+        "prints one line per step and exits 0 only if all passed",
+    )
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the app until its window closes; returns the exit code."""
-    args = parse_args(sys.argv[1:] if argv is None else argv)
+    arguments = sys.argv[1:] if argv is None else argv
+    args = parse_args(arguments)
+    if args.self_test:
+        from cryptex_desktop.ui.self_test import run_self_test
+
+        return run_self_test([sys.argv[0], *arguments])
     problem = problem_opening_window()
     if problem:
         print(problem, file=sys.stderr)

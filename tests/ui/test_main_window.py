@@ -39,7 +39,7 @@ def app_files(data_dir):
 def balance_cell(window, currency: str, column: int = 1) -> str:
     model = window.screens["balances"].model
     for row in range(model.rowCount()):
-        if model.index(row, 0).data().startswith(currency):
+        if model.index(row, 0).data().endswith(f"({currency})"):
             return model.index(row, column).data()
     raise AssertionError(f"no {currency} row")
 

@@ -566,7 +566,8 @@ def test_balances_show_known_currencies_first_in_the_usual_order(checked):
     model = checked(BalancesModel())
     model.update({"ZZZ": D("1"), "USD": D("5"), "AAA": D("2"), "BTC": D("0.1"), "RUR": D("0")})
     assert keys_shown(model) == ["BTC", "USD", "RUR", "AAA", "ZZZ"]
-    assert model.index(0, 0).data(TOOLTIP) == "Bitcoin"
+    assert model.index(0, 0).data() == "Bitcoin (BTC)"
+    assert model.index(3, 0).data() == "AAA"  # a currency the app does not know: its code
 
 
 def test_reserved_is_total_minus_available_and_blank_when_the_total_is_unknown(checked):

@@ -55,7 +55,7 @@ class BalancesModel(KeyedTableModel):
     """
 
     COLUMNS = (
-        Column(_("Currency"), _("The currency; hover over a code to see its name.")),
+        Column(_("Currency"), _("The currency, by name and code.")),
         Column(
             _("Available"),
             _("What you can use now for orders, withdrawals and coupons (rounded down)."),
@@ -75,8 +75,9 @@ class BalancesModel(KeyedTableModel):
         code = record.currency
         reserved = record.reserved
         total = record.total
+        name = currency_name(code)
         cells = (
-            code,
+            f"{name} ({code})" if name != code else code,
             spendable(record.available, code),
             "" if reserved is None else format_amount(reserved, code),
             "" if total is None else format_amount(total, code),
@@ -90,9 +91,7 @@ class BalancesModel(KeyedTableModel):
         return Row(code, record, cells, sort_keys, filter_tag(currencies=(code,)))
 
     def tooltip(self, record: Balance, column: int) -> str | None:
-        """The currency's name; the exact amount where the display rounds it."""
-        if column == CURRENCY:
-            return currency_name(record.currency)
+        """The exact amount where the display rounds it."""
         amounts = {AVAILABLE: record.available, RESERVED: record.reserved, TOTAL: record.total}
         if column not in amounts:
             return None

@@ -54,6 +54,8 @@ class BalancesScreen(QWidget):
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 12)
+        layout.setSpacing(10)
         layout.addWidget(heading)
         layout.addWidget(explanation)
         layout.addWidget(self.placeholder)

@@ -32,7 +32,7 @@ from cryptex_desktop.api.client import CryptexClient
 from cryptex_desktop.api.currencies import CURRENCIES
 from cryptex_desktop.api.errors import ExchangeRefusal, OutcomeUnknown
 from cryptex_desktop.api.money import decimals_of, money_context, quantize_down
-from cryptex_desktop.api.reconcile import Finding, check_balance_change
+from cryptex_desktop.api.reconcile import Finding, check_balance_change, check_coupon_create
 from cryptex_desktop.api.types import Coupon, Redemption
 from cryptex_desktop.ui.dialogs.confirm import ConfirmDialog, confirm
 from cryptex_desktop.ui.dialogs.coupon_created import CouponCreatedDialog
@@ -167,6 +167,8 @@ class _Creation:
     recipient: str | None
     # The free balances read just before sending, for checking after a lost answer.
     before: dict[str, Decimal] = field(default_factory=dict)
+    # The same with reserves: a coupon held for moderation stays in this total.
+    before_total: dict[str, Decimal] = field(default_factory=dict)
 
 
 @dataclass
@@ -427,6 +429,7 @@ class CouponsScreen(QWidget):
 
         def create(client: CryptexClient) -> Coupon:
             creation.before.update(client.info().balances)
+            creation.before_total.update(client.info(with_reserves=True).balances)
             return client.coupon_create(creation.currency, creation.amount, creation.recipient)
 
         self._dispatcher.submit(
@@ -474,11 +477,11 @@ class CouponsScreen(QWidget):
         log.info("coupon creation answer lost; checking the balance")
         self.create_button.set_busy(True, _("Checking…"))
         self.create_result_label.setText(_("Checking with the exchange what happened…"))
-        before = dict(creation.before)
-        with money_context():
-            change = -creation.amount
+        before, before_total = dict(creation.before), dict(creation.before_total)
         self._dispatcher.submit(
-            lambda client: check_balance_change(client, creation.currency, before, change),
+            lambda client: check_coupon_create(
+                client, creation.currency, creation.amount, before, before_total
+            ),
             on_result=lambda finding: self._on_create_checked(creation, finding),
             on_error=lambda error: self._on_create_check_failed(creation, error),
             priority=Priority.ACTION,
@@ -494,11 +497,8 @@ class CouponsScreen(QWidget):
             self.amount_edit.clear()
             self.recipient_edit.clear()
             self._show_create_problems()
-            self.create_result_label.setText(finding.detail + " " + _(
-                "The coupon was created, but its code was lost with the connection and the "
-                "exchange does not show codes twice. Contact Cryptex support on cryptex.net "
-                "with the time and the amount to recover it."
-            ))
+            # The finding says whether the code was lost or awaits moderation.
+            self.create_result_label.setText(finding.detail)
         elif finding.happened is False:
             self.create_error.show_problem(
                 finding.detail + " " + _("No coupon was made; you can create it again."))

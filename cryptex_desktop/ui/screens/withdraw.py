@@ -84,6 +84,8 @@ class _Attempt:
     # Outgoing transactions already pending before sending, so a lost answer is only ever
     # matched against a new one. Filled on the worker thread before the request leaves.
     known_txids: set[str] = field(default_factory=set)
+    # The free balances just before sending: unchanged and unlisted means it did not happen.
+    before: dict[str, Decimal] = field(default_factory=dict)
 
 
 class WithdrawScreen(QWidget):
@@ -290,6 +292,7 @@ class WithdrawScreen(QWidget):
         def send(client: CryptexClient) -> Withdrawal:
             pending = client.unconfirmed_transactions(currency=attempt.currency)
             attempt.known_txids.update(tx.txid for tx in pending if not tx.is_incoming)
+            attempt.before.update(client.info().balances)
             return client.withdraw(attempt.amount, attempt.address, attempt.currency)
 
         self._dispatcher.submit(
@@ -335,9 +338,10 @@ class WithdrawScreen(QWidget):
         self.result_label.setText(_("Checking with the exchange what happened…"))
         self.error_message.show_problem(None)
         known = frozenset(attempt.known_txids)
+        before = dict(attempt.before)
         self._dispatcher.submit(
             lambda client: check_withdraw(
-                client, attempt.currency, attempt.amount, attempt.address, known
+                client, attempt.currency, attempt.amount, attempt.address, known, before
             ),
             on_result=lambda finding: self._on_checked(attempt, finding),
             on_error=lambda error: self._on_check_failed(attempt, error),

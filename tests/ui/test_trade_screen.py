@@ -12,7 +12,6 @@ from cryptex_desktop.api.errors import OutcomeUnknown, RequestTimeout
 from cryptex_desktop.api.types import OrderStatus
 from cryptex_desktop.sandbox.market_maker import levels
 from cryptex_desktop.ui.dialogs.confirm import ConfirmDialog
-from cryptex_desktop.ui.models import TradeHistoryModel
 from cryptex_desktop.ui.screens.trade import TradeScreen
 from tests.ui.conftest import WAIT_MS, modal_dialog
 
@@ -89,11 +88,13 @@ def test_demo_buy_fills_and_shows_in_history(qtbot, window, app_context):
     assert [(f.type, f.amount, f.buy_order_id) for f in fills] == [
         ("buy", Decimal("0.1"), order_id)
     ]
-    history = window.screens["history"]
-    model = getattr(history, "model", None)
-    if isinstance(model, TradeHistoryModel):  # the History tab shows it too, once built
-        window.show_screen("history")
-        qtbot.waitUntil(lambda: fills[0].transaction_id in model, timeout=WAIT_MS)
+    # The History tab shows the fill as a row a person can read.
+    history = window.show_screen("history")
+    qtbot.waitUntil(lambda: fills[0].transaction_id in history.model, timeout=WAIT_MS)
+    row = history.model.row_of(fills[0].transaction_id)
+    cells = [history.model.index(row, column).data() for column in range(8)]
+    assert cells[1:5] == ["BTC/USD", "Buy", cells[3], "0.10000000"]
+    assert cells[7] == str(order_id)
 
 
 def test_the_form_says_what_you_pay_and_receive_as_you_type(qtbot, window):

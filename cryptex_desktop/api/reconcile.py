@@ -4,6 +4,12 @@ When Trade, CancelOrder, Withdraw, CouponCreate or CouponRedeem ends in
 :class:`~cryptex_desktop.api.errors.OutcomeUnknown`, these functions look at what the
 exchange reports now (orders, fills, balances, unconfirmed transactions) and return a
 :class:`Finding`: it happened, it did not, or the exchange cannot say yet. Each reads only.
+
+One check per money-moving method: :func:`check_trade`, :func:`check_cancel`,
+:func:`check_withdraw`, :func:`check_coupon_create` and :func:`check_coupon_redeem`.
+The balance-based ones compare with the balances read just before the request was sent,
+so read them then (``client.info().balances``, and for a coupon also
+``client.info(with_reserves=True).balances``).
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from .client import CryptexClient
-from .money import money_context
+from .money import money_context, to_wire
 from .types import Order, OrderStatus
 
 #: How far back to look for an order whose answer was lost (exchange clocks differ).
@@ -79,16 +85,89 @@ def check_withdraw(
     amount: Decimal,
     address: str,
     known_txids: Collection[str] = (),
+    before: Mapping[str, Decimal] | None = None,
 ) -> Finding:
-    """Look for the outgoing transaction among the unconfirmed ones."""
+    """Look for the outgoing transaction among the unconfirmed ones, then at the balance.
+
+    ``before`` (the free balances read just before sending) lets the check say "it did not
+    happen" when the exchange neither lists the withdrawal nor took its amount: a
+    withdrawal leaves the free balance at once.
+    """
     with money_context():
         for tx in client.unconfirmed_transactions(currency=currency):
             if (tx.txid not in known_txids and tx.address == address
                     and tx.amount == -amount):
                 return Finding(True, "The withdrawal was sent and is being confirmed.", tx)
+    if before is not None:
+        now = client.info().balances.get(currency, Decimal(0))
+        with money_context():
+            change = now - before.get(currency, Decimal(0))
+            if change == 0:
+                return Finding(False, f"The exchange does not list this withdrawal yet. Your "
+                                      f"{currency} balance has not changed either, so it did "
+                                      "not go through.", now)
+            if change == -amount:
+                return Finding(True, "The withdrawal was accepted: its amount has left your "
+                                     "balance. The exchange will list it among your pending "
+                                     "transactions shortly.", now)
     return Finding(None, "The exchange does not list this withdrawal yet. Check your balance "
                          "and the Deposit tab's list of transactions in a few minutes before "
                          "trying again.")
+
+
+def check_coupon_create(
+    client: CryptexClient,
+    currency: str,
+    amount: Decimal,
+    before: Mapping[str, Decimal],
+    before_total: Mapping[str, Decimal] | None = None,
+) -> Finding:
+    """Whether a coupon was made: its amount leaves the free balance at once.
+
+    The exchange shows a coupon's code only in the answer that was lost, so a coupon that
+    was made cannot be handed to the person now: the finding says so and points to support.
+    With ``before_total`` (balances with reserves, read before sending) a coupon held for
+    moderation, which has no code yet, is told apart: its amount is still in the total.
+    """
+    with money_context():
+        taken = -amount
+    free = check_balance_change(client, currency, before, taken)
+    if not free.happened:
+        return free
+    if before_total is not None:
+        held = check_balance_change(client, currency, before_total, Decimal(0),
+                                    with_reserves=True)
+        if held.happened:
+            return Finding(True, "Your balance shows that it went through: the coupon was "
+                                 "created and is held for a manual check. Its code is issued "
+                                 "on cryptex.net once the check passes; nothing was lost.",
+                           free.found)
+    return Finding(True, "Your balance shows that it went through. The coupon was created, "
+                         "but its code was lost with the connection and the exchange does not "
+                         "show codes twice. Contact Cryptex support on cryptex.net with the "
+                         "time and the amount to recover it; do not create it again.",
+                   free.found)
+
+
+def check_coupon_redeem(
+    client: CryptexClient, currency: str, before: Mapping[str, Decimal]
+) -> Finding:
+    """Whether a coupon of ``currency`` was redeemed: the free balance rose since ``before``.
+
+    A code does not say its amount, so any rise counts (``found`` is the new balance).
+    """
+    now = client.info().balances.get(currency, Decimal(0))
+    with money_context():
+        rise = now - before.get(currency, Decimal(0))
+    if rise > 0:
+        return Finding(True, f"Your {currency} balance rose by {to_wire(rise)} {currency}, "
+                             "so the coupon was redeemed.", now)
+    if rise == 0:
+        return Finding(False, "Your balance has not changed: the coupon was not redeemed. You "
+                              "can safely try again; a coupon can only ever be redeemed once.",
+                       now)
+    return Finding(None, f"Your {currency} balance changed in another way meanwhile, so the "
+                         "app cannot tell. Check your balances before trying again.", now)
 
 
 def check_balance_change(

@@ -572,7 +572,7 @@ class TradeScreen(QWidget):
             self._clear_amount_if(terms)
         elif finding.happened is False:
             self._show_result(_(
-                "The connection dropped and the order did not reach the exchange: {detail} "
+                "The connection dropped before the exchange confirmed the order. {detail} "
                 "Nothing was spent; you can place it again."
             ).format(detail=finding.detail), "problem")
         else:

@@ -83,6 +83,9 @@ _NEVER_SENT = (
     requests.exceptions.SSLError,  # the TLS handshake comes before the request
 )
 
+# requests' errors for an answer that stopped part way.
+_CUT_SHORT = (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)
+
 _send_locks: dict[int, threading.Lock] = {}
 _send_locks_guard = threading.Lock()
 
@@ -390,11 +393,12 @@ class CryptexClient:
         if isinstance(error, requests.Timeout):
             return RequestTimeout(self._timeout[1])
         if isinstance(error, requests.ConnectionError):
-            failure = TransportError(
+            return TransportError(
                 f"The connection to {self.host} broke before the exchange answered. "
                 "The app will try again by itself."
             )
-            return failure
+        if isinstance(error, _CUT_SHORT):
+            return BadResponse("the answer was cut short")
         return BadResponse("the connection failed in an unexpected way")
 
     def _decode(

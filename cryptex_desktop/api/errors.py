@@ -24,6 +24,10 @@ def clean_message(text: object) -> str:
     return message
 
 
+def _seconds(value: float) -> str:
+    return "1 second" if value == 1 else f"{value:g} seconds"
+
+
 def _sentence(text: str) -> str:
     text = text.strip()
     if not text:
@@ -83,7 +87,7 @@ class RateLimitError(CryptexError):
     """Too many requests for this key; the exchange asks to wait ``retry_after`` seconds."""
 
     def __init__(self, retry_after: float | None = None) -> None:
-        wait = f"about {max(1, round(retry_after))} seconds" if retry_after else "a little while"
+        wait = f"about {_seconds(retry_after)}" if retry_after else "a little while"
         super().__init__(
             f"The exchange is receiving too many requests from this app. Nothing was changed; "
             f"please wait {wait} and try again."
@@ -130,7 +134,7 @@ class RequestTimeout(TransportError):
 
     def __init__(self, seconds: float) -> None:
         super().__init__(
-            f"The exchange did not answer within {seconds:g} seconds. "
+            f"The exchange did not answer within {_seconds(seconds)}. "
             "It may be busy; the app will try again by itself."
         )
         self.seconds = seconds
@@ -162,9 +166,9 @@ class OutcomeUnknown(CryptexError):
 
     def __init__(self, method: str, cause: CryptexError) -> None:
         super().__init__(
-            "The connection was lost before the exchange confirmed this request, so it may or "
-            "may not have gone through. It has not been sent again; the app is checking with the "
-            "exchange what happened."
+            "The exchange did not confirm this request (its answer was lost or unreadable), so "
+            "it may or may not have gone through. It has not been sent again; the app is "
+            "checking with the exchange what happened."
         )
         self.method = method
         self.cause = cause

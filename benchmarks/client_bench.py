@@ -1,5 +1,8 @@
 """How much the client costs per call, against one sandbox on loopback.
 
+The sandbox runs as its own process (``cryptex-sandbox serve``, rate limit off), as it
+would for a script or a second app, so client and server do not share one interpreter.
+
 Three ways to make the same signed Info call, interleaved in rounds so drift hits all alike:
 the seed document's style (a fresh ``requests.post`` per call: a new TCP connection each
 time), a bare keep-alive ``requests.Session().post`` with the signature computed inline (the
@@ -10,17 +13,48 @@ nonce rule demands) and on 4 keys of one account holder.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import json
+import os
+import signal
+import subprocess
+import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import requests
 
 from cryptex_desktop.api import Credentials, CryptexClient, sign
-from cryptex_desktop.sandbox import Account, SandboxServer
+from cryptex_desktop.sandbox import Account
+
+CLI = [sys.executable, "-m", "cryptex_desktop.sandbox.cli"]
+
+
+@contextlib.contextmanager
+def served_sandbox(data_dir: Path) -> Iterator[str]:
+    """``cryptex-sandbox serve`` in a child process; yields its URL."""
+    env = {**os.environ, "CRYPTEX_SANDBOX_RATE_LIMIT": "0"}
+    server = subprocess.Popen(
+        [*CLI, "serve", "--port", "0", "--data-dir", str(data_dir), "--block-seconds", "0",
+         "--no-market-maker"], stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        yield json.loads(server.stdout.readline())["url"]
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def add_user(data_dir: Path, name: str) -> Account:
+    """A new account through the command line, as an outside script makes one."""
+    out = subprocess.run([*CLI, "user", "add", name, "--data-dir", str(data_dir)],
+                         capture_output=True, text=True, check=True).stdout
+    data = json.loads(out)
+    return Account(data["username"], data["key"], data["secret"])
 
 
 class _InlineSigner:
@@ -48,25 +82,23 @@ def _per_call(fn, calls: int) -> float:
 
 def run(calls_per_round: int = 250, rounds: int = 6, threaded_calls: int = 3000) -> dict:
     """Measure and return the figures (seconds per call, ratios, calls per second)."""
-    with tempfile.TemporaryDirectory() as tmp, SandboxServer(
-        Path(tmp) / "sandbox", port=0, block_seconds=0, market_maker=False, rate_limit=None
-    ) as server:
-        exchange = server.exchange
-        seed_signer = _InlineSigner(exchange.create_user("bench-seed"))
-        bare_signer = _InlineSigner(exchange.create_user("bench-bare"))
-        mine = exchange.create_user("bench-client")
-        client = CryptexClient(server.url, Credentials(mine.username, mine.key, mine.secret),
+    with tempfile.TemporaryDirectory() as tmp, served_sandbox(Path(tmp) / "sandbox") as url:
+        sandbox_dir = Path(tmp) / "sandbox"
+        seed_signer = _InlineSigner(add_user(sandbox_dir, "bench-seed"))
+        bare_signer = _InlineSigner(add_user(sandbox_dir, "bench-bare"))
+        mine = add_user(sandbox_dir, "bench-client")
+        client = CryptexClient(url, Credentials(mine.username, mine.key, mine.secret),
                                Path(tmp) / "client")
         session = requests.Session()
 
         def seed_style() -> None:
             body, headers = seed_signer.request()
-            answer = requests.post(server.url, data=body, headers=headers, timeout=10)
+            answer = requests.post(url, data=body, headers=headers, timeout=10)
             assert answer.json()["status"] == "ok"
 
         def bare_session() -> None:
             body, headers = bare_signer.request()
-            answer = session.post(server.url, data=body, headers=headers, timeout=10)
+            answer = session.post(url, data=body, headers=headers, timeout=10)
             assert answer.json()["status"] == "ok"
 
         def client_info() -> None:
@@ -90,9 +122,9 @@ def run(calls_per_round: int = 250, rounds: int = 6, threaded_calls: int = 3000)
         # 4 threads, 4 keys: what one person with four API keys could do.
         clients = []
         for n in range(4):
-            account = exchange.create_user(f"bench-thread-{n}")
+            account = add_user(sandbox_dir, f"bench-thread-{n}")
             clients.append(CryptexClient(
-                server.url, Credentials(account.username, account.key, account.secret),
+                url, Credentials(account.username, account.key, account.secret),
                 Path(tmp) / f"client{n}"))
         barrier = threading.Barrier(4)
 

@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from .client import CryptexClient
+from .currencies import currency_decimals
 from .money import money_context, to_wire
 from .types import Order, OrderStatus
 
@@ -160,7 +161,7 @@ def check_coupon_redeem(
     with money_context():
         rise = now - before.get(currency, Decimal(0))
     if rise > 0:
-        return Finding(True, f"Your {currency} balance rose by {to_wire(rise)} {currency}, "
+        return Finding(True, f"Your {currency} balance rose by {_money(rise, currency)}, "
                              "so the coupon was redeemed.", now)
     if rise == 0:
         return Finding(False, "Your balance has not changed: the coupon was not redeemed. You "
@@ -187,3 +188,11 @@ def check_balance_change(
         return Finding(False, "Your balance has not changed: it did not go through.", now)
     return Finding(None, "Your balance changed by a different amount, so the app cannot tell. "
                          "Check your balances and history.", now)
+
+
+def _money(amount: Decimal, currency: str) -> str:
+    """``12.50 USD``: the amount with its currency's decimals (at least), and its code."""
+    text = to_wire(amount)
+    decimals = len(text.partition(".")[2])
+    wanted = max(decimals, currency_decimals(currency))
+    return f"{amount:.{wanted}f} {currency}"

@@ -211,7 +211,7 @@ def test_a_lost_redeem_answer_is_checked_against_the_balance(
 
     finding = check_coupon_redeem(client, "USD", before)
     if when == "after":
-        assert_finding(finding, when, "rose by 12.5 USD")
+        assert_finding(finding, when, "rose by 12.50 USD")
         assert exchange_view.info().balances["USD"] == Decimal("20012.5")
     else:
         assert_finding(finding, when, "not redeemed", "safely try again")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -32,7 +31,7 @@ from cryptex_desktop.api.client import CryptexClient
 from cryptex_desktop.api.currencies import CURRENCIES
 from cryptex_desktop.api.errors import ExchangeRefusal, OutcomeUnknown
 from cryptex_desktop.api.money import decimals_of, money_context, quantize_down
-from cryptex_desktop.api.reconcile import Finding, check_balance_change, check_coupon_create
+from cryptex_desktop.api.reconcile import Finding, check_coupon_create, check_coupon_redeem
 from cryptex_desktop.api.types import Coupon, Redemption
 from cryptex_desktop.ui.dialogs.confirm import ConfirmDialog, confirm
 from cryptex_desktop.ui.dialogs.coupon_created import CouponCreatedDialog
@@ -41,23 +40,19 @@ from cryptex_desktop.ui.errors import describe
 from cryptex_desktop.ui.formatting import currency_name, format_money, number_text, spendable
 from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.refresher import Refresher
-from cryptex_desktop.ui.screens.withdraw import ResultLabel, buddy_label, heading_label, stacked
 from cryptex_desktop.ui.settings import AppSettings
 from cryptex_desktop.ui.wallet_state import WalletState
 from cryptex_desktop.ui.widgets.amount_edit import AmountEdit
 from cryptex_desktop.ui.widgets.busy_button import BusyButton
 from cryptex_desktop.ui.widgets.coupon_code_edit import CouponCodeEdit
 from cryptex_desktop.ui.widgets.field_message import FieldMessage
+from cryptex_desktop.ui.widgets.labels import ResultLabel, buddy_label, heading_label, stacked
 
 log = logging.getLogger(__name__)
 
 #: Coupons above these amounts wait for a manual check (the contract's defaults).
 MODERATION_THRESHOLDS: dict[str, Decimal] = {
-    "USD": Decimal("10000"),
-    "EUR": Decimal("10000"),
-    "RUR": Decimal("1000000"),
-    "BTC": Decimal("1"),
-    "LTC": Decimal("100"),
+    code: currency.moderation_threshold for code, currency in CURRENCIES.items()
 }
 
 #: Longest recipient name accepted; Cryptex usernames are far shorter.
@@ -133,29 +128,6 @@ def recipient_problem(text: str) -> str | None:
     if len(name) > MAX_RECIPIENT_CHARS:
         return _("That is too long for a Cryptex username.")
     return None
-
-
-def check_redeem(client: CryptexClient, currency: str, before: Mapping[str, Decimal]) -> Finding:
-    """After a lost answer: did the coupon's money arrive? Reads the balance, never resends.
-
-    The code does not say its amount, so the balance moving up at all is the sign it worked.
-    """
-    unchanged = check_balance_change(client, currency, before, Decimal(0))
-    if unchanged.happened:
-        return Finding(False, _(
-            "Your balance has not changed: the coupon was not redeemed. You can safely try "
-            "again; a coupon can only ever be redeemed once."), unchanged.found)
-    now: Decimal = unchanged.found
-    with money_context():
-        rise = now - before.get(currency, Decimal(0))
-    if rise > 0:
-        return Finding(True, _(
-            "Your {currency} balance rose by {money}, so the coupon was redeemed."
-        ).format(currency=currency, money=format_money(rise, currency)), now)
-    return Finding(None, _(
-        "Your {currency} balance changed in another way meanwhile, so the app cannot tell. "
-        "Check your balances before trying again."
-    ).format(currency=currency), now)
 
 
 @dataclass
@@ -585,7 +557,7 @@ class CouponsScreen(QWidget):
         self.redeem_result_label.setText(_("Checking with the exchange what happened…"))
         before = dict(redeeming.before)
         self._dispatcher.submit(
-            lambda client: check_redeem(client, redeeming.currency, before),
+            lambda client: check_coupon_redeem(client, redeeming.currency, before),
             on_result=lambda finding: self._on_redeem_checked(redeeming, finding),
             on_error=lambda error: self._on_redeem_check_failed(redeeming, error),
             priority=Priority.ACTION,

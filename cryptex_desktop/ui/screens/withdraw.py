@@ -42,12 +42,11 @@ from cryptex_desktop.ui.widgets.address_edit import AddressEdit
 from cryptex_desktop.ui.widgets.amount_edit import AmountEdit
 from cryptex_desktop.ui.widgets.busy_button import BusyButton
 from cryptex_desktop.ui.widgets.field_message import FieldMessage
+from cryptex_desktop.ui.widgets.labels import ResultLabel, buddy_label, heading_label, stacked
 
 log = logging.getLogger(__name__)
 
-#: Blocks an outgoing transaction needs, per coin: the demo exchange's rules (the sandbox's).
-CONFIRMATIONS_NEEDED: dict[str, int] = {"BTC": 3, "LTC": 6}
-#: The contract's promise for a coin missing from the table above.
+#: The contract's promise for a coin the app does not know.
 MOST_CONFIRMATIONS = 6
 
 #: The coins this screen can send: those the app can check addresses for.
@@ -62,16 +61,6 @@ CONFIRMATIONS_TIP = _(
 def short_money(amount: Decimal, currency: str) -> str:
     """An amount as a person typed it, with its code: ``0.5 BTC`` rather than ``0.50000000``."""
     return f"{number_text(amount, decimals_of(amount))} {currency}"
-
-
-def heading_label(text: str) -> QLabel:
-    """A bold, larger heading at the top of a screen."""
-    heading = QLabel(text)
-    font = heading.font()
-    font.setPointSizeF(font.pointSizeF() * 1.3)
-    font.setBold(True)
-    heading.setFont(font)
-    return heading
 
 
 @dataclass
@@ -307,7 +296,8 @@ class WithdrawScreen(QWidget):
             return
         self._attempt = None
         self._set_sending(False)
-        needed = CONFIRMATIONS_NEEDED.get(attempt.currency, MOST_CONFIRMATIONS)
+        known = CURRENCIES.get(attempt.currency)
+        needed = known.confirmations if known else MOST_CONFIRMATIONS
         sentence = _(
             "{money} is on its way to {address}. It needs {n} confirmations; you can follow "
             "it on the Deposit tab."
@@ -442,47 +432,3 @@ class WithdrawScreen(QWidget):
         else:
             self.error_message.show_problem(None)
         self.result_label.clear()
-
-
-class ResultLabel(QLabel):
-    """A wrapped, selectable, plain-text sentence saying how an action ended.
-
-    It takes no room while empty, so a problem shown below it sits right under the button.
-    """
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWordWrap(True)
-        self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.setVisible(False)
-
-    def setText(self, text: str) -> None:
-        """Show ``text``; an empty text hides the label."""
-        super().setText(text)
-        self.setVisible(bool(text))
-
-    def clear(self) -> None:
-        """Show nothing and take no room."""
-        self.setText("")
-
-
-def buddy_label(text: str, buddy: QWidget) -> QLabel:
-    """A form label whose mnemonic (Alt+letter) moves the focus to ``buddy``."""
-    label = QLabel(text)
-    label.setBuddy(buddy)
-    return label
-
-
-def stacked(*items: QWidget | QHBoxLayout) -> QWidget:
-    """Widgets and rows stacked tightly: a field with its sentences right under it."""
-    holder = QWidget()
-    layout = QVBoxLayout(holder)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(3)
-    for item in items:
-        if isinstance(item, QWidget):
-            layout.addWidget(item)
-        else:
-            layout.addLayout(item)
-    return holder

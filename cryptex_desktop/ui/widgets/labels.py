@@ -1,10 +1,10 @@
-"""Labels every screen uses: the heading at the top, and the sentence saying how an action went."""
+"""Labels every screen uses: headings, form labels, and sentences saying how an action went."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 
 def heading_label(text: str, scale: float = 1.3) -> QLabel:
@@ -50,3 +50,47 @@ class OutcomeLabel(QLabel):
     def clear_outcome(self) -> None:
         """Say nothing."""
         self.show_result("")
+
+
+class ResultLabel(QLabel):
+    """A wrapped, selectable, plain-text sentence saying how an action ended.
+
+    It takes no room while empty, so a problem shown below it sits right under the button.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setVisible(False)
+
+    def setText(self, text: str) -> None:
+        """Show ``text``; an empty text hides the label."""
+        super().setText(text)
+        self.setVisible(bool(text))
+
+    def clear(self) -> None:
+        """Show nothing and take no room."""
+        self.setText("")
+
+
+def buddy_label(text: str, buddy: QWidget) -> QLabel:
+    """A form label whose mnemonic (Alt+letter) moves the focus to ``buddy``."""
+    label = QLabel(text)
+    label.setBuddy(buddy)
+    return label
+
+
+def stacked(*items: QWidget | QHBoxLayout) -> QWidget:
+    """Widgets and rows stacked tightly: a field with its sentences right under it."""
+    holder = QWidget()
+    layout = QVBoxLayout(holder)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(3)
+    for item in items:
+        if isinstance(item, QWidget):
+            layout.addWidget(item)
+        else:
+            layout.addLayout(item)
+    return holder

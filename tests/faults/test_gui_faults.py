@@ -235,8 +235,8 @@ def test_a_cancel_whose_answer_is_lost_is_checked_on_the_order_and_reported(
         assert order.status == OrderStatus.CANCELLED
     else:
         assert screen.result_label.text() == (
-            f"Order #{placed.order_id}: the connection dropped; the exchange says: The order "
-            "is still open: it was not cancelled."
+            f"Order #{placed.order_id}: the exchange did not confirm the cancel, so the app "
+            "checked. The order is still open: it was not cancelled."
         )
         assert order.status == OrderStatus.ACTIVE
     assert_sent_once(proxy, "CancelOrder", when)

@@ -538,8 +538,9 @@ class OpenOrdersScreen(QWidget):
         if finding.happened:
             run.cancelled.append(order)
         else:
-            run.problems.append(_("Order #{id}: the connection dropped; the exchange says: "
-                                  "{detail}").format(id=order.order_id, detail=finding.detail))
+            run.problems.append(_(
+                "Order #{id}: the exchange did not confirm the cancel, so the app checked. {detail}"
+            ).format(id=order.order_id, detail=finding.detail))
         self._cancel_next()
 
     def _on_check_failed(self, order: Order, error: BaseException) -> None:

@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QCloseEvent, QFontDatabase, QGuiApplication, QKeySequence
+from PySide6.QtGui import QCloseEvent, QFontDatabase, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cryptex_desktop.ui.clipboard import copy_secret
 from cryptex_desktop.ui.formatting import format_money
 from cryptex_desktop.ui.i18n import _
 
@@ -137,7 +138,7 @@ class CouponCreatedDialog(QDialog):
     @Slot()
     def copy_code(self) -> None:
         """Put the code on the clipboard."""
-        QGuiApplication.clipboard().setText(self._code)
+        copy_secret(self._code)  # marked sensitive, cleared after a minute if unchanged
         self._kept = True
         self.status_label.setText(_(
             "The code is on the clipboard. Paste it somewhere safe, or straight into a message "

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -30,23 +29,23 @@ from PySide6.QtWidgets import (
 from cryptex_desktop.api.client import CryptexClient
 from cryptex_desktop.api.currencies import CURRENCIES
 from cryptex_desktop.api.errors import ExchangeRefusal, OutcomeUnknown
-from cryptex_desktop.api.money import decimals_of, money_context, quantize_down
+from cryptex_desktop.api.money import decimals_of, money_context
 from cryptex_desktop.api.reconcile import Finding, check_coupon_create, check_coupon_redeem
 from cryptex_desktop.api.types import Coupon, Redemption
 from cryptex_desktop.ui.dialogs.confirm import ConfirmDialog, confirm
 from cryptex_desktop.ui.dialogs.coupon_created import CouponCreatedDialog
 from cryptex_desktop.ui.dispatcher import Dispatcher, Priority
 from cryptex_desktop.ui.errors import describe
-from cryptex_desktop.ui.formatting import currency_name, format_money, number_text, spendable
+from cryptex_desktop.ui.formatting import currency_name, format_money, number_text
 from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.refresher import Refresher
 from cryptex_desktop.ui.settings import AppSettings
 from cryptex_desktop.ui.wallet_state import WalletState
-from cryptex_desktop.ui.widgets.amount_edit import AmountEdit
 from cryptex_desktop.ui.widgets.busy_button import BusyButton
 from cryptex_desktop.ui.widgets.coupon_code_edit import CouponCodeEdit
 from cryptex_desktop.ui.widgets.field_message import FieldMessage
 from cryptex_desktop.ui.widgets.labels import ResultLabel, buddy_label, heading_label, stacked
+from cryptex_desktop.ui.widgets.spendable_amount import SpendableAmount
 
 log = logging.getLogger(__name__)
 
@@ -179,7 +178,7 @@ class CouponsScreen(QWidget):
         self.created_dialog: CouponCreatedDialog | None = None
         self._build()
         self._restore_currency()
-        wallet.changed.connect(self._on_wallet_changed)
+        wallet.changed.connect(self._on_create_input_changed)
         dispatcher.clientChanged.connect(self._on_client_changed)
         self._on_currency_changed()
         self._on_code_changed()
@@ -214,16 +213,10 @@ class CouponsScreen(QWidget):
         for code in CURRENCIES:
             self.currency_combo.addItem(f"{currency_name(code)} ({code})", code)
 
-        self.amount_edit = AmountEdit()
-        self.amount_unit = QLabel()
-        self.max_button = QPushButton(_("Ma&x"))
-        self.max_button.setToolTip(_("Use everything that is available"))
-        self.max_button.setAutoDefault(False)
-        self.available_label = QLabel()
-        self.available_label.setToolTip(_(
-            "What you can use now: your balance minus what open orders and coupons awaiting "
-            "review keep reserved."
-        ))
+        self.amount = SpendableAmount(self._wallet, _("Use everything that is available"))
+        self.amount_edit = self.amount.amount_edit
+        self.max_button = self.amount.max_button
+        self.available_label = self.amount.available_label
         self.amount_message = FieldMessage()
         self.amount_message.setToolTip(MODERATION_TIP)
 
@@ -242,10 +235,6 @@ class CouponsScreen(QWidget):
         self.create_result_label.setToolTip(MODERATION_TIP)
         self.create_error = FieldMessage()
 
-        amount_row = QHBoxLayout()
-        amount_row.addWidget(self.amount_edit, 1)
-        amount_row.addWidget(self.amount_unit)
-        amount_row.addWidget(self.max_button)
         button_row = QHBoxLayout()
         button_row.addWidget(self.create_button)
         button_row.addStretch(1)
@@ -253,17 +242,16 @@ class CouponsScreen(QWidget):
         form = _form(panel)
         form.addRow(buddy_label(_("C&urrency:"), self.currency_combo), self.currency_combo)
         form.addRow(buddy_label(_("A&mount:"), self.amount_edit),
-                    stacked(amount_row, self.available_label, self.amount_message))
+                    stacked(self.amount, self.amount_message))
         form.addRow(buddy_label(_("Reci&pient:"), self.recipient_edit),
                     stacked(self.recipient_edit, self.recipient_message))
         form.addRow("", stacked(button_row, self.create_result_label, self.create_error))
 
         self.currency_combo.currentIndexChanged.connect(self._on_currency_changed)
-        self.amount_edit.textChanged.connect(self._on_create_input_changed)
+        self.amount.changed.connect(self._on_create_input_changed)
         self.recipient_edit.textChanged.connect(self._on_create_input_changed)
         self.amount_edit.returnPressed.connect(self.request_create)
         self.recipient_edit.returnPressed.connect(self.request_create)
-        self.max_button.clicked.connect(self.fill_max)
         self.create_button.clicked.connect(self.request_create)
         QWidget.setTabOrder(self.currency_combo, self.amount_edit)
         QWidget.setTabOrder(self.amount_edit, self.max_button)
@@ -332,11 +320,7 @@ class CouponsScreen(QWidget):
     @Slot()
     def fill_max(self) -> None:
         """Put everything available (rounded down to the currency's decimals) in the amount."""
-        free = self._wallet.free_balance(self.currency())
-        if free is None:
-            return
-        self.amount_edit.set_amount(quantize_down(free, CURRENCIES[self.currency()].decimals))
-        self.amount_edit.setFocus()
+        self.amount.fill_max()
 
     # -- creating -------------------------------------------------------------------------
 
@@ -590,12 +574,12 @@ class CouponsScreen(QWidget):
     # -- keeping the forms honest ---------------------------------------------------------
 
     def _set_creating(self, creating: bool, busy_text: str | None = None) -> None:
-        for widget in (self.currency_combo, self.amount_edit, self.max_button,
-                       self.recipient_edit):
+        for widget in (self.currency_combo, self.recipient_edit):
             widget.setEnabled(not creating)
+        self.amount.set_busy(creating)
         self.create_button.set_busy(creating, busy_text)
         if not creating:
-            self._on_wallet_changed()  # the Max button and the limits may have changed meanwhile
+            self._on_create_input_changed()
 
     def _set_redeeming(self, redeeming: bool, busy_text: str | None = None) -> None:
         self.code_edit.setEnabled(not redeeming)
@@ -611,21 +595,7 @@ class CouponsScreen(QWidget):
     def _on_currency_changed(self) -> None:
         currency = self.currency()
         self._settings.set_view_state(self.NAME, "currency", currency)
-        self.amount_edit.set_currency(currency)
-        self.amount_unit.setText(currency)
-        self._on_wallet_changed()
-
-    @Slot()
-    def _on_wallet_changed(self) -> None:
-        currency = self.currency()
-        free = self._wallet.free_balance(currency)
-        self.amount_edit.set_maximum(free)
-        self.max_button.setEnabled(free is not None and not self.create_button.is_busy())
-        if free is None:
-            self.available_label.setText(_("Available: checking your balance…"))
-        else:
-            self.available_label.setText(_("Available: {amount} {currency}").format(
-                amount=spendable(free, currency), currency=currency))
+        self.amount.set_currency(currency)
         self._on_create_input_changed()
 
     @Slot()

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -27,22 +26,22 @@ from cryptex_desktop.api.addresses import supports_addresses
 from cryptex_desktop.api.client import CryptexClient
 from cryptex_desktop.api.currencies import CURRENCIES
 from cryptex_desktop.api.errors import OutcomeUnknown
-from cryptex_desktop.api.money import decimals_of, money_context, quantize_down
+from cryptex_desktop.api.money import decimals_of, money_context
 from cryptex_desktop.api.reconcile import Finding, check_withdraw
 from cryptex_desktop.api.types import Withdrawal
 from cryptex_desktop.ui.dialogs.confirm import ConfirmDialog, confirm
 from cryptex_desktop.ui.dispatcher import Dispatcher, Priority
 from cryptex_desktop.ui.errors import describe
-from cryptex_desktop.ui.formatting import currency_name, format_money, number_text, spendable
+from cryptex_desktop.ui.formatting import currency_name, format_money, number_text
 from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.refresher import Refresher
 from cryptex_desktop.ui.settings import AppSettings
 from cryptex_desktop.ui.wallet_state import WalletState
 from cryptex_desktop.ui.widgets.address_edit import AddressEdit
-from cryptex_desktop.ui.widgets.amount_edit import AmountEdit
 from cryptex_desktop.ui.widgets.busy_button import BusyButton
 from cryptex_desktop.ui.widgets.field_message import FieldMessage
 from cryptex_desktop.ui.widgets.labels import ResultLabel, buddy_label, heading_label, stacked
+from cryptex_desktop.ui.widgets.spendable_amount import SpendableAmount
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +101,7 @@ class WithdrawScreen(QWidget):
         self.confirm_dialog: ConfirmDialog | None = None
         self._build()
         self._restore_currency()
-        wallet.changed.connect(self._on_wallet_changed)
+        wallet.changed.connect(self._on_input_changed)
         dispatcher.clientChanged.connect(self._on_client_changed)
         self._on_currency_changed()
 
@@ -133,18 +132,10 @@ class WithdrawScreen(QWidget):
         ))
         self.address_message = FieldMessage()
 
-        self.amount_edit = AmountEdit()
-        self.amount_edit.setMinimumWidth(180)
-        self.amount_edit.setMaximumWidth(320)  # a number, not a sentence: keep it near its unit
-        self.amount_unit = QLabel()
-        self.max_button = QPushButton(_("Ma&x"))
-        self.max_button.setToolTip(_("Send everything that is available"))
-        self.max_button.setAutoDefault(False)
-        self.available_label = QLabel()
-        self.available_label.setToolTip(_(
-            "What you can send now: your balance minus what open orders and coupons awaiting "
-            "review keep reserved."
-        ))
+        self.amount = SpendableAmount(self._wallet, _("Send everything that is available"))
+        self.amount_edit = self.amount.amount_edit
+        self.max_button = self.amount.max_button
+        self.available_label = self.amount.available_label
         self.amount_message = FieldMessage()
 
         self.withdraw_button = BusyButton(_("&Withdraw…"), busy_text=_("Sending…"))
@@ -163,13 +154,8 @@ class WithdrawScreen(QWidget):
                     stacked(self.currency_combo, self.fiat_note))
         form.addRow(buddy_label(_("&Address:"), self.address_edit),
                     stacked(self.address_edit, self.address_message))
-        amount_row = QHBoxLayout()
-        amount_row.addWidget(self.amount_edit, 1)
-        amount_row.addWidget(self.amount_unit)
-        amount_row.addWidget(self.max_button)
-        amount_row.addStretch(1)
         form.addRow(buddy_label(_("A&mount:"), self.amount_edit),
-                    stacked(amount_row, self.available_label, self.amount_message))
+                    stacked(self.amount, self.amount_message))
         buttons = QHBoxLayout()
         buttons.addWidget(self.withdraw_button)
         buttons.addStretch(1)
@@ -193,10 +179,9 @@ class WithdrawScreen(QWidget):
 
         self.currency_combo.currentIndexChanged.connect(self._on_currency_changed)
         self.address_edit.textChanged.connect(self._on_input_changed)
-        self.amount_edit.textChanged.connect(self._on_input_changed)
+        self.amount.changed.connect(self._on_input_changed)
         self.address_edit.returnPressed.connect(self.request_withdraw)
         self.amount_edit.returnPressed.connect(self.request_withdraw)
-        self.max_button.clicked.connect(self.fill_max)
         self.withdraw_button.clicked.connect(self.request_withdraw)
         QWidget.setTabOrder(self.currency_combo, self.address_edit)
         QWidget.setTabOrder(self.address_edit, self.amount_edit)
@@ -225,11 +210,7 @@ class WithdrawScreen(QWidget):
     @Slot()
     def fill_max(self) -> None:
         """Put everything available (rounded down to the coin's decimals) in the amount."""
-        free = self._wallet.free_balance(self.currency())
-        if free is None:
-            return
-        self.amount_edit.set_amount(quantize_down(free, CURRENCIES[self.currency()].decimals))
-        self.amount_edit.setFocus()
+        self.amount.fill_max()
 
     @Slot()
     def request_withdraw(self) -> None:
@@ -368,12 +349,12 @@ class WithdrawScreen(QWidget):
     # -- keeping the form honest ----------------------------------------------------------
 
     def _set_sending(self, sending: bool, busy_text: str | None = None) -> None:
-        for widget in (self.currency_combo, self.address_edit, self.amount_edit,
-                       self.max_button):
+        for widget in (self.currency_combo, self.address_edit):
             widget.setEnabled(not sending)
+        self.amount.set_busy(sending)
         self.withdraw_button.set_busy(sending, busy_text)
         if not sending:
-            self._on_wallet_changed()  # the Max button and the limits may have changed meanwhile
+            self._on_input_changed()
 
     @Slot()
     def _on_confirm_closed(self) -> None:
@@ -384,21 +365,7 @@ class WithdrawScreen(QWidget):
         currency = self.currency()
         self._settings.set_view_state(self.NAME, "currency", currency)
         self.address_edit.set_currency(currency)
-        self.amount_edit.set_currency(currency)
-        self.amount_unit.setText(currency)
-        self._on_wallet_changed()
-
-    @Slot()
-    def _on_wallet_changed(self) -> None:
-        currency = self.currency()
-        free = self._wallet.free_balance(currency)
-        self.amount_edit.set_maximum(free)
-        self.max_button.setEnabled(free is not None and not self.withdraw_button.is_busy())
-        if free is None:
-            self.available_label.setText(_("Available: checking your balance…"))
-        else:
-            self.available_label.setText(_("Available: {amount} {currency}").format(
-                amount=spendable(free, currency), currency=currency))
+        self.amount.set_currency(currency)
         self._on_input_changed()
 
     @Slot()

@@ -170,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     QApplication.setApplicationVersion(__version__)
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setWindowIcon(QIcon(str(resource_path("cryptex-desktop.svg"))))
+    app.setDesktopFileName("cryptex-desktop")  # Wayland docks match the window to the menu entry
 
     data_dir = args.data_dir or default_data_dir()
     data_dir.mkdir(parents=True, exist_ok=True)

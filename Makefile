@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint sandbox clean system-deps
+.PHONY: run test bench lint sandbox clean system-deps package install-desktop icons
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -35,6 +35,9 @@ sandbox: $(STAMP)
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+	@if command -v dbus-run-session >/dev/null && command -v gnome-keyring-daemon >/dev/null; then \
+	  PYTHON=$(BIN)/python bash tests/trust/run_secret_service_test.sh; \
+	else echo "Skipped the Secret Service test: install dbus and gnome-keyring to run it."; fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -44,3 +47,50 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis
+
+# -- the double-click app (packaging/) -----------------------------------------------------------
+ICON_DIR := build/icons
+ICON_SIZES := 16 24 32 48 64 128 256 512
+PACKAGE_STAMP := $(VENV)/.package-installed
+# Where install-desktop puts the app, its menu entry and its icons (the XDG places).
+DATA_HOME ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)
+APP_HOME ?= $(HOME)/.local/opt/cryptex-desktop
+
+$(PACKAGE_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/pip install --quiet -e '.[package]'
+	@touch $(PACKAGE_STAMP)
+
+# dist/cryptex-desktop/ (one folder) and dist/cryptex-desktop-onefile (one file): no Python needed.
+package: $(PACKAGE_STAMP) system-deps
+	@command -v objdump >/dev/null || \
+	  { echo "PyInstaller needs binutils: sudo apt-get install binutils"; exit 1; }
+	$(BIN)/python packaging/make_icons.py $(ICON_DIR) >/dev/null
+	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
+	  packaging/cryptex-desktop.spec
+	@echo "Built dist/cryptex-desktop/cryptex-desktop and dist/cryptex-desktop-onefile."
+
+# The PNG sizes kept in resources/icons/, drawn again from resources/cryptex-desktop.svg.
+icons: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/make_icons.py $(ICON_DIR) >/dev/null
+	mkdir -p resources/icons
+	cp $(ICON_DIR)/cryptex-desktop-*x*.png resources/icons/
+
+# The one-folder app in ~/.local/opt, with a menu entry and icons where Linux desktops look.
+install-desktop:
+	@test -x dist/cryptex-desktop/cryptex-desktop -a -f $(ICON_DIR)/cryptex-desktop-512x512.png \
+	  || $(MAKE) package
+	rm -rf "$(APP_HOME)"
+	mkdir -p "$(dir $(APP_HOME))"
+	cp -a dist/cryptex-desktop "$(APP_HOME)"
+	for size in $(ICON_SIZES); do \
+	  install -D -m 644 resources/icons/cryptex-desktop-$${size}x$${size}.png \
+	    "$(DATA_HOME)/icons/hicolor/$${size}x$${size}/apps/cryptex-desktop.png"; \
+	done
+	install -D -m 644 resources/cryptex-desktop.svg \
+	  "$(DATA_HOME)/icons/hicolor/scalable/apps/cryptex-desktop.svg"
+	sed -e 's|^Exec=.*|Exec="$(APP_HOME)/cryptex-desktop"|' \
+	  -e 's|^TryExec=.*|TryExec=$(APP_HOME)/cryptex-desktop|' \
+	  resources/cryptex-desktop.desktop > build/cryptex-desktop.desktop
+	install -D -m 644 build/cryptex-desktop.desktop \
+	  "$(DATA_HOME)/applications/cryptex-desktop.desktop"
+	@echo "Cryptex Desktop is in your applications menu, under Office."

@@ -113,6 +113,12 @@ def run(calls_per_round: int = 250, rounds: int = 6, threaded_calls: int = 3000)
             times["client"].append(_per_call(client_info, calls_per_round))
         best = {name: sorted(values)[len(values) // 2] for name, values in times.items()}
 
+        # One thread, one key: the round trip alone sets the pace.
+        started = time.perf_counter()
+        for _ in range(threaded_calls // 2):
+            client.info()
+        one_thread_rate = (threaded_calls // 2) / (time.perf_counter() - started)
+
         # 4 threads, one key: the client serialises, as nonces must arrive in order.
         started = time.perf_counter()
         with ThreadPoolExecutor(4) as pool:
@@ -148,6 +154,7 @@ def run(calls_per_round: int = 250, rounds: int = 6, threaded_calls: int = 3000)
         "client_info_ms": best["client"] * 1000,
         "client_vs_seed_ratio": best["client"] / best["seed"],
         "client_vs_bare_ratio": best["client"] / best["bare"],
+        "info_per_s_1_thread_one_key": one_thread_rate,
         "info_per_s_4_threads_one_key": one_key_rate,
         "info_per_s_4_threads_four_keys": four_key_rate,
         "nonce_refusals": refusals,

@@ -16,6 +16,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import logging
+import os
 import random
 import threading
 import time
@@ -24,7 +25,7 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import requests
 import urllib3.exceptions
@@ -96,6 +97,30 @@ def _send_lock(source: NonceSource) -> threading.Lock:
         return _send_locks.setdefault(id(source), threading.Lock())
 
 
+def _session_for(url: str, key: str) -> requests.Session:
+    """A keep-alive session that reads the environment once, not on every request.
+
+    With ``trust_env`` requests looks up proxies, ``~/.netrc`` and CA bundle variables
+    again for each call (half of a loopback call's time); the proxy for ``url`` and any
+    CA bundle named in the environment are read here instead.
+    """
+    session = requests.Session()
+    session.trust_env = False
+    session.proxies.update(requests.utils.get_environ_proxies(url))
+    ca_bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+    if ca_bundle:
+        session.verify = ca_bundle
+    session.headers.update({
+        "User-Agent": "CryptexDesktop/0.1",
+        "Key": key,
+        "Content-Type": "application/x-www-form-urlencoded",
+    })
+    adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=4, max_retries=0)
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return session
+
+
 def check_url(url: str) -> str:
     """The exchange URL if it is safe to send credentials to: https, or http to loopback only."""
     parts = urlsplit(url.strip())
@@ -154,11 +179,7 @@ class CryptexClient:
         self._backoff = backoff
         #: How many requests the exchange refused for their nonce (each re-signed once).
         self.nonce_refusals = 0
-        self._session = requests.Session()
-        self._session.headers.update({"User-Agent": "CryptexDesktop/0.1", "Key": credentials.key})
-        adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=4, max_retries=0)
-        self._session.mount("https://", adapter)
-        self._session.mount("http://", adapter)
+        self._session = _session_for(self.url, credentials.key)
 
     def __repr__(self) -> str:
         return f"CryptexClient({self.url!r}, user={self.credentials.username!r})"
@@ -358,7 +379,7 @@ class CryptexClient:
     def _send_once(self, method: str, params: dict[str, str], moves_money: bool) -> Any:
         with self._lock:
             nonce = self._nonces.next()
-            body = {"method": method, "nonce": str(nonce), **params}
+            body = urlencode({"method": method, "nonce": str(nonce), **params}).encode()
             headers = {"Sign": self.credentials.sign(nonce)}
             try:
                 response = self._session.post(

@@ -40,6 +40,8 @@ FIGURES: dict[str, tuple[str, float | None]] = {
     "replace_full_refresh": ("replace(): the same 100,000 trades again", 0.3),
     "merge_unchanged_page": ("merge(): newest 1,000 trades, all known", 0.010),
     "append_older_page": ("merge(): a page of 1,000 older trades", 0.010),
+    "append_older_page_rows_built_off_ui_thread": (
+        "add_rows(): the next older page, rows built on a worker", 0.010),
     "merge_new_while_sorted_by_amount": ("merge(): 10 new trades, sorted by amount", None),
     "sort_by_amount": ("view sorts by amount, ascending", 0.2),
     "sort_by_amount_descending": ("view sorts by amount, descending", 0.2),
@@ -128,7 +130,7 @@ class _Bench:
 
 def _measure_once(app: QApplication, history: list[Trade]) -> dict[str, float]:
     """One run of every figure, on a fresh table."""
-    older, newer = history[:PAGE], history[PAGE:]
+    oldest, older, newer = history[:PAGE], history[PAGE:2 * PAGE], history[2 * PAGE:]
     newest_first = newer[::-1]
     later = [
         Trade(10**9 + n, 0, 0, t.timestamp, t.pair, t.type, t.price, t.amount, False)
@@ -146,11 +148,13 @@ def _measure_once(app: QApplication, history: list[Trade]) -> dict[str, float]:
 
     bench = _Bench(app)
     model, proxy, view = bench.model, bench.proxy, bench.view
+    oldest_rows = model.rows_for(oldest[::-1])  # the History screen builds these on a worker
     steps: dict[str, Callable[[], object]] = {
         "replace_first_load": lambda: model.replace(newest_first),
         "replace_full_refresh": lambda: model.replace(newest_first),
         "merge_unchanged_page": lambda: model.merge(newest_first[:PAGE]),
         "append_older_page": lambda: model.merge(older[::-1]),
+        "append_older_page_rows_built_off_ui_thread": lambda: model.add_rows(oldest_rows),
         "sort_by_amount": lambda: view.sortByColumn(AMOUNT, Qt.SortOrder.AscendingOrder),
         "merge_new_while_sorted_by_amount": lambda: model.merge(later),
         "sort_by_amount_descending": lambda: view.sortByColumn(
@@ -176,7 +180,7 @@ def measure(trades: int = TRADES, repeats: int = REPEATS) -> dict[str, float]:
     """
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
-    history = make_trades(trades + PAGE)
+    history = make_trades(trades + 2 * PAGE)
     runs = [_measure_once(app, history) for _ in range(repeats)]
     return {name: min(figures[name] for figures in runs) for name in runs[0]}
 

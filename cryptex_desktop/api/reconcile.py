@@ -70,6 +70,18 @@ def check_trade(
     return Finding(False, "The exchange has no such order: it was not placed.")
 
 
+def existing_order_ids(client: CryptexClient, pair: str, now: datetime) -> frozenset[int]:
+    """This user's orders on ``pair`` that exist already: open ones, and those with recent fills.
+
+    Read just before a Trade is sent, so that after a lost answer :func:`check_trade` cannot
+    take one of them (say, the same order placed from another computer) for the new one.
+    """
+    ids = {order.order_id for order in client.active_orders(pair=pair)}
+    for fill in client.trade_history(pair=pair, since=now - LOOKBACK):
+        ids.add(fill.buy_order_id if fill.type == "buy" else fill.sell_order_id)
+    return frozenset(ids)
+
+
 def check_cancel(client: CryptexClient, order_id: int) -> Finding:
     """Whether the order is cancelled now."""
     order = client.order_info(order_id)

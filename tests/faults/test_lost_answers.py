@@ -23,6 +23,7 @@ from cryptex_desktop.api.reconcile import (
     check_coupon_redeem,
     check_trade,
     check_withdraw,
+    existing_order_ids,
 )
 from cryptex_desktop.api.types import OrderStatus
 from tests.faults.proxy import Fault, FaultProxy
@@ -242,3 +243,23 @@ def test_a_money_call_to_a_refused_port_provably_never_left_and_changed_nothing(
     fault_proxy.clear()
     assert sum(fault_proxy.received.values()) == 1  # only the Info before the fault
     assert exchange_view.info(with_reserves=True).balances == before
+
+
+def test_an_identical_older_order_is_not_taken_for_the_lost_one(
+    client, fault_proxy, exchange_view
+):
+    # The same order placed a minute ago, say from another computer on this account.
+    older = exchange_view.trade("BTC_USD", "buy", "100", "0.5").order_id
+    sent_at = datetime.now(UTC)
+    existing = existing_order_ids(client, "BTC_USD", sent_at)  # read just before sending
+    assert older in existing
+
+    lose_the_answer(fault_proxy, "Trade", "before",
+                    lambda: client.trade("BTC_USD", "buy", "100", "0.5"))
+
+    finding = check_trade(client, "BTC_USD", "buy", Decimal("100"), Decimal("0.5"), sent_at,
+                          existing)
+    assert finding.happened is False
+    # Without the orders read first, the older order would pass for the new one.
+    assert check_trade(client, "BTC_USD", "buy", Decimal("100"), Decimal("0.5"), sent_at
+                       ).found.order_id == older

@@ -33,7 +33,7 @@ from cryptex_desktop.api.client import CryptexClient
 from cryptex_desktop.api.currencies import CURRENCIES, PAIRS, TRADE_FEE
 from cryptex_desktop.api.errors import CryptexError, InsufficientFunds, OutcomeUnknown
 from cryptex_desktop.api.money import decimals_of, money_context, quantize_down
-from cryptex_desktop.api.reconcile import Finding, check_trade
+from cryptex_desktop.api.reconcile import Finding, check_trade, existing_order_ids
 from cryptex_desktop.api.types import Order, OrderStatus, PlacedOrder
 from cryptex_desktop.ui.dialogs.confirm import ConfirmDialog, confirm
 from cryptex_desktop.ui.dispatcher import Dispatcher, Priority
@@ -165,8 +165,23 @@ class OrderTerms:
             return after_fee(self.price * self.amount, self.quote)
 
 
-def _place_and_look(client: CryptexClient, terms: OrderTerms) -> tuple[PlacedOrder, Order | None]:
-    """Place the order, then read it back to tell "filled at once" from "waiting" (worker)."""
+@dataclass
+class _Sending:
+    """One order on its way: its terms, when it left, and the orders that existed before it."""
+
+    terms: OrderTerms
+    sent_at: datetime
+    existing: frozenset[int] = frozenset()
+
+
+def _place_and_look(client: CryptexClient, sending: _Sending) -> tuple[PlacedOrder, Order | None]:
+    """Note the orders that exist, place the order, then read it back (on the worker).
+
+    Reading it back tells "filled at once" from "waiting"; the orders noted first let a
+    check after a lost answer tell this order from an identical older one.
+    """
+    terms = sending.terms
+    sending.existing = existing_order_ids(client, terms.pair, sending.sent_at)
     placed = client.trade(terms.pair, terms.side, terms.price, terms.amount)
     try:
         order = client.order_info(placed.order_id)
@@ -507,11 +522,11 @@ class TradeScreen(QWidget):
     def _send(self, terms: OrderTerms) -> None:
         self.place_button.set_busy(True)
         self._show_result(_("Sending your order to the exchange…"))
-        sent_at = datetime.now(UTC)
+        sending = _Sending(terms, datetime.now(UTC))
         self._dispatcher.submit(
-            lambda client: _place_and_look(client, terms),
+            lambda client: _place_and_look(client, sending),
             on_result=lambda result: self._on_placed(terms, result),
-            on_error=lambda error: self._on_place_failed(terms, sent_at, error),
+            on_error=lambda error: self._on_place_failed(sending, error),
             priority=Priority.ACTION,
         )
 
@@ -539,13 +554,15 @@ class TradeScreen(QWidget):
         self._refresher.request("open_orders", "history", "balances")
         self._revalidate()
 
-    def _on_place_failed(self, terms: OrderTerms, sent_at: datetime, error: BaseException) -> None:
+    def _on_place_failed(self, sending: _Sending, error: BaseException) -> None:
+        terms = sending.terms
         if isinstance(error, OutcomeUnknown):
             self._show_result(_("Checking with the exchange what happened…"))
-            known = frozenset(self._placed_ids)
+            known = sending.existing | self._placed_ids
             self._dispatcher.submit(
                 lambda client: check_trade(
-                    client, terms.pair, terms.side, terms.price, terms.amount, sent_at, known
+                    client, terms.pair, terms.side, terms.price, terms.amount, sending.sent_at,
+                    known,
                 ),
                 on_result=lambda finding: self._on_checked(terms, finding),
                 on_error=self._on_check_failed,

@@ -16,7 +16,13 @@ import json
 import os
 import tempfile
 import threading
+from collections.abc import Iterator
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows: one app per user is the norm; a collision heals on refusal
+    fcntl = None  # type: ignore[assignment]
 
 #: How many nonces one disk write reserves.
 BLOCK_SIZE = 1000
@@ -43,7 +49,7 @@ class NonceSource:
         with self._lock:
             nonce = self._last + 1
             if nonce > self._reserved_upto:
-                self._reserve(nonce + self._block_size - 1)
+                nonce = self._reserve_block(nonce)
             self._last = nonce
             return nonce
 
@@ -53,7 +59,7 @@ class NonceSource:
             if must_exceed > self._last:
                 self._last = must_exceed
                 if must_exceed >= self._reserved_upto:
-                    self._reserve(must_exceed + self._block_size)
+                    self._last = self._reserve_block(must_exceed + 1) - 1
 
     def _read_reserved(self) -> int:
         try:
@@ -65,11 +71,33 @@ class NonceSource:
             # A damaged file: start far enough ahead that no nonce it held is reused.
             return 10**12
 
-    def _reserve(self, upto: int) -> None:
-        # Another process on the same data dir may have reserved further; never go below it.
-        upto = max(upto, self._read_reserved())
-        write_atomically(self._path, json.dumps({"reserved_upto": upto}))
+    def _reserve_block(self, start: int) -> int:
+        """Reserve a block from ``start`` on, persisted first; returns where it begins.
+
+        Another process using the same data dir (the app started twice) may have reserved
+        past us: the block then begins after that, so two processes never share a nonce.
+        """
+        with _cross_process_lock(self._path):
+            start = max(start, self._read_reserved() + 1)
+            upto = start + self._block_size - 1
+            write_atomically(self._path, json.dumps({"reserved_upto": upto}))
         self._reserved_upto = upto
+        return start
+
+
+@contextlib.contextmanager
+def _cross_process_lock(path: Path) -> Iterator[None]:
+    """Hold an OS file lock beside ``path`` where the platform has one (POSIX flock)."""
+    if fcntl is None:
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_suffix(".lock"), "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 class NonceBook:

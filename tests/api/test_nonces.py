@@ -68,3 +68,15 @@ def test_a_damaged_counter_file_jumps_ahead_instead_of_reusing(tmp_path):
     path = tmp_path / "n.json"
     path.write_text("{garbage")
     assert NonceSource(path).next() > 10**9
+
+
+def test_two_processes_on_one_data_dir_never_hand_out_the_same_nonce(tmp_path):
+    path = tmp_path / "n.json"
+    first, second = NonceSource(path, block_size=10), NonceSource(path, block_size=10)
+    taken = []
+    for _ in range(35):  # interleaved, as two copies of the app started twice would
+        taken.append(first.next())
+        taken.append(second.next())
+    assert len(set(taken)) == len(taken)
+    third = NonceSource(path, block_size=10)
+    assert third.next() > max(taken)

@@ -90,6 +90,23 @@ def install_exception_hooks() -> None:
     )
 
 
+ALREADY_RUNNING = (
+    "Cryptex Desktop is already open on this computer. Look for its window (it may be "
+    "minimised or on another desktop); only one copy can run at a time."
+)
+
+
+def tell_already_running(app) -> None:
+    """Say that another copy has this data dir; a message box when a person can see it."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from cryptex_desktop.ui.i18n import _
+
+    print(_(ALREADY_RUNNING), file=sys.stderr)
+    if app.platformName() not in ("offscreen", "minimal"):
+        QMessageBox.information(None, APP_NAME, _(ALREADY_RUNNING))
+
+
 def start_connection(context) -> None:
     """Connect to the live account if one is set up, otherwise to the demo exchange."""
     from cryptex_desktop.ui.settings import LIVE
@@ -161,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         print(problem, file=sys.stderr)
         return 2
 
-    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtCore import QLockFile, QSettings, QTimer
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
@@ -177,6 +194,10 @@ def main(argv: list[str] | None = None) -> int:
     os.chmod(data_dir, 0o700)
     setup_logging(data_dir)
     install_exception_hooks()
+    lock = QLockFile(str(data_dir / "cryptex-desktop.lock"))  # stale if its process died
+    if not lock.tryLock(200):
+        tell_already_running(app)
+        return 0
     log.info("Cryptex Desktop %s starting", __version__)
 
     from cryptex_desktop.ui.context import AppContext

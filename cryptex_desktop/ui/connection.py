@@ -52,6 +52,17 @@ class MissingCredentials(CryptexError):
         ))
 
 
+class DemoExchangeBusy(CryptexError):
+    """Another program already runs the demo exchange on this app's data."""
+
+    def __init__(self) -> None:
+        super().__init__(_(
+            "The demo exchange could not start: another program is using its data (another "
+            "copy of Cryptex Desktop, or cryptex-sandbox serve on the same folder). Close it, "
+            "then start the app again."
+        ))
+
+
 class DemoExchange:
     """The sandbox exchange run inside the app, on a free loopback port, with fake money."""
 
@@ -63,11 +74,15 @@ class DemoExchange:
     def start(self) -> Endpoint:
         """Start the server (blocking: call it off the UI thread) and return its demo account."""
         from cryptex_desktop.sandbox import SandboxServer  # heavy; only demo mode needs it
+        from cryptex_desktop.sandbox.server import DataDirBusy
 
         if self.server is None:
-            self.server = SandboxServer(
-                self.data_dir, port=0, block_seconds=self.block_seconds, market_maker=True
-            ).start()
+            try:
+                self.server = SandboxServer(
+                    self.data_dir, port=0, block_seconds=self.block_seconds, market_maker=True
+                ).start()
+            except DataDirBusy:
+                raise DemoExchangeBusy() from None
         account = self.server.demo_account
         creds = Credentials(account.username, account.key, account.secret)
         return Endpoint(self.server.url, creds, is_demo=True)
@@ -151,10 +166,12 @@ class Connection(QObject):
     @Slot(object, object)
     def _on_finished(self, result: tuple[Endpoint, CryptexClient] | None, error: object) -> None:
         if result is None:
-            log.error("connecting failed", exc_info=error if isinstance(error, Exception) else None)
             if isinstance(error, CryptexError):
+                log.warning("connecting failed: %s", type(error).__name__)
                 self.failed.emit(str(error))
             else:
+                log.error("connecting failed", exc_info=error if isinstance(error, Exception)
+                          else None)
                 self.failed.emit(_(
                     "The app could not start its connection to the exchange. Check Settings, "
                     "or restart the app."

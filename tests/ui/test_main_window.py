@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import keyring
 import keyring.backends.fail
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, QSettings, Qt, QThread
 from PySide6.QtWidgets import QMessageBox
 
 from cryptex_desktop.ui.app import LIVE_PROFILE, start_connection
@@ -164,3 +164,41 @@ def test_without_a_screen_the_app_explains_what_to_do(tmp_path):
     assert result.returncode == 2
     assert "xvfb-run" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_second_copy_on_the_same_data_says_the_app_is_already_open(tmp_path):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    first = subprocess.Popen(
+        [sys.executable, "-m", "cryptex_desktop", "--data-dir", str(tmp_path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )
+    try:
+        lock = tmp_path / "cryptex-desktop.lock"
+        deadline = 600
+        while not lock.exists() and deadline and first.poll() is None:
+            QThread.msleep(50)  # waiting on the first copy's start, a condition with a bound
+            deadline -= 1
+        assert lock.exists()
+        second = subprocess.run(
+            [sys.executable, "-m", "cryptex_desktop", "--data-dir", str(tmp_path)],
+            capture_output=True, text=True, timeout=60, env=env,
+        )
+        assert second.returncode == 0
+        assert "already open" in second.stderr and "Traceback" not in second.stderr
+        assert first.poll() is None  # the first copy is untouched
+    finally:
+        first.terminate()
+        first.wait(timeout=30)
+
+
+def test_a_busy_demo_exchange_is_told_in_a_sentence(qtbot, app_context, tmp_path):
+    from cryptex_desktop.sandbox import SandboxServer
+
+    other = SandboxServer(app_context.connection.demo.data_dir, port=0, block_seconds=0,
+                          market_maker=False).start()  # cryptex-sandbox serve on that folder
+    try:
+        with qtbot.waitSignal(app_context.connection.failed, timeout=WAIT_MS) as failed:
+            app_context.connection.connect_demo()
+        assert failed.args[0].startswith("The demo exchange could not start")
+    finally:
+        other.stop()

@@ -53,7 +53,7 @@ def assert_sentence(text: str) -> None:
 
 def settled(window, app_context) -> bool:
     """Nothing in flight, no problem shown, and the last update went through."""
-    return (app_context.dispatcher.pending == 0 and window.status.error_label.text() == ""
+    return (app_context.dispatcher.pending == 0 and window.status.error_label.full_text() == ""
             and window.status.updated_label.text().startswith("Updated"))
 
 
@@ -94,8 +94,8 @@ def test_a_fault_on_the_line_shows_a_sentence_and_clears_by_itself_when_it_stops
     proxy.set_fault(fault, **options)
     window.refresh_now()
 
-    qtbot.waitUntil(lambda: window.status.error_label.text() != "", timeout=WAIT_MS)
-    shown = window.status.error_label.text()
+    qtbot.waitUntil(lambda: window.status.error_label.full_text() != "", timeout=WAIT_MS)
+    shown = window.status.error_label.full_text()
     assert says in shown
     assert_sentence(shown)
     assert window.isVisible()
@@ -116,7 +116,7 @@ def test_a_slow_exchange_shows_requests_in_progress_and_the_window_keeps_working
         # The window still answers while the exchange does not: switching tabs works.
         trade = window.show_screen(TradeScreen.NAME)
         assert window.tabs.currentWidget() is trade
-        assert window.status.error_label.text() == ""
+        assert window.status.error_label.full_text() == ""
     finally:
         answer_may_come.set()
     qtbot.waitUntil(lambda: settled(window, app_context), timeout=WAIT_MS)
@@ -132,8 +132,8 @@ def test_an_exchange_too_slow_to_answer_is_a_sentence_and_the_app_recovers(
     slow.set_fault(Fault.LATENCY, methods={"Info"}, delay=2.0)
     window.refresh_now()
 
-    qtbot.waitUntil(lambda: window.status.error_label.text() != "", timeout=WAIT_MS)
-    shown = window.status.error_label.text()
+    qtbot.waitUntil(lambda: window.status.error_label.full_text() != "", timeout=WAIT_MS)
+    shown = window.status.error_label.full_text()
     assert "did not answer within" in shown
     assert_sentence(shown)
 

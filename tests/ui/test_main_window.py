@@ -202,3 +202,18 @@ def test_a_busy_demo_exchange_is_told_in_a_sentence(qtbot, app_context, tmp_path
         assert failed.args[0].startswith("The demo exchange could not start")
     finally:
         other.stop()
+
+
+def test_a_long_problem_in_the_status_bar_is_shortened_not_widening_the_window(
+    qtbot, window, app_context
+):
+    app_context.refresher.stop()  # a successful refresh would rightly clear the problem
+    qtbot.waitUntil(lambda: app_context.dispatcher.pending == 0, timeout=WAIT_MS)
+    width = window.width()
+    sentence = "The exchange refused this: " + "a very long reason, " * 60 + "the end."
+    window.status.show_problem(sentence)
+    qtbot.wait(50)  # let the layout settle; the assertion is about what it settled to
+    assert window.width() == width
+    label = window.status.error_label
+    assert label.text().endswith("…") and len(label.text()) < len(sentence)
+    assert label.toolTip() == sentence and label.full_text() == sentence

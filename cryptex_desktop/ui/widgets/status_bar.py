@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QLabel, QProgressBar, QSizePolicy, QStatusBar, QWidget
 
 from cryptex_desktop.ui.errors import describe
 from cryptex_desktop.ui.i18n import _
@@ -16,6 +17,36 @@ _LIVE_STYLE = "QLabel { background: #2f855a; color: white; font-weight: bold; pa
               " border-radius: 3px; }"
 
 
+class ElidedLabel(QLabel):
+    """A one-line label that shortens its text with "…" to fit, never widening the window.
+
+    The whole text stays in :meth:`full_text` and the tooltip.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def setText(self, text: str) -> None:
+        self._full = text
+        self.setToolTip(text)
+        self._elide()
+
+    def full_text(self) -> str:
+        """The text before shortening."""
+        return self._full
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight,
+                                              max(self.width(), 0))
+        super().setText(shown)
+
+
 class AppStatusBar(QStatusBar):
     """Shows the mode badge, the last successful update, requests in flight and the last error."""
 
@@ -24,8 +55,7 @@ class AppStatusBar(QStatusBar):
         self.mode_badge = QLabel(_("Connecting…"))
         self.addWidget(self.mode_badge)
 
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(False)
+        self.error_label = ElidedLabel()
         self.error_label.setTextFormat(Qt.TextFormat.PlainText)
         self.error_label.setStyleSheet("QLabel { color: #c53030; }")
         self.addWidget(self.error_label, 1)
@@ -73,11 +103,8 @@ class AppStatusBar(QStatusBar):
         self.updated_label.setText(
             _("Updated {time}").format(time=datetime.now().strftime("%H:%M:%S"))
         )
-        self.error_label.clear()
-        self.error_label.setToolTip("")
+        self.error_label.setText("")
 
     def show_problem(self, error: BaseException | str) -> None:
         """Show the last problem in words (full text in the tooltip)."""
-        text = error if isinstance(error, str) else describe(error)
-        self.error_label.setText(text)
-        self.error_label.setToolTip(text)
+        self.error_label.setText(error if isinstance(error, str) else describe(error))

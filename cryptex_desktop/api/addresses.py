@@ -345,6 +345,27 @@ def validate_address(currency: str, text: str) -> None:
     _check(currency, text)
 
 
+def check_safe_to_send(currency: str, text: str) -> None:
+    """Raise ``InvalidAddress`` unless ``text`` is valid AND a kind of address wallets use today.
+
+    BIP-350 makes segwit versions 2 to 16 (and version 1 programs that are not 32 bytes)
+    valid, but no wallet uses them yet and coins sent there can be taken by anyone. The
+    exchange accepts them; a person sending money is stopped and told why.
+    """
+    address = _check(currency, text)
+    chain = _chain(currency)
+    if not _bech32_prefix(address):
+        return
+    version, program = segwit_decode(chain.hrp, address.lower())
+    if version >= 2 or (version == 1 and len(program) != 32):
+        coin = _name(currency)
+        raise InvalidAddress(
+            f"This is a newer kind of {coin} address that wallets do not use yet, and coins "
+            f"sent to it could be lost. Ask the recipient for an address that starts with "
+            f"“{chain.hrp}1q” or “{chain.hrp}1p”."
+        )
+
+
 def _check(currency: str, text: str) -> str:
     """The stripped address after every check; the shared body of the public functions."""
     chain = _chain(currency)

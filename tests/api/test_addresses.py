@@ -534,3 +534,16 @@ def test_whatever_a_person_types_the_answer_is_yes_or_a_sentence(text, currency)
         message = str(refused)
         assert message[:1].isupper()
         assert message.endswith(".")
+
+
+def test_a_future_segwit_version_is_valid_but_not_safe_to_send_to():
+    from cryptex_desktop.api.addresses import check_safe_to_send, segwit_encode
+
+    future = segwit_encode("bc", 2, bytes(range(16)))  # BIP-350 valid, used by no wallet
+    validate_address("BTC", future)
+    with pytest.raises(InvalidAddress) as refused:
+        check_safe_to_send("BTC", future)
+    assert "could be lost" in str(refused.value) and "bc1q" in str(refused.value)
+    for today in (segwit_encode("bc", 0, bytes(20)), segwit_encode("bc", 1, bytes(32)),
+                  "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2", new_address("LTC")):
+        check_safe_to_send("BTC" if not today.startswith("ltc") else "LTC", today)

@@ -10,7 +10,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QLineEdit, QWidget
 
-from cryptex_desktop.api.addresses import InvalidAddress, normalize_address, validate_address
+from cryptex_desktop.api.addresses import InvalidAddress, check_safe_to_send, normalize_address
 from cryptex_desktop.api.currencies import CURRENCIES
 from cryptex_desktop.ui.i18n import _
 
@@ -49,10 +49,9 @@ class AddressEdit(QLineEdit):
         """The address as it should be sent (stripped, bech32 in small letters), when valid."""
         if self._currency is None or not self.text().strip():
             return None
-        try:
-            return normalize_address(self._currency, self.text())
-        except InvalidAddress:
+        if self.problem() is not None:
             return None
+        return normalize_address(self._currency, self.text())
 
     def problem(self) -> str | None:
         """A sentence telling the person what is wrong with the address, or ``None``."""
@@ -61,7 +60,7 @@ class AddressEdit(QLineEdit):
         if not self.text().strip():
             return _("Enter the address to send to; copy and paste it rather than typing it.")
         try:
-            validate_address(self._currency, self.text())
+            check_safe_to_send(self._currency, self.text())  # the address money goes to
         except InvalidAddress as error:
             return str(error)
         return None

@@ -72,7 +72,9 @@ class SettingsDialog(QDialog):
         self._saved = saved
 
         account = QGroupBox(_("Your Cryptex account"))
-        form = QFormLayout(account)
+        account_layout = QVBoxLayout(account)
+        form = QFormLayout()
+        account_layout.addLayout(form)
         form.addRow(_("Username:"), self.username)
         form.addRow(_("API key:"), self.key)
         form.addRow(_("API secret:"), self.secret)
@@ -92,7 +94,7 @@ class SettingsDialog(QDialog):
               "kept for this session only and asked for again next time.")
         )
         keychain_note.setWordWrap(True)
-        form.addRow(keychain_note)
+        account_layout.addWidget(keychain_note)  # under the form: a wrapped form row clips
         self.account_box = account
 
         self.refresh_seconds = QSpinBox()

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHeaderView,
     QLabel,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -16,6 +14,7 @@ from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.models import BalancesModel
 from cryptex_desktop.ui.wallet_state import WalletState
 from cryptex_desktop.ui.widgets.labels import heading_label
+from cryptex_desktop.ui.widgets.record_table import record_table
 
 
 class BalancesScreen(QWidget):
@@ -38,12 +37,7 @@ class BalancesScreen(QWidget):
         ))
         explanation.setWordWrap(True)
 
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.setAlternatingRowColors(True)
+        self.table = record_table(self.model)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setDefaultAlignment(
             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter

@@ -13,7 +13,6 @@ from typing import Any
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QFontDatabase, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
@@ -21,7 +20,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -42,6 +40,7 @@ from cryptex_desktop.ui.settings import AppSettings
 from cryptex_desktop.ui.widgets.busy_button import BusyButton
 from cryptex_desktop.ui.widgets.labels import OutcomeLabel, heading_label
 from cryptex_desktop.ui.widgets.qr_code import QrCodeWidget
+from cryptex_desktop.ui.widgets.record_table import record_table
 
 FIAT_EXPLANATION = _(
     "US dollars, euros and roubles are deposited on cryptex.net by bank transfer, or by "
@@ -259,13 +258,7 @@ class DepositScreen(QWidget):
             "Deposits on their way in and withdrawals on their way out, until they have "
             "enough confirmations."
         ))
-        self.table = QTableView()
-        self.proxy.show_in(self.table)  # newest first; per-column settings need the model
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
+        self.table = record_table(self.proxy)  # newest first; column settings need the model
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(ADDRESS, QHeaderView.ResizeMode.Stretch)

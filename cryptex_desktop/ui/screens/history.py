@@ -29,7 +29,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QKeySequence, QRegularExpressionValidator, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCalendarWidget,
     QComboBox,
     QDateEdit,
@@ -41,7 +40,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -59,6 +57,7 @@ from cryptex_desktop.ui.settings import AppSettings
 from cryptex_desktop.ui.widgets.busy_button import BusyButton
 from cryptex_desktop.ui.widgets.field_message import FieldMessage
 from cryptex_desktop.ui.widgets.labels import OutcomeLabel, heading_label
+from cryptex_desktop.ui.widgets.record_table import record_table
 
 #: The most fills the exchange returns for one request.
 MAX_PAGE = 1000
@@ -377,13 +376,7 @@ class HistoryScreen(QWidget):
         for column in (1, 3, 5):
             filters.setColumnStretch(column, 1)
 
-        self.table = QTableView()
-        self.proxy.show_in(self.table)  # newest first; per-column settings need the model
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
+        self.table = record_table(self.proxy)  # newest first; column settings need the model
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(80)

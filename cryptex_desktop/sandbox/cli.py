@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import os
 import re
 import signal
@@ -79,10 +80,10 @@ def _rate_limit_from_env() -> float | None:
     if not text:
         return DEFAULT_RATE_LIMIT
     try:
-        rate = float(text)
+        rate = float(text)  # requests per second: a rate, not money
     except ValueError:
         rate = -1.0
-    if not 0 <= rate < float("inf"):
+    if not (math.isfinite(rate) and rate >= 0):
         raise UsageError(
             f"{RATE_LIMIT_ENV} must be a number of requests per second per key "
             f"(0 turns the limit off), not {text!r}"

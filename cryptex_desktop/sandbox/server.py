@@ -89,7 +89,7 @@ class SandboxServer:
         self.data_dir = Path(data_dir)
         self.host = host
         self.port = port
-        self.block_seconds = float(block_seconds)
+        self.block_seconds = float(block_seconds)  # a duration, not money
         self.market_maker = market_maker
         self.rate_limit = rate_limit
         self.threads = threads

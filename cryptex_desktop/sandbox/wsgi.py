@@ -51,7 +51,7 @@ class RateLimiter:
     ) -> None:
         if not rate > 0:
             raise ValueError("the rate limit must be greater than 0 requests per second")
-        self.rate = float(rate)
+        self.rate = float(rate)  # requests per second, not money
         self.capacity = max(1.0, self.rate)
         self._clock = clock
         self._max_keys = max_keys

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cryptex_desktop.api.errors import CryptexError
+from cryptex_desktop.api.errors import ConnectError, CryptexError, RequestTimeout
 from cryptex_desktop.ui.i18n import _
 
 
@@ -15,3 +15,22 @@ def describe(error: BaseException) -> str:
         "before you try again; if it keeps happening, the details are in the log file "
         "(Help > Open log folder)."
     )
+
+
+def describe_action_failure(error: BaseException) -> str:
+    """Like :func:`describe`, for something a person asked for: the app will not redo it.
+
+    Background reads are retried by the app, and their sentences say so; an action the
+    person asked for is never sent again by itself, so its sentence says what to do instead.
+    """
+    if isinstance(error, ConnectError):
+        return _(
+            "Could not reach the exchange at {host}, so nothing was sent. Check your internet "
+            "connection, then try again."
+        ).format(host=error.host)
+    if isinstance(error, RequestTimeout):
+        return _(
+            "The exchange did not answer in time, so the app could not finish this. It may be "
+            "busy; try again in a minute."
+        )
+    return describe(error)

@@ -1,10 +1,31 @@
-"""Labels every screen uses: headings, form labels, and sentences saying how an action went."""
+"""Labels every screen uses: headings, captions, and the one sentence saying how an action went."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import enum
+
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from cryptex_desktop.ui import theme
+
+
+class Tone(enum.Enum):
+    """What a sentence tells: news, success, a problem, or something to check."""
+
+    PLAIN = ""
+    SUCCESS = "success"
+    PROBLEM = "problem"
+    WARNING = "warning"
+
+
+_TONE_ROLES = {
+    Tone.PLAIN: theme.Role.TEXT,
+    Tone.SUCCESS: theme.Role.SUCCESS,
+    Tone.PROBLEM: theme.Role.PROBLEM,
+    Tone.WARNING: theme.Role.WARNING,
+}
 
 
 def heading_label(text: str, scale: float = 1.3) -> QLabel:
@@ -14,65 +35,130 @@ def heading_label(text: str, scale: float = 1.3) -> QLabel:
     font.setPointSizeF(font.pointSizeF() * scale)
     font.setBold(True)
     label.setFont(font)
+    label.setAccessibleName(text.replace("&", ""))
     return label
 
 
-class OutcomeLabel(QLabel):
-    """The sentence saying how an action ended: in the normal text colour, red if it failed.
+def set_text_role(label: QLabel, role: theme.Role) -> None:
+    """Draw ``label``'s text in the theme's colour for ``role``; it follows theme changes."""
+    label.setProperty("textRole", role.value)
+    _recolour(label)
 
-    (FieldMessage shows hints in a faint grey, too easy to miss for a result.)
+
+def _recolour(label: QLabel) -> None:
+    value = label.property("textRole")
+    role = theme.Role(value) if value else theme.Role.TEXT
+    palette = label.palette()
+    colour = theme.colour(role)
+    if palette.color(QPalette.ColorRole.WindowText) != colour:
+        palette.setColor(QPalette.ColorRole.WindowText, colour)
+        label.setPalette(palette)
+
+
+def muted_label(text: str = "", *, wrap: bool = True) -> QLabel:
+    """A quiet caption or hint, in the theme's muted colour."""
+    label = ThemedLabel(text)
+    label.setWordWrap(wrap)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    set_text_role(label, theme.Role.MUTED)
+    return label
+
+
+class ThemedLabel(QLabel):
+    """A label whose text colour is a theme role, kept when the theme changes."""
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Ask the theme again when the application palette changes."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ApplicationPaletteChange:
+            _recolour(self)
+
+
+class ResultLabel(ThemedLabel):
+    """The sentence saying how an action went: plain news, green success, red problem.
+
+    Plain text, word-wrapped and selectable (a person may copy an order number from it).
+    With ``reserve_lines`` it keeps that many lines of room while empty or short, so that
+    nothing below it moves when a sentence appears; with 0 it takes no room while empty.
     """
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, reserve_lines: int = 0) -> None:
         super().__init__(parent)
-        self._problem = False
+        self._tone = Tone.PLAIN
+        self._reserve = reserve_lines
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setWordWrap(True)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self._keep_room()
+        self.show_message("")
+
+    def show_message(self, text: str, tone: Tone = Tone.PLAIN) -> None:
+        """Show ``text`` in the colour of ``tone``; an empty text clears the label."""
+        self._tone = tone if text else Tone.PLAIN
+        set_text_role(self, _TONE_ROLES[self._tone])
+        self.setText(text)
+
+    def setText(self, text: str) -> None:
+        """Show ``text`` as it is; without reserved room, an empty label takes none."""
+        super().setText(text)
+        if not self._reserve:
+            self.setVisible(bool(text))
+
+    def clear(self) -> None:
+        """Say nothing."""
+        self.show_message("")
 
     def show_result(self, text: str) -> None:
-        """Say how the action went."""
-        self._problem = False
-        self.setStyleSheet("")
-        self.setText(text)
+        """Say how the action went, as plain news."""
+        self.show_message(text, Tone.PLAIN)
 
-    def show_problem(self, text: str) -> None:
-        """Say, in red, what went wrong."""
-        self._problem = True
-        dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 128
-        self.setStyleSheet(f"QLabel {{ color: {'#ff8080' if dark else '#b00020'}; }}")
-        self.setText(text)
+    def show_success(self, text: str) -> None:
+        """Say that it went through."""
+        self.show_message(text, Tone.SUCCESS)
+
+    def show_problem(self, text: str | None) -> None:
+        """Say what went wrong (``None`` or empty clears)."""
+        self.show_message(text or "", Tone.PROBLEM)
+
+    def show_warning(self, text: str) -> None:
+        """Say what to check before acting again."""
+        self.show_message(text, Tone.WARNING)
+
+    def clear_message(self) -> None:
+        """Say nothing."""
+        self.show_message("")
+
+    def tone(self) -> Tone:
+        """The tone of the sentence on show."""
+        return self._tone
 
     def is_problem(self) -> bool:
         """Whether the sentence on show is a failure."""
-        return self._problem
+        return self._tone is Tone.PROBLEM
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Keep the reserved room when the font changes."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._keep_room()
+
+    def _keep_room(self) -> None:
+        if self._reserve:
+            margins = self.contentsMargins()
+            self.setMinimumHeight(self._reserve * self.fontMetrics().lineSpacing()
+                                  + margins.top() + margins.bottom())
+
+
+class OutcomeLabel(ResultLabel):
+    """Transitional: the old name of a :class:`ResultLabel` that keeps one line of room."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, reserve_lines=1)
 
     def clear_outcome(self) -> None:
         """Say nothing."""
-        self.show_result("")
-
-
-class ResultLabel(QLabel):
-    """A wrapped, selectable, plain-text sentence saying how an action ended.
-
-    It takes no room while empty, so a problem shown below it sits right under the button.
-    """
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWordWrap(True)
-        self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.setVisible(False)
-
-    def setText(self, text: str) -> None:
-        """Show ``text``; an empty text hides the label."""
-        super().setText(text)
-        self.setVisible(bool(text))
-
-    def clear(self) -> None:
-        """Show nothing and take no room."""
-        self.setText("")
+        self.clear_message()
 
 
 def buddy_label(text: str, buddy: QWidget) -> QLabel:

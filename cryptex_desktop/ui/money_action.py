@@ -13,7 +13,8 @@ Trade, CancelOrder, Withdraw, CouponCreate and CouponRedeem all go the same way,
    ``DONE`` if it happened, ``REFUSED`` if it did not, ``UNKNOWN`` if the exchange cannot
    say yet or cannot be asked.
 4. The person switches accounts meanwhile: answers for the old account will never arrive,
-   so the action gives up at once with ``UNKNOWN`` and says where to look.
+   so the action gives up with ``UNKNOWN`` and says where to look (on the next turn of the
+   event loop, after the screens have forgotten the old account's messages).
 
 The worker returns what it noted together with the answer (or inside the lost-answer
 error); nothing shared is changed on the pool thread. A screen keeps only its own words
@@ -29,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from cryptex_desktop.api.client import CryptexClient
 from cryptex_desktop.api.errors import CryptexError, OutcomeUnknown
@@ -249,6 +250,14 @@ class MoneyAction(QObject):
     @Slot()
     def _on_client_changed(self) -> None:
         if not self.is_busy():
+            return
+        # Told on the next turn of the event loop: screens forget the old account's messages
+        # when it changes, and this sentence is about the new situation, so it comes after.
+        attempt = self._attempt
+        QTimer.singleShot(0, self, lambda: self._give_up(attempt))
+
+    def _give_up(self, attempt: int) -> None:
+        if attempt != self._attempt:
             return
         subject = self._subject
         self._finish(ActionReport(Outcome.UNKNOWN, self._words.switched, subject))

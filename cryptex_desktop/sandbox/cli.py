@@ -2,8 +2,9 @@
 
 The command line is a stable interface (scripts and tests outside the project use it):
 ``serve``, ``user add``, ``deposit``, ``mine`` and ``coupon list|approve|reject``, each
-printing one line of JSON on stdout. Errors are one sentence on stderr and exit code 2. The operator commands work
-while a server runs on the same data dir: they share its SQLite database.
+printing one line of JSON on stdout. Errors are one sentence on stderr and exit code 2.
+The operator commands work while a server runs on the same data dir: they share its
+SQLite database.
 """
 
 from __future__ import annotations

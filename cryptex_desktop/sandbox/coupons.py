@@ -136,7 +136,7 @@ def list_coupons(tx: Tx, *, held_only: bool = False) -> list[dict[str, object]]:
     where = " WHERE c.status = ?" if held_only else ""
     values: tuple[object, ...] = (MODERATION,) if held_only else ()
     # ``where`` is one fixed string; the status itself is bound.
-    rows = tx.execute(f"{_LISTING}{where} ORDER BY c.id", values).fetchall()  # noqa: S608
+    rows = tx.execute(f"{_LISTING}{where} ORDER BY c.id", values).fetchall()
     return [_listed(row) for row in rows]
 
 

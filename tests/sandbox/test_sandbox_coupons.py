@@ -192,16 +192,15 @@ def test_only_a_held_coupon_can_be_approved_or_rejected(
     bob.ok("CouponRedeem", code=code)
     with operator.snapshot() as tx:
         redeemed, active = (c["id"] for c in coupons.list_coupons(tx))
+    refusals = {
+        active: f"coupon {active}: .*already redeemable",
+        redeemed: f"coupon {redeemed}: .*already redeemed",
+        99: "there is no coupon 99",
+    }
     for decide in (coupons.approve, coupons.reject):
-        with pytest.raises(ValueError, match=f"coupon {active}: .*already redeemable"):
-            with operator.transaction() as tx:
-                decide(tx, active)
-        with pytest.raises(ValueError, match=f"coupon {redeemed}: .*already redeemed"):
-            with operator.transaction() as tx:
-                decide(tx, redeemed)
-        with pytest.raises(ValueError, match="there is no coupon 99"):
-            with operator.transaction() as tx:
-                decide(tx, 99)
+        for coupon_id, refusal in refusals.items():
+            with pytest.raises(ValueError, match=refusal), operator.transaction() as tx:
+                decide(tx, coupon_id)
     assert alice.ok("Info")["balances"]["USD"] == "70"  # nothing came back
     assert_conserved(exchange)
 

@@ -17,9 +17,9 @@ from cryptex_desktop.api.currencies import currency_decimals
 from cryptex_desktop.api.money import MONEY_CONTEXT
 from cryptex_desktop.api.types import Trade
 from cryptex_desktop.ui.formatting import (
+    currency_name,
     display_rounding,
     format_datetime,
-    currency_name,
     format_datetime_long,
     market,
     number_format,
@@ -50,7 +50,7 @@ _fee_formats: dict[str, str] = {}
 
 
 def _fee_text(fee: Decimal, currency: str) -> str:
-    """``0.00100000 BTC``: the fee with its currency's decimals and code (under display rounding)."""
+    """``0.00100000 BTC``: the fee with its currency's decimals and code (display rounding)."""
     spec = _fee_formats.get(currency)
     if spec is None:
         spec = _fee_formats[currency] = number_format(currency_decimals(currency))

@@ -17,7 +17,7 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
-from .currencies import split_pair
+from .currencies import CURRENCY_CODE, split_pair
 from .money import money_context, to_decimal
 
 #: ``CTX-USD-AnrNiDs1-YuXvcE31-GfurFFvt-I5f1QnQE``: currency, then four groups of eight.
@@ -200,7 +200,12 @@ class Cancellation:
 
 @dataclass(frozen=True)
 class Trade:
-    """One fill from TradeHistory, seen from this user's side."""
+    """One fill from TradeHistory, seen from this user's side.
+
+    ``fee`` is what this user paid on the fill, in ``fee_currency`` (the currency the fill
+    paid out to them). The sandbox always says; the live exchange may not, and then both
+    are ``None``: unknown, not zero.
+    """
 
     transaction_id: int
     buy_order_id: int
@@ -211,6 +216,8 @@ class Trade:
     price: Decimal
     amount: Decimal
     is_instant_buy: bool
+    fee: Decimal | None = None
+    fee_currency: str | None = None
 
     @classmethod
     def from_wire(cls, data: object) -> Trade:
@@ -230,6 +237,7 @@ class Trade:
             price=to_decimal(data["price"]),
             amount=to_decimal(data["amount"]),
             is_instant_buy=bool(_int(data.get("is_instant_buy", 0))),
+            **_fee(data),
         )
 
     @property
@@ -237,6 +245,25 @@ class Trade:
         """Price times amount, in the quote currency."""
         with money_context():
             return self.price * self.amount
+
+
+def _fee(data: Mapping[str, Any]) -> dict[str, Any]:
+    """``fee`` and ``fee_currency`` of a fill when both are readable, else both ``None``.
+
+    Optional extras (the live exchange may omit them): a fill with an unreadable fee is
+    still a fill, so a bad value makes the fee unknown instead of failing the answer.
+    """
+    fee, currency = data.get("fee"), data.get("fee_currency")
+    if fee is None or fee == "" or not isinstance(currency, str) or not currency.strip():
+        return {}
+    try:
+        amount = to_decimal(fee)
+    except ValueError:
+        return {}
+    code = currency.strip().upper()
+    if amount < 0 or not CURRENCY_CODE.match(code):
+        return {}
+    return {"fee": amount, "fee_currency": code}
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,10 @@
 """``cryptex-sandbox``: run the local exchange and act as its operator from a shell.
 
 The command line is a stable interface (scripts and tests outside the project use it):
-``serve``, ``user add``, ``deposit`` and ``mine``, each printing one line of JSON on
-stdout. Errors are one sentence on stderr and exit code 2. The operator commands work
-while a server runs on the same data dir: they share its SQLite database.
+``serve``, ``user add``, ``deposit``, ``mine`` and ``coupon list|approve|reject``, each
+printing one line of JSON on stdout. Errors are one sentence on stderr and exit code 2.
+The operator commands work while a server runs on the same data dir: they share its
+SQLite database.
 """
 
 from __future__ import annotations
@@ -190,6 +191,20 @@ def _mine(args: argparse.Namespace) -> int:
     return _with_exchange(args, lambda exchange: exchange.mine(args.blocks), must_exist=True)
 
 
+def _coupon_list(args: argparse.Namespace) -> int:
+    return _with_exchange(
+        args, lambda exchange: exchange.coupons(held_only=args.held), must_exist=True
+    )
+
+
+def _coupon_approve(args: argparse.Namespace) -> int:
+    return _with_exchange(args, lambda exchange: exchange.approve_coupon(args.id), must_exist=True)
+
+
+def _coupon_reject(args: argparse.Namespace) -> int:
+    return _with_exchange(args, lambda exchange: exchange.reject_coupon(args.id), must_exist=True)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``cryptex-sandbox`` (its help is the command's manual)."""
     data_dir_help = (
@@ -269,6 +284,45 @@ def build_parser() -> argparse.ArgumentParser:
     mine.add_argument("--blocks", type=int, default=1, help="how many (default %(default)s)")
     mine.add_argument("--data-dir", type=Path, default=default_data_dir(), help=data_dir_help)
     mine.set_defaults(run=_mine)
+
+    coupon = commands.add_parser(
+        "coupon",
+        help="moderate coupons: list them, approve or reject held ones",
+        description="Act as the exchange's staff for coupons held for moderation.",
+    )
+    coupon_commands = coupon.add_subparsers(
+        dest="coupon_command", required=True, metavar="COMMAND"
+    )
+    listing = coupon_commands.add_parser(
+        "list",
+        help="print every coupon as JSON (no codes)",
+        description="Print every coupon, oldest first, as one line of JSON: id, creator, "
+        "currency, amount, recipient, created (UTC) and status (moderation, active or "
+        "redeemed). Codes are not kept, so none is shown.",
+    )
+    listing.add_argument(
+        "--held", action="store_true", help="only the coupons held for moderation"
+    )
+    listing.add_argument("--data-dir", type=Path, default=default_data_dir(), help=data_dir_help)
+    listing.set_defaults(run=_coupon_list)
+    approve = coupon_commands.add_parser(
+        "approve",
+        help="release a held coupon and print its code, once",
+        description="Release a coupon held for moderation: it becomes redeemable and its "
+        "code is printed this once (only a digest is kept), for you to hand to its creator.",
+    )
+    approve.add_argument("id", metavar="ID", type=int, help="the coupon's id (see coupon list)")
+    approve.add_argument("--data-dir", type=Path, default=default_data_dir(), help=data_dir_help)
+    approve.set_defaults(run=_coupon_approve)
+    reject = coupon_commands.add_parser(
+        "reject",
+        help="turn a held coupon down: its amount returns to its creator",
+        description="Reject a coupon held for moderation: its amount returns to its "
+        "creator's free balance and the coupon is deleted.",
+    )
+    reject.add_argument("id", metavar="ID", type=int, help="the coupon's id (see coupon list)")
+    reject.add_argument("--data-dir", type=Path, default=default_data_dir(), help=data_dir_help)
+    reject.set_defaults(run=_coupon_reject)
     return parser
 
 

@@ -113,6 +113,27 @@ class Exchange:
         with self._store.transaction() as tx:
             return chain.mine(tx, int(blocks), _now())
 
+    def coupons(self, *, held_only: bool = False) -> list[dict[str, object]]:
+        """Every coupon (or only those held for moderation), oldest first; no codes."""
+        with self._store.snapshot() as tx:
+            return coupons.list_coupons(tx, held_only=held_only)
+
+    def approve_coupon(self, coupon_id: int) -> dict[str, object]:
+        """Release a held coupon; the result carries its new code, shown this once.
+
+        ``ValueError`` with a sentence when there is no such coupon or it is not held.
+        """
+        with self._store.transaction() as tx:
+            return coupons.approve(tx, int(coupon_id))
+
+    def reject_coupon(self, coupon_id: int) -> dict[str, object]:
+        """Turn a held coupon down: its amount returns to its creator's free balance.
+
+        ``ValueError`` with a sentence when there is no such coupon or it is not held.
+        """
+        with self._store.transaction() as tx:
+            return coupons.reject(tx, int(coupon_id))
+
     def height(self) -> int:
         """How many blocks have been mined in this data dir (by any process)."""
         with self._store.snapshot() as tx:

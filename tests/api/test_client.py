@@ -57,6 +57,9 @@ def test_buy_and_sell_cross_into_a_fill_seen_from_both_sides(make_account, make_
     assert buyer.info().balances["BTC"] == Decimal("0.5") * (1 - fee)
     assert buyer.info().balances["USD"] == Decimal("10000") - Decimal("2500")
     assert seller.info().balances["USD"] == Decimal("2500") * (1 - fee)
+    # The sandbox reports each side's fee, in the currency that side received.
+    assert (buyer_fill.fee, buyer_fill.fee_currency) == (Decimal("0.001"), "BTC")
+    assert (seller_fill.fee, seller_fill.fee_currency) == (Decimal("5"), "USD")
 
 
 def test_active_orders_lists_open_ones_and_cancel_returns_the_reserve(make_account, make_client):

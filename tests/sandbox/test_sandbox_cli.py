@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import select
 import signal
 import socket
@@ -186,6 +187,9 @@ def test_serving_on_a_taken_port_fails_with_a_sentence(tmp_path: Path) -> None:
         (["user", "add", "dave", "--fund", "DOGE=1"], "Unknown currency: DOGE"),
         (["user", "add", "dave", "--fund", "USD"], "--fund takes CUR=AMOUNT"),
         (["user", "add", "dave", "--fund", "USD=0.001"], "Too many decimals: USD amounts"),
+        (["coupon", "list"], "There is no sandbox in "),
+        (["coupon", "approve", "1"], "There is no sandbox in "),
+        (["coupon", "reject", "1"], "There is no sandbox in "),
     ],
 )
 def test_operator_mistakes_end_with_one_sentence_and_exit_code_2(
@@ -231,6 +235,89 @@ def test_the_help_names_the_default_data_dir() -> None:
     assert result.returncode == 0
     assert "cryptex-sandbox" in result.stdout and "--no-market-maker" in result.stdout
     assert ".local/share/cryptex-sandbox" in result.stdout.replace("\n", "").replace(" ", "")
+
+
+def test_the_help_lists_the_coupon_commands() -> None:
+    top = run_cli("--help")
+    assert top.returncode == 0 and "coupon" in top.stdout
+    listed = run_cli("coupon", "--help")
+    assert listed.returncode == 0
+    assert all(word in listed.stdout for word in ("list", "approve", "reject"))
+    for command in ("list", "approve", "reject"):
+        result = run_cli("coupon", command, "--help")
+        assert result.returncode == 0 and "--data-dir" in result.stdout
+
+
+def test_a_held_coupon_is_listed_approved_with_its_code_printed_once_and_redeemed(
+    serve, tmp_path: Path
+) -> None:
+    server = serve("--block-seconds", "0", "--no-market-maker")
+    data_dir = str(tmp_path / "data")
+    assert server.post("CouponCreate", 1, currency="BTC", amount="1.5").json()["data"] == (
+        "send_to_moderation"
+    )
+    assert "code" in server.post("CouponCreate", 2, currency="BTC", amount="0.25").json()["data"]
+
+    listed = run_cli("coupon", "list", "--data-dir", data_dir)
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.count("\n") == 1
+    everything = json.loads(listed.stdout)
+    assert [(c["creator"], c["currency"], c["amount"], c["recipient"], c["status"])
+            for c in everything] == [
+        ("demo", "BTC", "1.5", None, "moderation"),
+        ("demo", "BTC", "0.25", None, "active"),
+    ]
+    assert all(c["created"].endswith("Z") and "code" not in c for c in everything)
+    held = json.loads(run_cli("coupon", "list", "--held", "--data-dir", data_dir).stdout)
+    assert held == everything[:1]
+
+    coupon_id = str(held[0]["id"])
+    approved = run_cli("coupon", "approve", coupon_id, "--data-dir", data_dir)
+    assert approved.returncode == 0, approved.stderr
+    answer = json.loads(approved.stdout)
+    assert answer["status"] == "active" and answer["amount"] == "1.5"
+    assert re.fullmatch(r"CTX-BTC(-[A-Za-z0-9]{8}){4}", answer["code"])
+    assert json.loads(run_cli("coupon", "list", "--held", "--data-dir", data_dir).stdout) == []
+
+    again = run_cli("coupon", "approve", coupon_id, "--data-dir", data_dir)
+    assert (again.returncode, again.stdout) == (2, "")
+    assert again.stderr == (
+        f"Cannot approve coupon {coupon_id}: it is not held for moderation "
+        "(already redeemable).\n"
+    )
+    assert answer["code"] not in again.stderr
+
+    redeemed = server.post("CouponRedeem", 3, code=answer["code"]).json()
+    assert redeemed == {"status": "ok", "data": {"amount": "1.5"}}
+    assert server.post("Info", 4).json()["data"]["balances"]["BTC"] == "1.75"
+    assert server.stop() == (0, "")
+
+
+def test_a_rejected_coupon_returns_its_amount_and_cannot_be_rejected_twice(
+    serve, tmp_path: Path
+) -> None:
+    server = serve("--block-seconds", "0", "--no-market-maker")
+    data_dir = str(tmp_path / "data")
+    server.post("CouponCreate", 1, currency="USD", amount="9000")  # below the threshold
+    assert server.post("CouponCreate", 2, currency="BTC", amount="1.2").json()["data"] == (
+        "send_to_moderation"
+    )
+    assert server.post("Info", 3).json()["data"]["balances"]["BTC"] == "0.8"
+    [held] = json.loads(run_cli("coupon", "list", "--held", "--data-dir", data_dir).stdout)
+
+    rejected = run_cli("coupon", "reject", str(held["id"]), "--data-dir", data_dir)
+    assert rejected.returncode == 0, rejected.stderr
+    assert json.loads(rejected.stdout) == {**held, "status": "rejected"}
+    assert server.post("Info", 4).json()["data"]["balances"]["BTC"] == "2"
+
+    again = run_cli("coupon", "reject", str(held["id"]), "--data-dir", data_dir)
+    assert (again.returncode, again.stdout) == (2, "")
+    assert again.stderr.startswith(f"There is no coupon {held['id']}")
+    active = json.loads(run_cli("coupon", "list", "--data-dir", data_dir).stdout)[0]
+    refused = run_cli("coupon", "reject", str(active["id"]), "--data-dir", data_dir)
+    assert refused.returncode == 2
+    assert "not held for moderation" in refused.stderr and "Traceback" not in refused.stderr
+    assert server.stop() == (0, "")
 
 
 def test_the_installed_command_runs(tmp_path: Path) -> None:

@@ -5,11 +5,15 @@ from __future__ import annotations
 import logging
 import re
 import sqlite3
+import string
 import threading
 from decimal import Decimal
 
-from cryptex_desktop.sandbox import Exchange
-from cryptex_desktop.sandbox.store import DATABASE_NAME
+import pytest
+
+from cryptex_desktop.api.types import COUPON_CODE
+from cryptex_desktop.sandbox import Exchange, coupons
+from cryptex_desktop.sandbox.store import DATABASE_NAME, Store
 
 CODE = re.compile(r"CTX-USD-[A-Za-z0-9]{8}-[A-Za-z0-9]{8}-[A-Za-z0-9]{8}-[A-Za-z0-9]{8}")
 
@@ -121,3 +125,138 @@ def test_the_database_keeps_only_a_digest_of_each_code(caller, exchange: Exchang
     with sqlite3.connect(exchange.data_dir / DATABASE_NAME) as db:
         (stored,) = db.execute("SELECT code_sha256 FROM coupons").fetchone()
     assert len(stored) == 64 and code not in stored
+
+
+# -- moderation by the operator (the operations take a transaction, like every other) --------
+
+
+@pytest.fixture
+def operator(exchange: Exchange):
+    """A second store on the exchange's data dir, as the CLI opens one beside a server."""
+    store = Store(exchange.data_dir)
+    yield store
+    store.close()
+
+
+def test_a_held_coupon_approved_by_the_operator_gets_a_code_that_redeems_once(
+    caller, exchange: Exchange, operator: Store, assert_conserved
+) -> None:
+    alice = caller("alice", {"USD": Decimal("15000")})
+    bob = caller("bob")
+    assert alice.ok("CouponCreate", currency="USD", amount="12000") == "send_to_moderation"
+    with operator.transaction() as tx:
+        [held] = coupons.list_coupons(tx, held_only=True)
+        approved = coupons.approve(tx, held["id"])
+    assert CODE.fullmatch(approved["code"])
+    assert {k: approved[k] for k in ("id", "creator", "currency", "amount", "status")} == {
+        "id": held["id"], "creator": "alice", "currency": "USD", "amount": "12000",
+        "status": "active",
+    }
+    assert alice.ok("Info", with_reserves="1")["balances"]["USD"] == "3000"  # no longer held
+    assert_conserved(exchange)  # the redeemable coupon still holds the money
+
+    assert bob.ok("CouponRedeem", code=approved["code"]) == {"amount": "12000"}
+    assert bob.refused("CouponRedeem", code=approved["code"]) == "coupon already redeemed"
+    assert_conserved(exchange)
+    with operator.snapshot() as tx:
+        (stored,) = tx.execute("SELECT code_sha256 FROM coupons").fetchone()
+    assert stored == coupons.code_digest(approved["code"])  # the digest only, as for any code
+
+
+def test_a_rejected_coupon_gives_its_amount_back_to_its_creator(
+    caller, exchange: Exchange, operator: Store, assert_conserved
+) -> None:
+    alice = caller("alice", {"BTC": Decimal("2")})
+    assert alice.ok("CouponCreate", currency="BTC", amount="1.5") == "send_to_moderation"
+    assert alice.ok("Info")["balances"]["BTC"] == "0.5"
+    with operator.transaction() as tx:
+        [held] = coupons.list_coupons(tx)
+        rejected = coupons.reject(tx, held["id"])
+    assert (rejected["status"], rejected["amount"], rejected["creator"]) == (
+        "rejected", "1.5", "alice"
+    )
+    assert alice.ok("Info")["balances"]["BTC"] == "2"
+    assert alice.ok("Info", with_reserves="1")["balances"]["BTC"] == "2"
+    assert_conserved(exchange)
+    with operator.snapshot() as tx:
+        assert coupons.list_coupons(tx) == []
+
+
+def test_only_a_held_coupon_can_be_approved_or_rejected(
+    caller, operator: Store, exchange: Exchange, assert_conserved
+) -> None:
+    alice = caller("alice", {"USD": Decimal("100")})
+    bob = caller("bob")
+    code = alice.ok("CouponCreate", currency="USD", amount="10")["code"]
+    alice.ok("CouponCreate", currency="USD", amount="20")
+    bob.ok("CouponRedeem", code=code)
+    with operator.snapshot() as tx:
+        redeemed, active = (c["id"] for c in coupons.list_coupons(tx))
+    refusals = {
+        active: f"coupon {active}: .*already redeemable",
+        redeemed: f"coupon {redeemed}: .*already redeemed",
+        99: "there is no coupon 99",
+    }
+    for decide in (coupons.approve, coupons.reject):
+        for coupon_id, refusal in refusals.items():
+            with pytest.raises(ValueError, match=refusal), operator.transaction() as tx:
+                decide(tx, coupon_id)
+    assert alice.ok("Info")["balances"]["USD"] == "70"  # nothing came back
+    assert_conserved(exchange)
+
+
+def test_the_coupon_list_names_creator_recipient_time_and_status(
+    caller, operator: Store
+) -> None:
+    alice = caller("alice", {"USD": Decimal("30000"), "BTC": Decimal("1")})
+    caller("bob")
+    alice.ok("CouponCreate", currency="BTC", amount="0.25", recipient="bob")
+    alice.ok("CouponCreate", currency="USD", amount="20000")
+    with operator.snapshot() as tx:
+        everything = coupons.list_coupons(tx)
+        held = coupons.list_coupons(tx, held_only=True)
+    assert [
+        {k: c[k] for k in ("creator", "currency", "amount", "recipient", "status")}
+        for c in everything
+    ] == [
+        {"creator": "alice", "currency": "BTC", "amount": "0.25", "recipient": "bob",
+         "status": "active"},
+        {"creator": "alice", "currency": "USD", "amount": "20000", "recipient": None,
+         "status": "moderation"},
+    ]
+    assert held == everything[1:]
+    for coupon in everything:
+        assert set(coupon) == {
+            "id", "creator", "currency", "amount", "recipient", "created", "status"
+        }
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", str(coupon["created"]))
+
+
+# -- the codes themselves ----------------------------------------------------------------------
+
+
+def test_codes_are_drawn_from_letters_and_digits_without_look_alikes() -> None:
+    drawn = [coupons.new_code("USD") for _ in range(2000)]
+    assert len(set(drawn)) == len(drawn)
+    used: set[str] = set()
+    for code in drawn:
+        assert COUPON_CODE.match(code) and coupons.CODE_PATTERN.fullmatch(code)
+        used.update(code[len("CTX-USD-"):].replace("-", ""))
+    assert not used & set("0O1Il")
+    # 64,000 draws from 57 characters: every one of them turns up, and nothing else.
+    assert used == set(coupons.CODE_ALPHABET) and len(coupons.CODE_ALPHABET) == 57
+    assert set(coupons.CODE_ALPHABET) <= set(string.ascii_letters + string.digits)
+
+
+def test_a_code_with_look_alike_characters_is_still_redeemed(caller, operator: Store) -> None:
+    # Codes issued before the alphabet changed may hold them; the exchange still knows those.
+    alice = caller("alice")
+    code = "CTX-USD-0O1Il0O1-abcdefgh-ABCDEFGH-23456789"
+    with operator.transaction() as tx:
+        creator_id = tx.execute("SELECT id FROM accounts WHERE username = 'alice'").fetchone()[0]
+        tx.execute(
+            "INSERT INTO coupons (code_sha256, currency, amount, creator_id, status, created)"
+            " VALUES (?, 'USD', '5', ?, 'active', 0)",
+            (coupons.code_digest(code), creator_id),
+        )
+    assert alice.ok("CouponRedeem", code=code) == {"amount": "5"}

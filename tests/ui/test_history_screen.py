@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -11,11 +12,13 @@ from PySide6.QtWidgets import QFileDialog
 
 from cryptex_desktop.api.money import to_wire
 from cryptex_desktop.api.types import Trade
-from cryptex_desktop.ui.models.trade_history import ORDER, SIDE
+from cryptex_desktop.ui.formatting import format_amount
+from cryptex_desktop.ui.models.trade_history import FEE, ORDER, SIDE
 from cryptex_desktop.ui.screens.history import (
     CSV_HEADER,
     HistoryQuery,
     HistoryScreen,
+    csv_row,
     fetch_older,
 )
 from tests.ui.conftest import WAIT_MS, modal_dialog
@@ -71,6 +74,20 @@ def test_trades_i_make_show_up_newest_first_with_their_order_numbers(window, app
     }
     assert screen.summary_label.text() == "Showing 2 trades."
     assert screen.stack.currentWidget() is screen.table
+
+
+def test_each_trade_shows_the_fee_the_demo_exchange_took(window, app_context, qtbot):
+    place(qtbot, app_context, "LTC_USD", "buy", "90", "0.15")
+    place(qtbot, app_context, "BTC_USD", "sell", "60000", "0.01")
+    screen = window.show_screen("history")
+    qtbot.waitUntil(lambda: shown_rows(screen) == 2, timeout=WAIT_MS)
+
+    fees = {(t.fee, t.fee_currency) for t in exchange_history(qtbot, app_context)}
+    assert {currency for _, currency in fees} == {"LTC", "USD"}  # what each side received
+    assert (Decimal("0.0003"), "LTC") in fees  # 0.2% of the 0.15 LTC bought
+    assert {cell(screen, row, FEE) for row in range(2)} == {
+        f"{format_amount(fee, currency)} {currency}" for fee, currency in fees
+    }
 
 
 def test_a_person_who_never_traded_reads_a_sentence_instead_of_an_empty_table(window, qtbot):
@@ -174,6 +191,8 @@ def test_export_writes_exactly_what_the_table_shows_with_exact_decimals(
         assert Decimal(row[3]) == trade.price and row[3] == to_wire(trade.price)
         assert Decimal(row[4]) == trade.amount and row[4] == to_wire(trade.amount)
         assert Decimal(row[5]) == trade.price * trade.amount  # exact: no rounding anywhere
+        assert (row[9], row[10]) == (to_wire(trade.fee), trade.fee_currency)
+        assert row[10] == row[1].split("/")[0]  # a buy's fee comes out of what it bought
     assert {row[4] for row in rows[1:]} == {"0.123", "0.0123"}
 
 
@@ -302,3 +321,17 @@ def test_when_the_exchange_cannot_be_reached_history_says_so_in_a_sentence(
         "Could not load your trades: Could not reach the exchange"
     )
     assert "Traceback" not in screen.result_label.text()
+
+
+def test_a_trade_whose_fee_the_exchange_did_not_report_exports_empty_fee_columns():
+    fill = Trade(
+        transaction_id=5, buy_order_id=1, sell_order_id=2,
+        timestamp=datetime(2026, 11, 27, 12, 0, tzinfo=UTC), pair="BTC_USD", type="buy",
+        price=Decimal("65000"), amount=Decimal("0.01"), is_instant_buy=True,
+    )
+    row = csv_row(fill)
+    assert len(row) == len(CSV_HEADER) and CSV_HEADER[-2:] == ("Fee", "Fee currency")
+    assert row[-2:] == ("", "")
+    assert csv_row(replace(fill, fee=Decimal("0.00002"), fee_currency="BTC"))[-2:] == (
+        "0.00002", "BTC"
+    )

@@ -61,6 +61,8 @@ def trade(
     amount: str = "0.5",
     taker: bool = False,
     minutes: int | None = None,
+    fee: str | None = None,
+    fee_currency: str | None = None,
 ) -> Trade:
     """A fill with transaction id ``number``, ``number`` minutes after START unless told."""
     return Trade(
@@ -73,6 +75,8 @@ def trade(
         price=D(price),
         amount=D(amount),
         is_instant_buy=taker,
+        fee=None if fee is None else D(fee),
+        fee_currency=fee_currency,
     )
 
 
@@ -296,6 +300,30 @@ def test_a_trade_shows_its_total_role_and_the_users_own_order(checked):
     assert "waiting in the book" in model.index(sell, trade_columns.ROLE).data(TOOLTIP)
     assert "filled at once" in model.index(buy, trade_columns.ROLE).data(TOOLTIP)
     assert model.index(buy, 0).data(RECORD_ROLE) == model.record_at(buy)
+
+
+def test_a_trade_shows_its_fee_in_the_fees_currency_or_a_dash_when_unknown(checked):
+    model = checked(TradeHistoryModel())
+    model.replace(
+        [
+            trade(1, side="buy", fee="0.001", fee_currency="BTC"),
+            trade(2, side="sell", fee="27.125", fee_currency="USD"),
+            trade(3, side="sell"),  # the live exchange may not say
+        ]
+    )
+    assert column_texts(model, trade_columns.FEE) == ["—", "27.12 USD", "0.00100000 BTC"]
+    sort_keys = [model.index(row, trade_columns.FEE).data(SORT_ROLE) for row in range(3)]
+    assert sort_keys[1:] == [D("27.125"), D("0.001")]
+    assert all(isinstance(key, Decimal) for key in sort_keys) and sort_keys[0] < 0
+    assert "did not say" in model.index(0, trade_columns.FEE).data(TOOLTIP)
+    assert model.index(1, trade_columns.FEE).data(TOOLTIP) == "In US dollar"
+    right = model.index(1, trade_columns.FEE).data(ALIGNMENT)
+    assert Qt.AlignmentFlag(right) & Qt.AlignmentFlag.AlignRight
+
+    model.sort(trade_columns.FEE, Qt.SortOrder.AscendingOrder)
+    assert keys_shown(model) == [3, 1, 2]  # unknown first, then by amount
+    model.sort(trade_columns.FEE, Qt.SortOrder.DescendingOrder)
+    assert keys_shown(model) == [2, 1, 3]
 
 
 def test_amounts_are_right_aligned_and_words_left_aligned(qapp):

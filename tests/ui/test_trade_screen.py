@@ -12,6 +12,7 @@ from cryptex_desktop.api.errors import OutcomeUnknown, RequestTimeout
 from cryptex_desktop.api.types import OrderStatus
 from cryptex_desktop.sandbox.market_maker import levels
 from cryptex_desktop.ui.dialogs.confirm import ConfirmDialog
+from cryptex_desktop.ui.models.trade_history import AMOUNT, FEE, ORDER, PAIR, PRICE, TOTAL
 from cryptex_desktop.ui.screens.trade import TradeScreen
 from tests.ui.conftest import WAIT_MS, modal_dialog
 
@@ -92,9 +93,10 @@ def test_demo_buy_fills_and_shows_in_history(qtbot, window, app_context):
     history = window.show_screen("history")
     qtbot.waitUntil(lambda: fills[0].transaction_id in history.model, timeout=WAIT_MS)
     row = history.model.row_of(fills[0].transaction_id)
-    cells = [history.model.index(row, column).data() for column in range(8)]
-    assert cells[1:5] == ["BTC/USD", "Buy", cells[3], "0.10000000"]
-    assert cells[7] == str(order_id)
+    cells = [history.model.index(row, column).data() for column in range(ORDER + 1)]
+    assert cells[PAIR:PRICE] + cells[AMOUNT:TOTAL] == ["BTC/USD", "Buy", "0.10000000"]
+    assert cells[FEE] == "0.00020000 BTC"  # 0.2% of the 0.1 BTC bought
+    assert cells[ORDER] == str(order_id)
 
 
 def test_the_form_says_what_you_pay_and_receive_as_you_type(qtbot, window):

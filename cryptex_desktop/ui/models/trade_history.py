@@ -9,16 +9,20 @@ per trade and signals nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 from PySide6.QtCore import Qt
 
+from cryptex_desktop.api.currencies import currency_decimals
 from cryptex_desktop.api.money import MONEY_CONTEXT
 from cryptex_desktop.api.types import Trade
 from cryptex_desktop.ui.formatting import (
+    currency_name,
     display_rounding,
     format_datetime,
     format_datetime_long,
     market,
+    number_format,
     side_word,
 )
 from cryptex_desktop.ui.i18n import _
@@ -30,17 +34,31 @@ from cryptex_desktop.ui.models.keyed_table import (
     pair_side_tag,
 )
 
-DATE, PAIR, SIDE, PRICE, AMOUNT, TOTAL, ROLE, ORDER = range(8)
+DATE, PAIR, SIDE, PRICE, AMOUNT, TOTAL, FEE, ROLE, ORDER = range(9)
 
 _SIDE_WORDS = {"buy": side_word("buy"), "sell": side_word("sell")}
 _MAKER = _("Maker")
 _TAKER = _("Taker")
 _MAKER_TIP = _("Maker: your order was waiting in the book.")
 _TAKER_TIP = _("Taker: your order filled at once against a waiting one.")
+#: Shown for a fee the exchange did not report (the live exchange may leave it out).
+UNKNOWN_FEE = "—"
+_UNKNOWN_FEE_TIP = _("The exchange did not say what fee this trade cost.")
+# Sorts an unknown fee below every known one: a fee is never negative.
+_UNKNOWN_FEE_KEY = Decimal(-1)
+_fee_formats: dict[str, str] = {}
+
+
+def _fee_text(fee: Decimal, currency: str) -> str:
+    """``0.00100000 BTC``: the fee with its currency's decimals and code (display rounding)."""
+    spec = _fee_formats.get(currency)
+    if spec is None:
+        spec = _fee_formats[currency] = number_format(currency_decimals(currency))
+    return f"{format(fee, spec)} {currency}"
 
 
 class TradeHistoryModel(KeyedTableModel):
-    """The user's fills: Date, Pair, Side, Price, Amount, Total, Role and Order.
+    """The user's fills: Date, Pair, Side, Price, Amount, Total, Fee, Role and Order.
 
     Rows are keyed by ``transaction_id``. :meth:`merge` adds unseen trades, :meth:`replace`
     shows exactly a list, :meth:`oldest` tells where to ask for the next older page.
@@ -61,6 +79,12 @@ class TradeHistoryModel(KeyedTableModel):
             _("Price times amount, in the second currency, before the exchange's fee."),
             True,
         ),
+        Column(
+            _("Fee"),
+            _("What the exchange kept of what you received, in that currency. "
+              "— means the exchange did not say."),
+            True,
+        ),
         Column(_("Role"), f"{_MAKER_TIP}\n{_TAKER_TIP}"),
         Column(_("Order"), _("The number of your order that this trade filled."), True),
     )
@@ -73,7 +97,7 @@ class TradeHistoryModel(KeyedTableModel):
         return record.transaction_id
 
     def row_for(self, record: Trade) -> Row:
-        """Date, pair, side, price, amount, total, role and the user's order, as shown."""
+        """Date, pair, side, price, amount, total, fee, role and the user's order, as shown."""
         return self.rows_for((record,))[0]
 
     def rows_for(self, records: Sequence[Trade]) -> list[Row]:
@@ -88,6 +112,11 @@ class TradeHistoryModel(KeyedTableModel):
                 price, amount, taker = trade.price, trade.amount, trade.is_instant_buy
                 total = multiply(price, amount)
                 order_id = trade.buy_order_id if trade.type == "buy" else trade.sell_order_id
+                fee, fee_currency = trade.fee, trade.fee_currency
+                if fee is None or fee_currency is None:
+                    fee_cell, fee_key = UNKNOWN_FEE, _UNKNOWN_FEE_KEY
+                else:
+                    fee_cell, fee_key = _fee_text(fee, fee_currency), fee
                 cells = (
                     format_datetime(trade.timestamp),
                     details.text,
@@ -95,6 +124,7 @@ class TradeHistoryModel(KeyedTableModel):
                     format(price, details.price_format),
                     format(amount, details.base_format),
                     format(total, details.quote_format),
+                    fee_cell,
                     _TAKER if taker else _MAKER,
                     str(order_id),
                 )
@@ -105,6 +135,7 @@ class TradeHistoryModel(KeyedTableModel):
                     price,
                     amount,
                     total,
+                    fee_key,
                     int(taker),
                     order_id,
                 )
@@ -113,7 +144,7 @@ class TradeHistoryModel(KeyedTableModel):
         return rows
 
     def tooltip(self, record: Trade, column: int) -> str | None:
-        """The full time, the pair in words, the total's currency, maker or taker."""
+        """The full time, the pair in words, the currencies of the numbers, maker or taker."""
         details = market(record.pair)
         if column == DATE:
             return format_datetime_long(record.timestamp)
@@ -131,6 +162,10 @@ class TradeHistoryModel(KeyedTableModel):
             return _("In {quote}").format(quote=details.quote_name)
         if column == AMOUNT:
             return _("In {base}").format(base=details.base_name)
+        if column == FEE:
+            if record.fee is None or record.fee_currency is None:
+                return _UNKNOWN_FEE_TIP
+            return _("In {currency}").format(currency=currency_name(record.fee_currency))
         if column == ROLE:
             return _TAKER_TIP if record.is_instant_buy else _MAKER_TIP
         return None

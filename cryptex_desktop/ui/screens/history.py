@@ -65,7 +65,7 @@ MAX_PAGE = 1000
 COUNT_CHOICES = (100, 500, 1000)
 #: Filter edits are gathered this long before the exchange is asked again.
 FILTER_DELAY_MS = 300
-#: The first row of the CSV file.
+#: The first row of the CSV file (``fee`` and ``fee_currency`` last, added later).
 CSV_HEADER = (
     _("Date (UTC)"),
     _("Pair"),
@@ -76,6 +76,8 @@ CSV_HEADER = (
     _("Role"),
     _("Order"),
     _("Transaction"),
+    _("Fee"),
+    _("Fee currency"),
 )
 
 # A date edit at this date shows "Any" (Qt's special value text): no limit on that side.
@@ -161,7 +163,11 @@ def write_trades_csv(path: str | os.PathLike[str], trades: Iterable[Trade]) -> i
 
 
 def csv_row(trade: Trade) -> tuple[str, ...]:
-    """One trade as a CSV row, in the order of :data:`CSV_HEADER`."""
+    """One trade as a CSV row, in the order of :data:`CSV_HEADER`.
+
+    The fee columns come last, so files read by position before they existed still fit;
+    both are empty when the exchange did not report the fee.
+    """
     order_id = trade.buy_order_id if trade.type == "buy" else trade.sell_order_id
     return (
         trade.timestamp.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -173,6 +179,8 @@ def csv_row(trade: Trade) -> tuple[str, ...]:
         _("Taker") if trade.is_instant_buy else _("Maker"),
         str(order_id),
         str(trade.transaction_id),
+        "" if trade.fee is None else to_wire(trade.fee),
+        trade.fee_currency or "",
     )
 
 

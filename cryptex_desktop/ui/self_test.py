@@ -32,6 +32,7 @@ from typing import Any, TextIO
 
 from cryptex_desktop import __version__
 from cryptex_desktop.api.errors import CryptexError
+from cryptex_desktop.ui.startup import name_the_application, resource_path, setup_logging
 
 log = logging.getLogger(__name__)
 
@@ -248,19 +249,13 @@ class SelfTest:
         from PySide6.QtCore import qVersion
         from PySide6.QtWidgets import QApplication
 
-        from cryptex_desktop.ui.app import APP_NAME, ORGANIZATION
-
-        QApplication.setOrganizationName(ORGANIZATION)
-        QApplication.setApplicationName(APP_NAME)
-        QApplication.setApplicationVersion(__version__)
+        name_the_application()
         self.app = QApplication.instance() or QApplication(self.argv[:1])
         return f"Qt {qVersion()} on the {QApplication.platformName()} platform"
 
     def draw_icon(self) -> str:
         """The app icon is in the build and Qt can draw it (the SVG plugins are there)."""
         from PySide6.QtGui import QIcon
-
-        from cryptex_desktop.ui.app import resource_path
 
         path = resource_path("cryptex-desktop.svg")
         if not path.is_file():
@@ -443,8 +438,6 @@ def run_self_test(argv: list[str], out: TextIO | None = None) -> int:
     ``argv`` is the command line, program name first, as QApplication takes it. Step lines
     go to ``out`` (stdout by default); when a step fails, the app's log follows on stderr.
     """
-    from cryptex_desktop.ui.app import setup_logging
-
     out = out or sys.stdout
     if isinstance(out, io.TextIOWrapper):
         out.reconfigure(errors="replace")  # a Windows code page must not end the test early

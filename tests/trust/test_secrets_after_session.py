@@ -24,7 +24,7 @@ from PySide6.QtCore import QPoint, Qt
 from cryptex_desktop.api.addresses import new_address
 from cryptex_desktop.api.signing import sign
 from cryptex_desktop.sandbox import Account
-from cryptex_desktop.ui.app import setup_logging
+from cryptex_desktop.ui.startup import setup_logging
 from cryptex_desktop.ui.dialogs.confirm import ConfirmDialog
 from cryptex_desktop.ui.dialogs.coupon_created import CouponCreatedDialog
 from cryptex_desktop.ui.dialogs.settings_dialog import SettingsDialog

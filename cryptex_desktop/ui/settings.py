@@ -68,7 +68,7 @@ class AppSettings:
     def refresh_seconds(self) -> int:
         """How often open views refresh by themselves."""
         try:
-            seconds = int(self._q.value("refresh/seconds", DEFAULT_REFRESH_SECONDS))
+            seconds = int(str(self._q.value("refresh/seconds", DEFAULT_REFRESH_SECONDS)))
         except (TypeError, ValueError):
             seconds = DEFAULT_REFRESH_SECONDS
         return min(max(seconds, 2), 600)

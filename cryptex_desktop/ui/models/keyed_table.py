@@ -420,13 +420,13 @@ class KeyedTableModel(QAbstractTableModel):
             self._by_key[new_row.key] = new_row
         last_column = len(self.COLUMNS) - 1
         first = last = changed[0]
-        for number in [*changed[1:], None]:
-            if number is not None and number == last + 1:
-                last = number
+        for following in [*changed[1:], None]:
+            if following is not None and following == last + 1:
+                last = following
                 continue
             self.dataChanged.emit(self.index(first, 0), self.index(last, last_column))
-            if number is not None:
-                first = last = number
+            if following is not None:
+                first = last = following
         if order_broken:
             self._reorder()
 
@@ -508,10 +508,11 @@ class KeyedTableModel(QAbstractTableModel):
         self._rows = new
         self._positions = None
         if persistent:
+            positions = {row.key: number for number, row in enumerate(new)}
             self.changePersistentIndexList(
                 persistent,
                 [
-                    self.createIndex(self.row_of(key), index.column())
+                    self.createIndex(positions[key], index.column())
                     for key, index in zip(moved_keys, persistent, strict=True)
                 ],
             )

@@ -80,7 +80,7 @@ class TradeHistoryModel(KeyedTableModel):
         """The rows of many trades; this loop is the hot path of a 100,000-trade refresh."""
         multiply = MONEY_CONTEXT.multiply
         sides = _SIDE_WORDS
-        rows = []
+        rows: list[Row] = []
         append = rows.append
         with display_rounding():
             for trade in records:

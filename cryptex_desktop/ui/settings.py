@@ -6,8 +6,6 @@ Secrets never come here: the API key and secret live in the OS keychain
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QByteArray, QSettings
 
 from cryptex_desktop.api.client import LIVE_URL
@@ -96,10 +94,11 @@ class AppSettings:
     def last_tab(self, value: str) -> None:
         self._q.setValue("window/last_tab", value)
 
-    def view_state(self, screen: str, name: str, default: Any = None) -> Any:
+    def view_state(self, screen: str, name: str, default: object = None) -> object:
         """A remembered filter or choice of one screen (pair, side, currency...)."""
         value = self._q.value(f"views/{screen}/{name}", default)
         return default if value is None else value
 
-    def set_view_state(self, screen: str, name: str, value: Any) -> None:
+    def set_view_state(self, screen: str, name: str, value: str | int) -> None:
+        """Remember a filter or choice of one screen for the next start."""
         self._q.setValue(f"views/{screen}/{name}", value)

@@ -262,18 +262,16 @@ class SelfTest:
 
     def _ask(self, call: ClientCall[T]) -> T:
         """Run ``call(client)`` through the app's dispatcher (off the UI thread) and wait."""
-        answer: dict[str, Any] = {}
-        self.context.dispatcher.submit(
-            call,
-            on_result=lambda result: answer.setdefault("result", result),
-            on_error=lambda error: answer.setdefault("error", error),
-        )
+        results: list[T] = []
+        errors: list[BaseException] = []
+        self.context.dispatcher.submit(call, on_result=results.append, on_error=errors.append)
         self._wait(
-            lambda: answer, f"the exchange did not answer within {STEP_SECONDS:g} seconds."
+            lambda: results or errors,
+            f"the exchange did not answer within {STEP_SECONDS:g} seconds.",
         )
-        if "error" in answer:
-            raise answer["error"]
-        return answer["result"]
+        if errors:
+            raise errors[0]
+        return results[0]
 
     # -- the steps --------------------------------------------------------------------------
 

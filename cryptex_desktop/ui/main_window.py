@@ -129,7 +129,7 @@ class MainWindow(QMainWindow):
 
     # -- behaviour --------------------------------------------------------------------------
 
-    def _bring_to_front(self) -> None:
+    def _bring_to_front(self, _reason: QSystemTrayIcon.ActivationReason | None = None) -> None:
         self.showNormal()
         self.raise_()
 

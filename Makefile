@@ -39,14 +39,16 @@ test: $(STAMP)
 	  PYTHON=$(BIN)/python bash tests/trust/run_secret_service_test.sh; \
 	else echo "Skipped the Secret Service test: install dbus and gnome-keyring to run it."; fi
 
+# Style first (ruff), then types (mypy, over the whole package: see [tool.mypy]).
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis .mypy_cache
 
 # -- the double-click app (packaging/) -----------------------------------------------------------
 ICON_DIR := build/icons

@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 from urllib.parse import urlencode, urlsplit
 
 import requests
@@ -466,7 +466,7 @@ def decode_answer(
     return _unknown_or(method, moves_money, failure)
 
 
-def _unknown_or(method: str, moves_money: bool, failure: BadResponse) -> Any:
+def _unknown_or(method: str, moves_money: bool, failure: BadResponse) -> NoReturn:
     if moves_money:
         raise OutcomeUnknown(method, failure)
     raise failure

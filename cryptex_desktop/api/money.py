@@ -7,6 +7,7 @@ Every amount the app reads or writes passes through :func:`to_decimal` (in) and
 from __future__ import annotations
 
 import decimal
+from contextlib import AbstractContextManager
 from decimal import Decimal
 
 #: The context all money arithmetic runs in: wide enough that price x amount x fee
@@ -25,7 +26,7 @@ MAX_DECIMALS = 30
 MAX_INTEGER_DIGITS = 18
 
 
-def money_context() -> decimal.localcontext:
+def money_context() -> AbstractContextManager[decimal.Context]:
     """``with money_context(): ...`` runs a block under :data:`MONEY_CONTEXT`."""
     return decimal.localcontext(MONEY_CONTEXT)
 

@@ -18,12 +18,11 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
 
 from .client import CryptexClient
 from .currencies import currency_decimals
 from .money import money_context, to_wire
-from .types import Order, OrderStatus
+from .types import Order, OrderStatus, Transaction
 
 #: How far back to look for an order whose answer was lost (exchange clocks differ).
 LOOKBACK = timedelta(minutes=15)
@@ -34,12 +33,13 @@ class Finding:
     """What the exchange shows about a request whose answer was lost.
 
     ``happened`` is True (it was carried out), False (it was not) or None (cannot tell);
-    ``detail`` says so in a sentence; ``found`` holds what proves it (an Order...), if any.
+    ``detail`` says so in a sentence; ``found`` holds what proves it, if anything: the
+    order, the withdrawal's transaction, or the balance now.
     """
 
     happened: bool | None
     detail: str
-    found: Any = None
+    found: Order | Transaction | Decimal | None = None
 
 
 def check_trade(

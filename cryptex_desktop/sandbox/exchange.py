@@ -45,7 +45,7 @@ def log_internal_error(where: str, error: BaseException) -> None:
     log.error("internal error in %s: %s\n%s", where, type(error).__name__, frames)
 
 
-def _refusal(message: str) -> dict[str, str]:
+def _refusal(message: str) -> dict[str, object]:
     return {"status": "error", "error": message}
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import IO, Any
 
 from waitress.server import create_server
 from waitress.wasyncore import close_all
@@ -97,11 +97,12 @@ class SandboxServer:
         self.exchange = Exchange(self.data_dir, fee=fee)
         self.demo_account: Account = self.exchange.demo_account()
         self.url = ""
+        # waitress's server; Any, as its stubs lack effective_port and the trigger used here.
         self._server: Any = None
         self._serve_thread: threading.Thread | None = None
         self._miner_thread: threading.Thread | None = None
         self._stopping = threading.Event()
-        self._lock_file: Any = None
+        self._lock_file: IO[bytes] | None = None
 
     def __repr__(self) -> str:
         return f"SandboxServer({str(self.data_dir)!r}, url={self.url!r})"

@@ -22,13 +22,13 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
-from typing import Any
 from urllib.parse import parse_qsl
+from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 from .exchange import Exchange, log_internal_error
 
 #: A WSGI application, as PEP 3333 describes it.
-WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+WSGIApp = WSGIApplication
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_FIELDS = 64
@@ -94,7 +94,7 @@ def make_app(exchange: Exchange, *, rate_limit: float | None = 50.0) -> WSGIApp:
     """The WSGI app serving ``exchange``; ``rate_limit`` requests/s per key, ``None`` or 0: off."""
     limiter = RateLimiter(rate_limit) if rate_limit else None
 
-    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         try:
             method, params, key, sign = _read_request(environ, limiter)
             status, body = exchange.handle(method, params, key, sign)
@@ -112,7 +112,7 @@ def make_app(exchange: Exchange, *, rate_limit: float | None = 50.0) -> WSGIApp:
 
 
 def _read_request(
-    environ: dict[str, Any], limiter: RateLimiter | None
+    environ: WSGIEnvironment, limiter: RateLimiter | None
 ) -> tuple[str, dict[str, str], str | None, str | None]:
     """(method, params, key, sign) of a valid API request; ``_BadRequest`` otherwise."""
     if environ.get("PATH_INFO", "") not in API_PATHS:
@@ -166,9 +166,9 @@ def _parse_form(body: bytes) -> dict[str, str]:
 
 
 def _respond(
-    start_response: Callable[..., Any],
+    start_response: StartResponse,
     status: int,
-    body: dict[str, Any],
+    body: dict[str, object],
     headers: list[tuple[str, str]] | None = None,
 ) -> list[bytes]:
     payload = json.dumps(body, ensure_ascii=False).encode("utf-8")

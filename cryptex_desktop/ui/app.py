@@ -8,87 +8,29 @@ from __future__ import annotations
 
 import argparse
 import logging
-import logging.handlers
 import os
-import re
 import sys
-import threading
 from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 
 from cryptex_desktop import __version__
 from cryptex_desktop.ui.display_check import problem_opening_window
+from cryptex_desktop.ui.startup import (
+    APP_NAME,
+    default_data_dir,
+    install_exception_hooks,
+    name_the_application,
+    resource_path,
+    setup_logging,
+)
+
+if TYPE_CHECKING:  # Qt loads only after the display check, so only for annotations here
+    from PySide6.QtCore import QObject
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from cryptex_desktop.ui.context import AppContext
 
 log = logging.getLogger(__name__)
-
-ORGANIZATION = "Cryptex"
-APP_NAME = "Cryptex Desktop"
-LIVE_PROFILE = "live"
-
-_COUPON_LIKE = re.compile(r"CTX-[A-Za-z]{3,}(-[A-Za-z0-9]+)+")
-
-
-class RedactingFilter(logging.Filter):
-    """Blanks anything shaped like a coupon code out of log lines, whatever logged it."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if "CTX-" in message:
-            record.msg = _COUPON_LIKE.sub("[coupon code]", message)
-            record.args = ()
-        return True
-
-
-def setup_logging(data_dir: Path) -> Path:
-    """Log to a rotating file in the data dir (never a secret: see RedactingFilter)."""
-    log_dir = data_dir / "logs"
-    log_dir.mkdir(parents=True, exist_ok=True)
-    path = log_dir / "cryptex-desktop.log"
-    handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3,
-                                                   encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(RedactingFilter())
-    root = logging.getLogger()
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    logging.getLogger("urllib3").setLevel(logging.WARNING)
-    logging.getLogger("waitress").setLevel(logging.WARNING)
-    return path
-
-
-def resource_path(name: str) -> Path:
-    """A file from ``resources/``, from a source checkout or from a packaged app."""
-    bundled = getattr(sys, "_MEIPASS", None)
-    root = Path(bundled) if bundled else Path(__file__).resolve().parents[2]
-    return root / "resources" / name
-
-
-def default_data_dir() -> Path:
-    """Where the app keeps its data: the platform's per-user application data folder."""
-    from PySide6.QtCore import QStandardPaths
-
-    location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
-    return Path(location or Path.home() / ".cryptex-desktop")
-
-
-def install_exception_hooks() -> None:
-    """An unexpected error is logged and told in words; the app keeps running."""
-
-    def report(exc_type, exc, tb) -> None:
-        log.critical("unexpected error", exc_info=(exc_type, exc, tb))
-        from PySide6.QtWidgets import QApplication, QMessageBox
-
-        from cryptex_desktop.ui.errors import describe
-
-        on_ui_thread = threading.current_thread() is threading.main_thread()
-        if QApplication.instance() is not None and on_ui_thread:
-            QMessageBox.warning(None, APP_NAME, describe(exc))
-
-    sys.excepthook = report
-    threading.excepthook = lambda args: log.critical(
-        "unexpected error in a background thread",
-        exc_info=(args.exc_type, args.exc_value, args.exc_traceback),
-    )
-
 
 ALREADY_RUNNING = (
     "Cryptex Desktop is already open on this computer. Look for its window (it may be "
@@ -96,7 +38,7 @@ ALREADY_RUNNING = (
 )
 
 
-def tell_already_running(app) -> None:
+def tell_already_running(app: QApplication) -> None:
     """Say that another copy has this data dir; a message box when a person can see it."""
     from PySide6.QtWidgets import QMessageBox
 
@@ -107,8 +49,9 @@ def tell_already_running(app) -> None:
         QMessageBox.information(None, APP_NAME, _(ALREADY_RUNNING))
 
 
-def start_connection(context) -> None:
+def start_connection(context: AppContext) -> None:
     """Connect to the live account if one is set up, otherwise to the demo exchange."""
+    from cryptex_desktop.ui.credential_store import LIVE_PROFILE
     from cryptex_desktop.ui.settings import LIVE
 
     settings = context.settings
@@ -128,27 +71,31 @@ class FirstPaintProbe:
     """
 
     ENV = "CRYPTEX_DESKTOP_EXIT_AFTER_FIRST_PAINT"
+    #: The installed watcher, held so Python keeps the event filter alive.
+    _watcher: ClassVar[QObject | None] = None
 
     @classmethod
-    def install(cls, window) -> None:
+    def install(cls, window: QWidget) -> None:
+        """Watch ``window``'s first paint, when the environment variable asks for it."""
         if os.environ.get(cls.ENV) != "1":
             return
         from PySide6.QtCore import QEvent, QObject, QTimer
         from PySide6.QtWidgets import QApplication
 
         class Watcher(QObject):
-            def eventFilter(self, watched, event):
+            def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt names it so
                 if event.type() == QEvent.Type.Paint:
                     watched.removeEventFilter(self)
                     print("first-paint", flush=True)
                     QTimer.singleShot(0, QApplication.quit)
                 return False
 
-        window._first_paint_probe = Watcher(window)
-        window.installEventFilter(window._first_paint_probe)
+        cls._watcher = Watcher(window)
+        window.installEventFilter(cls._watcher)
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
+    """The command line's options (``argv`` without the program name)."""
     parser = argparse.ArgumentParser(
         prog="cryptex-desktop",
         description="Cryptex Desktop: your Cryptex wallet and trading app.",
@@ -182,10 +129,9 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
-    QApplication.setOrganizationName(ORGANIZATION)
-    QApplication.setApplicationName(APP_NAME)
-    QApplication.setApplicationVersion(__version__)
+    name_the_application()
     app = QApplication.instance() or QApplication([sys.argv[0]])
+    assert isinstance(app, QApplication)  # the widgets app, never a bare QCoreApplication
     app.setWindowIcon(QIcon(str(resource_path("cryptex-desktop.svg"))))
     app.setDesktopFileName("cryptex-desktop")  # Wayland docks match the window to the menu entry
 

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
 
@@ -18,6 +19,9 @@ from cryptex_desktop.api import CryptexClient, CryptexError, NonceBook
 from cryptex_desktop.api.signing import Credentials
 from cryptex_desktop.ui.dispatcher import Dispatcher
 from cryptex_desktop.ui.i18n import _
+
+if TYPE_CHECKING:  # the sandbox is imported when demo mode starts, not with the app
+    from cryptex_desktop.sandbox import SandboxServer
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +73,7 @@ class DemoExchange:
     def __init__(self, data_dir: Path, block_seconds: float = DEMO_BLOCK_SECONDS) -> None:
         self.data_dir = data_dir
         self.block_seconds = block_seconds
-        self.server = None
+        self.server: SandboxServer | None = None
 
     def start(self) -> Endpoint:
         """Start the server (blocking: call it off the UI thread) and return its demo account."""

@@ -23,8 +23,12 @@ from cryptex_desktop.ui.i18n import _
 
 log = logging.getLogger(__name__)
 
-#: The service name the entries are filed under in the keychain.
+#: The service name the entries are filed under in the keychain. A storage key, not the
+#: app's shown name: renaming the app must not lose the credentials people saved.
 DEFAULT_SERVICE = "Cryptex Desktop"
+
+#: The profile the live account's credentials are filed under.
+LIVE_PROFILE = "live"
 
 
 @dataclass(frozen=True)

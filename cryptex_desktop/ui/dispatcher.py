@@ -24,17 +24,24 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
+from cryptex_desktop.api.client import CryptexClient
 from cryptex_desktop.api.errors import CryptexError
 from cryptex_desktop.ui.i18n import _
 
 log = logging.getLogger(__name__)
 
-ClientCall = Callable[[Any], Any]
-ResultCallback = Callable[[Any], None]
+#: What a call gives back: whatever its function of the client returns.
+T = TypeVar("T")
+
+#: A function of the client, run on a pool thread: ``lambda client: client.info()``.
+ClientCall = Callable[[CryptexClient], T]
+#: Called on the UI thread with what the call returned.
+ResultCallback = Callable[[T], None]
+#: Called on the UI thread with what the call raised.
 ErrorCallback = Callable[[BaseException], None]
 
 
@@ -54,12 +61,13 @@ class Priority(enum.IntEnum):
 
 @dataclass
 class _Job:
+    # A job's result type is known where it is submitted, not in the queue: Any here.
     request_id: int
-    call: ClientCall
+    call: ClientCall[Any]
     priority: Priority
     key: str | None
     epoch: int
-    on_result: list[ResultCallback] = field(default_factory=list)
+    on_result: list[ResultCallback[Any]] = field(default_factory=list)
     on_error: list[ErrorCallback] = field(default_factory=list)
     submitted: float = field(default_factory=time.monotonic)
 
@@ -111,7 +119,7 @@ class Dispatcher(QObject):
         self._signals = _JobSignals(self)
         self._signals.finished.connect(self._on_finished)
         self._ids = itertools.count(1)
-        self._client: Any = None
+        self._client: CryptexClient | None = None
         self._epoch = 0
         self._queue: list[_Job] = []
         # The running call per client generation: a call still running for a client just
@@ -121,11 +129,11 @@ class Dispatcher(QObject):
     # -- the client -------------------------------------------------------------------------
 
     @property
-    def client(self) -> Any:
+    def client(self) -> CryptexClient | None:
         """The client calls run against (None until an account is set up)."""
         return self._client
 
-    def set_client(self, client: Any) -> None:
+    def set_client(self, client: CryptexClient | None) -> None:
         """Use ``client`` from now on; waiting calls for the old one are dropped."""
         self._client = client
         self._epoch += 1
@@ -137,9 +145,9 @@ class Dispatcher(QObject):
 
     def submit(
         self,
-        call: ClientCall,
+        call: ClientCall[T],
         *,
-        on_result: ResultCallback | None = None,
+        on_result: ResultCallback[T] | None = None,
         on_error: ErrorCallback | None = None,
         priority: Priority = Priority.ACTION,
         key: str | None = None,
@@ -234,7 +242,9 @@ def _order(job: _Job) -> tuple[int, int]:
     return (int(job.priority), job.request_id)
 
 
-def _add_callbacks(job: _Job, on_result: ResultCallback | None, on_error: ErrorCallback | None):
+def _add_callbacks(
+    job: _Job, on_result: ResultCallback[Any] | None, on_error: ErrorCallback | None
+) -> None:
     if on_result is not None:
         job.on_result.append(on_result)
     if on_error is not None:
@@ -245,7 +255,7 @@ def _is_expected(error: BaseException) -> bool:
     return isinstance(error, CryptexError)
 
 
-def _guard(callback: Callable[[Any], None], value: Any) -> None:
+def _guard(callback: Callable[[T], None], value: T) -> None:
     """A failing callback must not stop the queue; it is logged, never shown as a traceback."""
     try:
         callback(value)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import decimal
 import math
 import time
+from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cache
@@ -41,7 +42,7 @@ _day_texts: dict[int, str] = {}
 _memo_zone: tuple[str, str] | None = None
 
 
-def display_rounding() -> decimal.localcontext:
+def display_rounding() -> AbstractContextManager[decimal.Context]:
     """``with display_rounding():`` makes ``format(amount, number_format(n))`` round half even.
 
     For loops that format thousands of amounts: one context switch instead of one each.

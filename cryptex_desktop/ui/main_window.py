@@ -7,6 +7,7 @@ not do any screen's work.
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from PySide6.QtCore import QUrl, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
@@ -25,11 +26,11 @@ from cryptex_desktop.ui.context import AppContext
 from cryptex_desktop.ui.dispatcher import Priority
 from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.notifier import Notifier
+from cryptex_desktop.ui.screens import as_screen, build_all
+from cryptex_desktop.ui.startup import APP_NAME
 from cryptex_desktop.ui.widgets.status_bar import AppStatusBar
 
 log = logging.getLogger(__name__)
-
-APP_NAME = "Cryptex Desktop"
 
 
 class MainWindow(QMainWindow):
@@ -57,14 +58,13 @@ class MainWindow(QMainWindow):
     # -- building -------------------------------------------------------------------------
 
     def _build_screens(self) -> None:
-        from cryptex_desktop.ui import screens
-
-        for screen in screens.build_all(self.context, self):
-            self.screens[screen.NAME] = screen
-            self.tabs.addTab(screen, screen.TITLE)
+        for widget in build_all(self.context, self):
+            screen = as_screen(widget)
+            self.screens[screen.NAME] = widget
+            self.tabs.addTab(widget, screen.TITLE)
             self.tabs.setTabToolTip(self.tabs.count() - 1, screen.TOOLTIP)
             self.context.refresher.register(
-                screen.NAME, screen.refresh, lambda s=screen: self._is_showing(s)
+                screen.NAME, screen.refresh, partial(self._is_showing, widget)
             )
         self.context.refresher.register("balances", self.context.wallet.refresh)
 
@@ -124,10 +124,14 @@ class MainWindow(QMainWindow):
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = QSystemTrayIcon(QApplication.windowIcon(), self)
             self.tray.setToolTip(APP_NAME)
-            self.tray.activated.connect(lambda _reason: (self.showNormal(), self.raise_()))
+            self.tray.activated.connect(self._bring_to_front)
             self.tray.show()
 
     # -- behaviour --------------------------------------------------------------------------
+
+    def _bring_to_front(self, _reason: QSystemTrayIcon.ActivationReason | None = None) -> None:
+        self.showNormal()
+        self.raise_()
 
     def _is_showing(self, screen: QWidget) -> bool:
         return self.isVisible() and not self.isMinimized() and self.tabs.currentWidget() is screen
@@ -170,7 +174,7 @@ class MainWindow(QMainWindow):
             return
         self.context.settings.last_tab = getattr(screen, "NAME", "")
         if self.context.dispatcher.client is not None:
-            screen.refresh()  # a hidden view was paused; catch up as it appears
+            as_screen(screen).refresh()  # a hidden view was paused; catch up as it appears
 
     def show_screen(self, name: str) -> QWidget:
         """Bring one screen to the front (used by notifications and tests)."""

@@ -28,12 +28,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from cryptex_desktop import __version__
 from cryptex_desktop.api.errors import CryptexError
+from cryptex_desktop.ui.startup import name_the_application, resource_path, setup_logging
+
+if TYPE_CHECKING:  # Qt is imported step by step (see above), so only for annotations here
+    from PySide6.QtGui import QImage
+    from PySide6.QtWidgets import QApplication
+
+    from cryptex_desktop.ui.context import AppContext
+    from cryptex_desktop.ui.dispatcher import ClientCall
+    from cryptex_desktop.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 #: How long one step may wait for the app (a slow 2-core CI machine, a cold disk).
 STEP_SECONDS = 30.0
@@ -106,7 +117,7 @@ def module_matrix(text: str) -> list[list[bool]]:
     return [[bool(dark) for dark in row] for row in rows]
 
 
-def read_modules(image: Any, modules: int, quiet_zone: int) -> list[list[bool]]:
+def read_modules(image: QImage, modules: int, quiet_zone: int) -> list[list[bool]]:
     """Read a ``modules`` × ``modules`` QR code back from a painted ``QImage``.
 
     The dark pixels' bounding box is the code without its quiet zone; from its size comes
@@ -150,9 +161,32 @@ class SelfTest:
         self.out = out
         self.errors = ErrorRecorder()
         self.results: list[StepResult] = []
-        self.app: Any = None
-        self.context: Any = None
-        self.window: Any = None
+        self._app: QApplication | None = None
+        self._context: AppContext | None = None
+        self._window: MainWindow | None = None
+
+    # What the steps made; a step runs only once the steps it needs have passed.
+
+    @property
+    def app(self) -> QApplication:
+        """The application the qt step started."""
+        if self._app is None:
+            raise StepFailed("Qt was not started.")
+        return self._app
+
+    @property
+    def context(self) -> AppContext:
+        """The app's objects, made by the window step."""
+        if self._context is None:
+            raise StepFailed("the app's objects were not made.")
+        return self._context
+
+    @property
+    def window(self) -> MainWindow:
+        """The main window the window step showed."""
+        if self._window is None:
+            raise StepFailed("the main window was not made.")
+        return self._window
 
     # -- running ----------------------------------------------------------------------------
 
@@ -196,8 +230,8 @@ class SelfTest:
 
     def _stop_exchange(self) -> None:
         """Whatever failed, leave no demo exchange running behind the test."""
-        if self.context is not None and self.context.connection.demo.server is not None:
-            self.context.close()
+        if self._context is not None and self._context.connection.demo.server is not None:
+            self._context.close()
 
     def _run_step(self, name: str, step: Callable[[], str], failed: list[str]) -> StepResult:
         if failed:
@@ -226,20 +260,18 @@ class SelfTest:
         if not condition():
             raise StepFailed(failure)
 
-    def _ask(self, call: Callable[[Any], Any]) -> Any:
+    def _ask(self, call: ClientCall[T]) -> T:
         """Run ``call(client)`` through the app's dispatcher (off the UI thread) and wait."""
-        answer: dict[str, Any] = {}
-        self.context.dispatcher.submit(
-            call,
-            on_result=lambda result: answer.setdefault("result", result),
-            on_error=lambda error: answer.setdefault("error", error),
-        )
+        results: list[T] = []
+        errors: list[BaseException] = []
+        self.context.dispatcher.submit(call, on_result=results.append, on_error=errors.append)
         self._wait(
-            lambda: answer, f"the exchange did not answer within {STEP_SECONDS:g} seconds."
+            lambda: results or errors,
+            f"the exchange did not answer within {STEP_SECONDS:g} seconds.",
         )
-        if "error" in answer:
-            raise answer["error"]
-        return answer["result"]
+        if errors:
+            raise errors[0]
+        return results[0]
 
     # -- the steps --------------------------------------------------------------------------
 
@@ -248,19 +280,16 @@ class SelfTest:
         from PySide6.QtCore import qVersion
         from PySide6.QtWidgets import QApplication
 
-        from cryptex_desktop.ui.app import APP_NAME, ORGANIZATION
-
-        QApplication.setOrganizationName(ORGANIZATION)
-        QApplication.setApplicationName(APP_NAME)
-        QApplication.setApplicationVersion(__version__)
-        self.app = QApplication.instance() or QApplication(self.argv[:1])
+        name_the_application()
+        app = QApplication.instance() or QApplication(self.argv[:1])
+        if not isinstance(app, QApplication):
+            raise StepFailed("a Qt application without widgets was already running.")
+        self._app = app
         return f"Qt {qVersion()} on the {QApplication.platformName()} platform"
 
     def draw_icon(self) -> str:
         """The app icon is in the build and Qt can draw it (the SVG plugins are there)."""
         from PySide6.QtGui import QIcon
-
-        from cryptex_desktop.ui.app import resource_path
 
         path = resource_path("cryptex-desktop.svg")
         if not path.is_file():
@@ -312,16 +341,16 @@ class SelfTest:
 
             painted = False
 
-            def eventFilter(self, watched, event):  # Qt names it so
+            def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt names it so
                 if event.type() == QEvent.Type.Paint:
                     self.painted = True
                 return False
 
         qsettings = QSettings(str(self.data_dir / "settings.ini"), QSettings.Format.IniFormat)
-        self.context = AppContext.create(
+        self._context = AppContext.create(
             self.data_dir, AppSettings(qsettings), CredentialStore(SELF_TEST_SERVICE)
         )
-        self.window = MainWindow(self.context)
+        self._window = MainWindow(self.context)
         watcher = PaintWatcher(self.window)
         self.window.installEventFilter(watcher)
         self.window.show()
@@ -443,8 +472,6 @@ def run_self_test(argv: list[str], out: TextIO | None = None) -> int:
     ``argv`` is the command line, program name first, as QApplication takes it. Step lines
     go to ``out`` (stdout by default); when a step fails, the app's log follows on stderr.
     """
-    from cryptex_desktop.ui.app import setup_logging
-
     out = out or sys.stdout
     if isinstance(out, io.TextIOWrapper):
         out.reconfigure(errors="replace")  # a Windows code page must not end the test early

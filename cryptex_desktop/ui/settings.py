@@ -6,8 +6,6 @@ Secrets never come here: the API key and secret live in the OS keychain
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QByteArray, QSettings
 
 from cryptex_desktop.api.client import LIVE_URL
@@ -68,7 +66,7 @@ class AppSettings:
     def refresh_seconds(self) -> int:
         """How often open views refresh by themselves."""
         try:
-            seconds = int(self._q.value("refresh/seconds", DEFAULT_REFRESH_SECONDS))
+            seconds = int(str(self._q.value("refresh/seconds", DEFAULT_REFRESH_SECONDS)))
         except (TypeError, ValueError):
             seconds = DEFAULT_REFRESH_SECONDS
         return min(max(seconds, 2), 600)
@@ -96,10 +94,11 @@ class AppSettings:
     def last_tab(self, value: str) -> None:
         self._q.setValue("window/last_tab", value)
 
-    def view_state(self, screen: str, name: str, default: Any = None) -> Any:
+    def view_state(self, screen: str, name: str, default: object = None) -> object:
         """A remembered filter or choice of one screen (pair, side, currency...)."""
         value = self._q.value(f"views/{screen}/{name}", default)
         return default if value is None else value
 
-    def set_view_state(self, screen: str, name: str, value: Any) -> None:
+    def set_view_state(self, screen: str, name: str, value: str | int) -> None:
+        """Remember a filter or choice of one screen for the next start."""
         self._q.setValue(f"views/{screen}/{name}", value)

@@ -24,13 +24,13 @@ from PySide6.QtCore import QPoint, Qt
 from cryptex_desktop.api.addresses import new_address
 from cryptex_desktop.api.signing import sign
 from cryptex_desktop.sandbox import Account
-from cryptex_desktop.ui.app import setup_logging
 from cryptex_desktop.ui.dialogs.confirm import ConfirmDialog
 from cryptex_desktop.ui.dialogs.coupon_created import CouponCreatedDialog
 from cryptex_desktop.ui.dialogs.settings_dialog import SettingsDialog
 from cryptex_desktop.ui.screens.coupons import CouponsScreen
 from cryptex_desktop.ui.screens.trade import TradeScreen
 from cryptex_desktop.ui.screens.withdraw import WithdrawScreen
+from cryptex_desktop.ui.startup import setup_logging
 from tests.ui.conftest import WAIT_MS, modal_dialog
 
 #: Signatures of this many nonces before the last one accepted are searched for too.

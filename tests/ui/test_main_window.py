@@ -12,9 +12,9 @@ import keyring.backends.fail
 from PySide6.QtCore import QPoint, QSettings, Qt, QThread
 from PySide6.QtWidgets import QMessageBox
 
-from cryptex_desktop.ui.app import LIVE_PROFILE, start_connection
+from cryptex_desktop.ui.app import start_connection
 from cryptex_desktop.ui.context import AppContext
-from cryptex_desktop.ui.credential_store import CredentialStore
+from cryptex_desktop.ui.credential_store import LIVE_PROFILE, CredentialStore
 from cryptex_desktop.ui.dialogs.settings_dialog import SettingsDialog
 from cryptex_desktop.ui.main_window import MainWindow
 from cryptex_desktop.ui.settings import LIVE, AppSettings

@@ -27,11 +27,10 @@ from cryptex_desktop.api.client import LIVE_URL, check_url
 from cryptex_desktop.api.errors import ConfigurationError
 from cryptex_desktop.api.signing import Credentials
 from cryptex_desktop.ui.context import AppContext
+from cryptex_desktop.ui.credential_store import LIVE_PROFILE
 from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.settings import DEMO, LIVE
 from cryptex_desktop.ui.widgets.field_message import FieldMessage
-
-LIVE_PROFILE = "live"
 
 
 class SettingsDialog(QDialog):

@@ -47,7 +47,7 @@ class Balance:
             return max(self.total - self.available, Decimal(0))
 
 
-class BalancesModel(KeyedTableModel):
+class BalancesModel(KeyedTableModel[Balance]):
     """Currency, Available, Reserved and Total, one row per currency.
 
     :meth:`update` takes the free amounts and, if known, the totals; without totals the
@@ -70,7 +70,7 @@ class BalancesModel(KeyedTableModel):
         """A balance is known by its currency code."""
         return record.currency
 
-    def row_for(self, record: Balance) -> Row:
+    def row_for(self, record: Balance) -> Row[Balance]:
         """The code, the spendable amount, and the reserved and total amounts if known."""
         code = record.currency
         reserved = record.reserved

@@ -19,7 +19,7 @@ import functools
 import gc
 import operator
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from typing import Any, ClassVar, NamedTuple, TypeVar
+from typing import Any, ClassVar, Generic, NamedTuple, ParamSpec, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -54,7 +54,10 @@ _FILTER = int(FILTER_ROLE)
 _NUMBER_ALIGNMENT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _TEXT_ALIGNMENT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _ROOT = QModelIndex()
-_Method = TypeVar("_Method", bound=Callable[..., Any])
+_Params = ParamSpec("_Params")
+_Result = TypeVar("_Result")
+#: The record type a table shows (a Trade, an Order, a currency's balances...).
+R = TypeVar("R")
 _KEY_OF_ROW = operator.attrgetter("key")
 
 # Up to this many new rows are placed one by one with a binary search; more arrive as one
@@ -64,7 +67,7 @@ _PLACE_ONE_BY_ONE = 64
 _MAX_INSERT_RUNS = 16
 
 
-def _collector_paused(method: _Method) -> _Method:
+def _collector_paused(method: Callable[_Params, _Result]) -> Callable[_Params, _Result]:
     """Run ``method`` with Python's cyclic garbage collector paused.
 
     Building or sorting 100,000 rows allocates a few hundred thousand tuples, which would set
@@ -72,7 +75,7 @@ def _collector_paused(method: _Method) -> _Method:
     """
 
     @functools.wraps(method)
-    def paused(*args: Any, **kwargs: Any) -> Any:
+    def paused(*args: _Params.args, **kwargs: _Params.kwargs) -> _Result:
         if not gc.isenabled():
             return method(*args, **kwargs)
         gc.disable()
@@ -81,7 +84,7 @@ def _collector_paused(method: _Method) -> _Method:
         finally:
             gc.enable()
 
-    return paused  # type: ignore[return-value]
+    return paused
 
 
 class Column(NamedTuple):
@@ -92,15 +95,15 @@ class Column(NamedTuple):
     numeric: bool = False
 
 
-class Row(NamedTuple):
+class Row(NamedTuple, Generic[R]):
     """One row as shown: the record's key, the record, its display strings and sort keys.
 
     ``tag`` is what the filtering proxy matches (see :func:`filter_tag`); it is kept in the
     row because the proxy asks for it for every row whenever it refilters.
     """
 
-    key: Any
-    record: Any
+    key: Any  # hashable, and comparable with the other rows' keys
+    record: R
     cells: tuple[str, ...]
     sort_keys: tuple[Any, ...]
     tag: str = "||"
@@ -161,7 +164,7 @@ def pair_side_tag(pair: str, side: str) -> str:
     return filter_tag(pair=pair, side=side, currencies=(details.base, details.quote))
 
 
-class KeyedTableModel(QAbstractTableModel):
+class KeyedTableModel(QAbstractTableModel, Generic[R]):
     """A table of records keyed by id, updated in place and sorted by precomputed keys.
 
     Subclasses set :attr:`COLUMNS` and implement :meth:`key_of` and :meth:`row_for` (with a
@@ -181,8 +184,8 @@ class KeyedTableModel(QAbstractTableModel):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[Row] = []
-        self._by_key: dict[Hashable, Row] = {}
+        self._rows: list[Row[R]] = []
+        self._by_key: dict[Hashable, Row[R]] = {}
         # Built on demand: inserts and sorts would otherwise renumber it every time.
         self._positions: dict[Hashable, int] | None = None
         self._alignments = tuple(
@@ -193,23 +196,23 @@ class KeyedTableModel(QAbstractTableModel):
 
     # -- what subclasses provide ---------------------------------------------------------
 
-    def key_of(self, record: Any) -> Hashable:
+    def key_of(self, record: R) -> Hashable:
         """The key that identifies ``record`` across refreshes (an order id, a currency)."""
         raise NotImplementedError
 
-    def row_for(self, record: Any) -> Row:
+    def row_for(self, record: R) -> Row[R]:
         """The row showing ``record``: its display strings and sort keys, computed once."""
         raise NotImplementedError
 
-    def rows_for(self, records: Sequence[Any]) -> list[Row]:
+    def rows_for(self, records: Sequence[R]) -> list[Row[R]]:
         """The rows for many records; subclasses may override it to share work in a batch."""
         return [self.row_for(record) for record in records]
 
-    def tooltip(self, record: Any, column: int) -> str | None:
+    def tooltip(self, record: R, column: int) -> str | None:
         """A sentence about one cell, shown on hover; computed then, as it is rarely asked."""
         return None
 
-    def tone(self, record: Any) -> Tone:
+    def tone(self, record: R) -> Tone:
         """The colour of the :attr:`TONED_COLUMNS` of ``record``'s row."""
         return Tone.PLAIN
 
@@ -219,11 +222,11 @@ class KeyedTableModel(QAbstractTableModel):
 
     # -- reading ---------------------------------------------------------------------------
 
-    def records(self) -> list[Any]:
+    def records(self) -> list[R]:
         """Every record, in the order shown."""
         return [row.record for row in self._rows]
 
-    def record_at(self, row: int) -> Any:
+    def record_at(self, row: int) -> R:
         """The record shown in ``row``; ``IndexError`` when there is no such row."""
         if row < 0:
             raise IndexError(row)
@@ -312,13 +315,13 @@ class KeyedTableModel(QAbstractTableModel):
     # -- updating ----------------------------------------------------------------------------
 
     @_collector_paused
-    def set_records(self, records: Iterable[Any]) -> None:
+    def set_records(self, records: Iterable[R]) -> None:
         """Show exactly ``records``: remove vanished keys, update changed rows, add new ones.
 
         Only what differs is signalled (rowsRemoved, dataChanged, rowsInserted); a list equal
         to what is shown signals nothing. The current sort order is kept.
         """
-        wanted: dict[Hashable, Any] = {}
+        wanted: dict[Hashable, R] = {}
         key_of = self.key_of
         for record in records:
             wanted[key_of(record)] = record
@@ -329,14 +332,14 @@ class KeyedTableModel(QAbstractTableModel):
         self._insert_records([record for key, record in wanted.items() if key not in by_key])
 
     @_collector_paused
-    def add_records(self, records: Iterable[Any]) -> int:
+    def add_records(self, records: Iterable[R]) -> int:
         """Add the records whose key is not shown yet (known ones are left as they are).
 
         Returns how many rows were added; nothing is signalled when there were none.
         """
         by_key = self._by_key
         key_of = self.key_of
-        fresh: dict[Hashable, Any] = {}
+        fresh: dict[Hashable, R] = {}
         for record in records:
             key = key_of(record)
             if key not in by_key:
@@ -345,14 +348,14 @@ class KeyedTableModel(QAbstractTableModel):
         return len(fresh)
 
     @_collector_paused
-    def add_rows(self, rows: Iterable[Row]) -> int:
+    def add_rows(self, rows: Iterable[Row[R]]) -> int:
         """Add prebuilt rows whose key is not shown yet; returns how many were added.
 
         Rows come from :meth:`rows_for`, which touches no Qt object: a screen may build them
         on a worker thread, leaving the UI thread only the insert (a 100,000-trade history).
         """
         by_key = self._by_key
-        fresh: dict[Hashable, Row] = {}
+        fresh: dict[Hashable, Row[R]] = {}
         for row in rows:
             if row.key not in by_key:
                 fresh[row.key] = row
@@ -369,7 +372,7 @@ class KeyedTableModel(QAbstractTableModel):
 
     # -- inside ------------------------------------------------------------------------------
 
-    def _sort_rows(self, rows: list[Row]) -> None:
+    def _sort_rows(self, rows: list[Row[R]]) -> None:
         """Sort ``rows`` in place by the sort column, equal values by key, both one way.
 
         Two stable sorts (by key, then by value) take half the time of one sort on
@@ -400,7 +403,7 @@ class KeyedTableModel(QAbstractTableModel):
             self._positions = None
             self.endRemoveRows()
 
-    def _replace_changed(self, wanted: dict[Hashable, Any]) -> None:
+    def _replace_changed(self, wanted: dict[Hashable, R]) -> None:
         """Rebuild the rows whose record differs from ``wanted``; signal each changed run."""
         rows = self._rows
         changed = [
@@ -420,22 +423,22 @@ class KeyedTableModel(QAbstractTableModel):
             self._by_key[new_row.key] = new_row
         last_column = len(self.COLUMNS) - 1
         first = last = changed[0]
-        for number in [*changed[1:], None]:
-            if number is not None and number == last + 1:
-                last = number
+        for following in [*changed[1:], None]:
+            if following is not None and following == last + 1:
+                last = following
                 continue
             self.dataChanged.emit(self.index(first, 0), self.index(last, last_column))
-            if number is not None:
-                first = last = number
+            if following is not None:
+                first = last = following
         if order_broken:
             self._reorder()
 
-    def _insert_records(self, records: list[Any]) -> None:
+    def _insert_records(self, records: list[R]) -> None:
         """Add rows for ``records`` (all new keys) where the current sort order puts them."""
         if records:
             self._insert_rows(self.rows_for(records))
 
-    def _insert_rows(self, new_rows: list[Row]) -> None:
+    def _insert_rows(self, new_rows: list[Row[R]]) -> None:
         """Add ``new_rows`` (all new keys) where the current sort order puts them."""
         if not new_rows:
             return
@@ -450,7 +453,7 @@ class KeyedTableModel(QAbstractTableModel):
             # A big batch is placed only if it falls in one gap (a page of older history).
             first, last = self._place_of(new_rows[0]), self._place_of(new_rows[-1])
             places = [first] * len(new_rows) if first == last else []
-        runs: list[tuple[int, list[Row]]] = []
+        runs: list[tuple[int, list[Row[R]]]] = []
         for place, row in zip(places, new_rows, strict=False):
             if runs and runs[-1][0] == place:
                 runs[-1][1].append(row)
@@ -463,7 +466,7 @@ class KeyedTableModel(QAbstractTableModel):
             self._insert_run(len(rows), new_rows)
             self._reorder()
 
-    def _insert_run(self, place: int, run: list[Row]) -> None:
+    def _insert_run(self, place: int, run: list[Row[R]]) -> None:
         """Insert ``run`` as rows ``place``..., with one rowsInserted."""
         self.beginInsertRows(_ROOT, place, place + len(run) - 1)
         self._rows[place:place] = run
@@ -473,7 +476,7 @@ class KeyedTableModel(QAbstractTableModel):
         self._positions = None
         self.endInsertRows()
 
-    def _place_of(self, new_row: Row) -> int:
+    def _place_of(self, new_row: Row[R]) -> int:
         """Where ``new_row`` belongs among the current rows (a binary search)."""
         rows = self._rows
         column, descending = self._sort_column, self._descending
@@ -508,10 +511,11 @@ class KeyedTableModel(QAbstractTableModel):
         self._rows = new
         self._positions = None
         if persistent:
+            positions = {row.key: number for number, row in enumerate(new)}
             self.changePersistentIndexList(
                 persistent,
                 [
-                    self.createIndex(self.row_of(key), index.column())
+                    self.createIndex(positions[key], index.column())
                     for key, index in zip(moved_keys, persistent, strict=True)
                 ],
             )

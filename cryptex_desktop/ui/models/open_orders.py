@@ -37,7 +37,7 @@ _STATUS_TIPS = {
 }
 
 
-class OpenOrdersModel(KeyedTableModel):
+class OpenOrdersModel(KeyedTableModel[Order]):
     """Date, Pair, Side, Price, Amount, Filled, Remaining and Status of the user's orders.
 
     Rows are keyed by ``order_id``; :meth:`update` shows exactly the orders given.
@@ -64,11 +64,11 @@ class OpenOrdersModel(KeyedTableModel):
         """An order is known by its id."""
         return record.order_id
 
-    def row_for(self, record: Order) -> Row:
+    def row_for(self, record: Order) -> Row[Order]:
         """Date, pair, side, price, amounts and status, as shown."""
         return self.rows_for((record,))[0]
 
-    def rows_for(self, records: Sequence[Order]) -> list[Row]:
+    def rows_for(self, records: Sequence[Order]) -> list[Row[Order]]:
         """The rows of many orders, formatting under one decimal context."""
         rows = []
         with display_rounding():

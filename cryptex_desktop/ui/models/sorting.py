@@ -14,7 +14,14 @@ scattered filter over 100,000 rows takes seconds.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
 from PySide6.QtWidgets import QTableView
 
 from cryptex_desktop.ui.models.keyed_table import FILTER_ROLE, KeyedTableModel
@@ -38,10 +45,10 @@ class SortFilterProxy(QSortFilterProxyModel):
         if source is not None:
             self.setSourceModel(source)
 
-    def setSourceModel(self, source: QObject | None) -> None:  # type: ignore[override]
+    def setSourceModel(self, source: QAbstractItemModel) -> None:
         """Use ``source``; a :class:`KeyedTableModel` gives its filter tags without ``data()``."""
         self._keyed_source = source if isinstance(source, KeyedTableModel) else None
-        super().setSourceModel(source)  # type: ignore[arg-type]
+        super().setSourceModel(source)
 
     def show_in(self, view: QTableView) -> None:
         """Make ``view`` show this proxy, sorted by clicking a heading, in the model's order.

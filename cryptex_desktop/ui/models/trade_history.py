@@ -57,7 +57,7 @@ def _fee_text(fee: Decimal, currency: str) -> str:
     return f"{format(fee, spec)} {currency}"
 
 
-class TradeHistoryModel(KeyedTableModel):
+class TradeHistoryModel(KeyedTableModel[Trade]):
     """The user's fills: Date, Pair, Side, Price, Amount, Total, Fee, Role and Order.
 
     Rows are keyed by ``transaction_id``. :meth:`merge` adds unseen trades, :meth:`replace`
@@ -96,15 +96,15 @@ class TradeHistoryModel(KeyedTableModel):
         """A trade is known by its transaction id."""
         return record.transaction_id
 
-    def row_for(self, record: Trade) -> Row:
+    def row_for(self, record: Trade) -> Row[Trade]:
         """Date, pair, side, price, amount, total, fee, role and the user's order, as shown."""
         return self.rows_for((record,))[0]
 
-    def rows_for(self, records: Sequence[Trade]) -> list[Row]:
+    def rows_for(self, records: Sequence[Trade]) -> list[Row[Trade]]:
         """The rows of many trades; this loop is the hot path of a 100,000-trade refresh."""
         multiply = MONEY_CONTEXT.multiply
         sides = _SIDE_WORDS
-        rows = []
+        rows: list[Row[Trade]] = []
         append = rows.append
         with display_rounding():
             for trade in records:

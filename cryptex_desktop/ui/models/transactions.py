@@ -39,7 +39,7 @@ def elided_txid(txid: str) -> str:
     return f"{txid[:_SHOWN_ENDS]}…{txid[-_SHOWN_ENDS:]}"
 
 
-class TransactionsModel(KeyedTableModel):
+class TransactionsModel(KeyedTableModel[Transaction]):
     """Date, Currency, Direction, Amount, Confirmations, Address and Transaction id.
 
     Deposits have positive amounts and show as Incoming (green), withdrawals negative and
@@ -75,7 +75,7 @@ class TransactionsModel(KeyedTableModel):
         """A transaction is known by its currency and its id within that currency."""
         return (record.currency, record.id)
 
-    def row_for(self, record: Transaction) -> Row:
+    def row_for(self, record: Transaction) -> Row[Transaction]:
         """Date, currency, direction, signed amount, confirmations, address and short id."""
         incoming = record.is_incoming
         direction = "incoming" if incoming else "outgoing"

@@ -2,9 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Protocol, cast
+
 from PySide6.QtWidgets import QWidget
 
 from cryptex_desktop.ui.context import AppContext
+
+
+class Screen(Protocol):
+    """What the main window asks of a tab, besides its being a QWidget."""
+
+    NAME: str
+    TITLE: str
+    TOOLTIP: str
+
+    def refresh(self) -> None:
+        """Queue the calls that bring the screen up to date, and return at once."""
+
+
+def as_screen(widget: QWidget) -> Screen:
+    """A tab seen as a :class:`Screen`: every widget :func:`build_all` makes is one."""
+    return cast(Screen, widget)
 
 
 def build_all(context: AppContext, parent: QWidget) -> list[QWidget]:

@@ -471,7 +471,7 @@ class HistoryScreen(QWidget):
         _select(self.pair_combo, str(state(self.NAME, "pair", "")))
         _select(self.side_combo, str(state(self.NAME, "side", "")))
         try:
-            count = int(state(self.NAME, "count", COUNT_CHOICES[0]))
+            count = int(str(state(self.NAME, "count", COUNT_CHOICES[0])))
         except (TypeError, ValueError):
             count = COUNT_CHOICES[0]
         _select(self.count_combo, count)

@@ -89,7 +89,7 @@ class SpendableAmount(QWidget):
         """Everything available, rounded down to the currency's decimals."""
         code = self.currency()
         free = self._wallet.free_balance(code) if code else None
-        if free is None:
+        if code is None or free is None:
             return
         self.amount_edit.set_amount(quantize_down(free, currency_decimals(code)))
         self.amount_edit.setFocus()

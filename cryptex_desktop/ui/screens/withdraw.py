@@ -47,13 +47,10 @@ from cryptex_desktop.ui.widgets.fonts import monospace_font
 from cryptex_desktop.ui.widgets.labels import ResultLabel, buddy_label, stacked
 from cryptex_desktop.ui.widgets.layout import button_row, form_layout, form_with_aside, help_panel
 from cryptex_desktop.ui.widgets.message_room import MessageRoom
-from cryptex_desktop.ui.widgets.spendable_amount import SpendableAmount
+from cryptex_desktop.ui.widgets.spendable_amount import AVAILABLE_TIP, SpendableAmount
 
 #: The contract's promise for a coin the app does not know.
 MOST_CONFIRMATIONS = 6
-
-#: The help beside the form grows with the window up to this width, then lines get too long.
-HELP_MAX_WIDTH = 560
 
 #: The coins this screen can send: those the app can check addresses for.
 WITHDRAW_CURRENCIES: tuple[str, ...] = tuple(c for c in CURRENCIES if supports_addresses(c))
@@ -257,9 +254,9 @@ class WithdrawScreen(Screen):
               "character as you type. Coins sent to a wrong address are lost, and a "
               "withdrawal cannot be undone."),
             confirmations_sentence(),
+            AVAILABLE_TIP,
             fiat_sentence(),
         )
-        self.help.setMaximumWidth(HELP_MAX_WIDTH)  # whole sentences stay easy to read
         self.fiat_note = next(label for label in self.help.findChildren(QLabel)
                               if label.text() == fiat_sentence())
         self.body.addLayout(form_with_aside(form, self.help))

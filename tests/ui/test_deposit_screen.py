@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from cryptex_desktop.api.addresses import is_valid_address
-from cryptex_desktop.api.errors import ExchangeRefusal
+from cryptex_desktop.api.errors import ConnectError, ExchangeRefusal
 from cryptex_desktop.api.types import Deposit
 from cryptex_desktop.ui.models.transactions import AMOUNT, CONFIRMATIONS, DIRECTION
 from cryptex_desktop.ui.screens.deposit import (
@@ -247,3 +247,22 @@ def test_the_address_is_shown_in_the_apps_monospace_font_and_every_control_has_a
     for widget in (screen.currency_combo, screen.new_address_button, screen.address_label,
                    screen.copy_button, screen.session_combo, screen.check_button, screen.table):
         assert widget.accessibleName(), widget
+
+
+def test_could_not_reach_the_exchange_goes_when_the_exchange_answers_again(
+    window, app_context, qtbot, monkeypatch
+):
+    screen = open_deposit(window, "BTC")
+    client = app_context.dispatcher.client
+
+    def unreachable(currency):
+        raise ConnectError(client.host)
+
+    monkeypatch.setattr(client, "get_new_address", unreachable)
+    qtbot.mouseClick(screen.new_address_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: screen.address_message.is_problem(), timeout=WAIT_MS)
+    assert screen.address_message.text().startswith("Could not reach the exchange")
+
+    screen.refresh()  # the next look at the transactions gets an answer
+
+    qtbot.waitUntil(lambda: screen.address_message.text() == "", timeout=WAIT_MS)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from cryptex_desktop.api.addresses import InvalidAddress, supports_addresses, validate_address
 from cryptex_desktop.api.currencies import CURRENCIES
-from cryptex_desktop.api.errors import ExchangeRefusal
+from cryptex_desktop.api.errors import ConnectError, ExchangeRefusal, RequestTimeout
 from cryptex_desktop.api.money import to_wire
 from cryptex_desktop.api.types import Deposit, DepositAddress, Transaction
 from cryptex_desktop.ui.dispatcher import Dispatcher, Priority
@@ -168,6 +168,8 @@ class DepositScreen(Screen):
         self.model = TransactionsModel(self)
         self.proxy = SortFilterProxy(self.model, self)
         self._loaded = False
+        #: Problem sentences on show that only said the exchange could not be reached.
+        self._unreachable_said: dict[ResultLabel, bool] = {}
         self._build()
         self._wire()
         remembered = str(settings.view_state(self.NAME, "currency", "BTC"))
@@ -280,6 +282,8 @@ class DepositScreen(Screen):
         check_row.addWidget(session_label)
         check_row.addWidget(self.session_combo, 1)
         check_row.addWidget(self.check_button)
+        check_row.addStretch(0)  # on a wide window the rest stays empty, the button near its list
+        self.session_combo.setMaximumWidth(DETAILS_MAX_WIDTH)
         self.check_message = ResultLabel(reserve_lines=1)
         self.check_message.setAccessibleName(_("What arrived at the address"))
 
@@ -436,6 +440,7 @@ class DepositScreen(Screen):
     def _on_address_error(self, error: BaseException) -> None:
         self.new_address_button.set_busy(False)
         self.address_message.show_problem(describe(error))
+        self._unreachable_said[self.address_message] = _is_unreachable(error)
 
     @Slot()
     def copy_address(self) -> None:
@@ -483,6 +488,7 @@ class DepositScreen(Screen):
             self.check_message.show_result(NOTHING_YET)
         else:
             self.check_message.show_problem(describe(error))
+            self._unreachable_said[self.check_message] = _is_unreachable(error)
 
     # -- transactions -------------------------------------------------------------------------
 
@@ -505,6 +511,11 @@ class DepositScreen(Screen):
             self._refresher.request("balances")  # a deposit left the list: it was credited
         self.model.update(transactions)
         self._loaded = True
+        # The exchange answered: a "could not reach it" said earlier is no longer true.
+        for label, unreachable in self._unreachable_said.items():
+            if unreachable and label.is_problem():
+                label.clear_message()
+        self._unreachable_said.clear()
         self._show_transactions_state()
 
     def _on_transactions_error(self, error: BaseException) -> None:
@@ -536,6 +547,10 @@ class DepositScreen(Screen):
         self._show_currency()
         self._on_session_choice()
         self._show_transactions_state()
+
+
+def _is_unreachable(error: BaseException) -> bool:
+    return isinstance(error, ConnectError | RequestTimeout)
 
 
 def _read_transactions(client: Any) -> list[Transaction]:

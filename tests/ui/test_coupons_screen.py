@@ -443,3 +443,20 @@ def test_every_control_of_both_panels_has_a_name_and_tab_goes_left_then_right(qt
                 or not following.isVisible():
             following = following.nextInFocusChain()
         assert following is later, (earlier.accessibleName(), following.accessibleName())
+
+
+def test_another_account_clears_both_outcomes_and_keeps_what_is_typed(
+    qtbot, window, app_context
+):
+    screen = open_coupons(qtbot, window, "USD")
+    confirmation = open_create_confirmation(qtbot, screen, "4", recipient="nosuchuser")
+    qtbot.mouseClick(confirmation.confirm_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not screen.create_action.is_busy(), timeout=WAIT_MS)
+    assert screen.create_result_label.is_problem()
+    redeem_in_the_app(qtbot, screen, "CTX-USD-Ab3dEf7h-12345678-zZyYxXwW-00aa11BB")
+    assert screen.redeem_result_label.is_problem()
+
+    screen.account_changed()
+
+    assert screen.create_result_label.text() == "" and screen.redeem_result_label.text() == ""
+    assert screen.recipient_edit.text() == "nosuchuser" and screen.amount_edit.text() == "4"

@@ -379,3 +379,18 @@ def _next_focusable(widget: QWidget) -> QWidget:
     while not (candidate.focusPolicy() & Qt.FocusPolicy.TabFocus) or not candidate.isVisible():
         candidate = candidate.nextInFocusChain()
     return candidate
+
+
+def test_a_confirmation_open_when_the_account_changes_is_closed_and_sends_nothing(
+    qtbot, window, app_context
+):
+    screen = open_withdraw(qtbot, window, "BTC")
+    fill(qtbot, screen, new_address("BTC"), "0.2")
+    dialog = open_confirmation(qtbot, screen)
+
+    screen.account_changed()  # what was confirmed was for the other account
+
+    qtbot.waitUntil(lambda: screen.confirm_dialog is None, timeout=WAIT_MS)
+    assert not dialog.isVisible()
+    assert not screen.action.is_busy()
+    assert outgoing(qtbot, app_context) == []

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLineEdit, QWidget
 
 from cryptex_desktop.api.client import CryptexClient
 from cryptex_desktop.api.currencies import CURRENCIES
-from cryptex_desktop.api.errors import ConnectError, ExchangeRefusal, RequestTimeout
+from cryptex_desktop.api.errors import ExchangeRefusal
 from cryptex_desktop.api.money import decimals_of, money_context
 from cryptex_desktop.api.reconcile import Finding, check_coupon_create, check_coupon_redeem
 from cryptex_desktop.api.types import Coupon, Redemption
@@ -38,7 +38,6 @@ from cryptex_desktop.ui.money_action import (
     ActionWords,
     MoneyAction,
     MoneyRequest,
-    Outcome,
 )
 from cryptex_desktop.ui.refresher import Refresher
 from cryptex_desktop.ui.screens.base import Screen
@@ -48,7 +47,7 @@ from cryptex_desktop.ui.widgets.busy_button import BusyButton
 from cryptex_desktop.ui.widgets.coupon_code_edit import CouponCodeEdit
 from cryptex_desktop.ui.widgets.currency_combo import CurrencyCombo
 from cryptex_desktop.ui.widgets.field_message import FieldMessage
-from cryptex_desktop.ui.widgets.labels import ResultLabel, buddy_label, muted_label, stacked
+from cryptex_desktop.ui.widgets.labels import buddy_label, muted_label, stacked
 from cryptex_desktop.ui.widgets.layout import (
     FORM_MAX_WIDTH,
     button_row,
@@ -56,6 +55,7 @@ from cryptex_desktop.ui.widgets.layout import (
     help_panel,
 )
 from cryptex_desktop.ui.widgets.message_room import MessageRoom
+from cryptex_desktop.ui.widgets.report_label import ReportLabel
 from cryptex_desktop.ui.widgets.spendable_amount import SpendableAmount
 
 #: Coupons above these amounts wait for a manual check (the contract's defaults).
@@ -252,22 +252,6 @@ def redeem_words() -> ActionWords:
     )
 
 
-def _ends_when_reachable(report: ActionReport) -> bool:
-    """Whether a refusal only said the exchange could not be reached (it goes when it is back)."""
-    return (report.outcome is Outcome.REFUSED and report.finding is None
-            and isinstance(report.error, ConnectError | RequestTimeout))
-
-
-def show_report(label: ResultLabel, report: ActionReport) -> None:
-    """An outcome's sentence in its tone: done, refused, or something to check."""
-    if report.outcome is Outcome.DONE:
-        label.show_success(report.sentence)
-    elif report.outcome is Outcome.REFUSED:
-        label.show_problem(report.sentence)
-    else:
-        label.show_warning(report.sentence)
-
-
 class CouponsScreen(Screen):
     """Turn money into a code to give someone, or redeem one."""
 
@@ -303,9 +287,6 @@ class CouponsScreen(Screen):
         self._wallet = wallet
         self._refresher = refresher
         self._settings = settings
-        # Which panel's "could not reach the exchange" goes once balances come in again.
-        self._create_ends_when_reachable = False
-        self._redeem_ends_when_reachable = False
         #: The confirmation open now, if any (tests read it as a person would).
         self.confirm_dialog: ConfirmDialog | None = None
         #: The dialog showing a new code while it is open; None once it closes.
@@ -376,7 +357,7 @@ class CouponsScreen(Screen):
         self.create_button.setToolTip(_("Check the details in a confirmation, then create (Enter)"))
         self.create_button.setAccessibleName(_("Create coupon"))
         self.create_button.setAutoDefault(False)
-        self.create_result_label = ResultLabel()
+        self.create_result_label = ReportLabel()
         self.create_result_label.setAccessibleName(_("Outcome of creating a coupon"))
 
         form = form_layout()
@@ -419,7 +400,7 @@ class CouponsScreen(Screen):
         self.redeem_button.setToolTip(_("Add the coupon's amount to your balance (Enter)"))
         self.redeem_button.setAccessibleName(_("Redeem"))
         self.redeem_button.setAutoDefault(False)
-        self.redeem_result_label = ResultLabel()
+        self.redeem_result_label = ReportLabel()
         self.redeem_result_label.setAccessibleName(_("Outcome of redeeming a coupon"))
 
         form = form_layout()
@@ -456,8 +437,8 @@ class CouponsScreen(Screen):
         """Another account: the outcome sentences go; what is typed stays for the person."""
         if self.confirm_dialog is not None:
             self.confirm_dialog.reject()  # confirmed for the old account: never send it here
-        self._show_create_report(None)
-        self._show_redeem_report(None)
+        self.create_result_label.show_report(None)
+        self.redeem_result_label.show_report(None)
         self._show_create_problems()
 
     def currency(self) -> str:
@@ -523,7 +504,7 @@ class CouponsScreen(Screen):
             rows.append((_("Available afterwards"), format_money(left, currency)))
         self.confirm_dialog = confirm(
             self,
-            lambda: self._create(terms),
+            lambda: self.create_action.start(terms, coupon_create_request(terms)),
             title=_("Confirm coupon"),
             question=_("Turn {money} into a coupon code?").format(money=money),
             rows=rows,
@@ -532,13 +513,8 @@ class CouponsScreen(Screen):
         )
         self.confirm_dialog.finished.connect(self._on_confirm_closed)
 
-    def _create(self, terms: CouponTerms) -> None:
-        self._show_create_report(None)
-        self.create_action.start(terms, coupon_create_request(terms))
-
     @Slot(str)
     def _on_create_progress(self, sentence: str) -> None:
-        self._show_create_report(None)
         self.create_result_label.show_result(sentence)
         if self.create_action.is_checking():
             self.create_button.set_busy(True, _("Checking…"))
@@ -548,7 +524,7 @@ class CouponsScreen(Screen):
         terms: CouponTerms = report.subject
         self._refresher.request("balances")
         if not report.done:
-            self._show_create_report(report)
+            self.create_result_label.show_report(report)
             return
         self.amount_edit.clear()
         self.recipient_edit.clear()
@@ -556,10 +532,9 @@ class CouponsScreen(Screen):
         coupon: Coupon | None = report.answer
         if report.finding is not None:
             # Done, but the code was lost with the answer: the person has something to do.
-            self._show_create_report(None)
             self.create_result_label.show_warning(report.sentence)
             return
-        self._show_create_report(report)
+        self.create_result_label.show_report(report)
         if coupon is None or coupon.held_for_moderation or not coupon.code:
             return
         money = format_money(coupon.amount, coupon.currency)
@@ -574,13 +549,6 @@ class CouponsScreen(Screen):
         self.create_result_label.show_success(
             _("A coupon for {money} was created.").format(money=money))
 
-    def _show_create_report(self, report: ActionReport | None) -> None:
-        self._create_ends_when_reachable = report is not None and _ends_when_reachable(report)
-        if report is None:
-            self.create_result_label.clear_message()
-        else:
-            show_report(self.create_result_label, report)
-
     # -- redeeming ------------------------------------------------------------------------
 
     @Slot()
@@ -594,12 +562,10 @@ class CouponsScreen(Screen):
             self.code_message.show_problem(self.code_edit.problem())
             return
         terms = RedeemTerms(currency)
-        self._show_redeem_report(None)
         self.redeem_action.start(terms, coupon_redeem_request(code, terms))
 
     @Slot(str)
     def _on_redeem_progress(self, sentence: str) -> None:
-        self._show_redeem_report(None)
         self.redeem_result_label.show_result(sentence)
         if self.redeem_action.is_checking():
             self.redeem_button.set_busy(True, _("Checking…"))
@@ -610,14 +576,7 @@ class CouponsScreen(Screen):
         if report.done:
             self.code_edit.setText("")  # unlike clear(), setText drops the undo history too
             self.code_edit.set_code_visible(False)
-        self._show_redeem_report(report)
-
-    def _show_redeem_report(self, report: ActionReport | None) -> None:
-        self._redeem_ends_when_reachable = report is not None and _ends_when_reachable(report)
-        if report is None:
-            self.redeem_result_label.clear_message()
-        else:
-            show_report(self.redeem_result_label, report)
+        self.redeem_result_label.show_report(report)
 
     # -- keeping the forms honest ---------------------------------------------------------
 
@@ -651,26 +610,22 @@ class CouponsScreen(Screen):
     @Slot()
     def _on_create_edited(self) -> None:
         """An edit of the create form: a refusal was about what was typed before, so it goes."""
-        if self.create_result_label.is_problem():
-            self._show_create_report(None)
+        self.create_result_label.forget_problem()
         self._show_create_problems()
         self._update_create_button()
 
     @Slot()
     def _on_code_edited(self) -> None:
         """An edit of the code: a refusal was about the code typed before, so it goes."""
-        if self.redeem_result_label.is_problem():
-            self._show_redeem_report(None)
+        self.redeem_result_label.forget_problem()
         self._on_code_changed()
 
     @Slot()
     def _on_wallet_changed(self) -> None:
         """Balances came in: the exchange can be reached again, and the limit may differ."""
         if self._wallet.known:
-            if self._create_ends_when_reachable:
-                self._show_create_report(None)
-            if self._redeem_ends_when_reachable:
-                self._show_redeem_report(None)
+            self.create_result_label.exchange_answered()
+            self.redeem_result_label.exchange_answered()
         self._show_create_problems()
         self._update_create_button()
 

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import QLabel, QWidget
 from cryptex_desktop.api.addresses import supports_addresses
 from cryptex_desktop.api.client import CryptexClient
 from cryptex_desktop.api.currencies import CURRENCIES
-from cryptex_desktop.api.errors import ConnectError, RequestTimeout
 from cryptex_desktop.api.money import decimals_of, money_context
 from cryptex_desktop.api.reconcile import Finding, check_withdraw
 from cryptex_desktop.api.types import Withdrawal
@@ -33,7 +32,6 @@ from cryptex_desktop.ui.money_action import (
     ActionWords,
     MoneyAction,
     MoneyRequest,
-    Outcome,
 )
 from cryptex_desktop.ui.refresher import Refresher
 from cryptex_desktop.ui.screens.base import Screen
@@ -44,9 +42,10 @@ from cryptex_desktop.ui.widgets.busy_button import BusyButton
 from cryptex_desktop.ui.widgets.currency_combo import CurrencyCombo
 from cryptex_desktop.ui.widgets.field_message import FieldMessage
 from cryptex_desktop.ui.widgets.fonts import monospace_font
-from cryptex_desktop.ui.widgets.labels import ResultLabel, buddy_label, stacked
+from cryptex_desktop.ui.widgets.labels import buddy_label, stacked
 from cryptex_desktop.ui.widgets.layout import button_row, form_layout, form_with_aside, help_panel
 from cryptex_desktop.ui.widgets.message_room import MessageRoom
+from cryptex_desktop.ui.widgets.report_label import ReportLabel
 from cryptex_desktop.ui.widgets.spendable_amount import AVAILABLE_TIP, SpendableAmount
 
 #: The contract's promise for a coin the app does not know.
@@ -183,8 +182,6 @@ class WithdrawScreen(Screen):
         self._wallet = wallet
         self._refresher = refresher
         self._settings = settings
-        # A "could not reach the exchange" goes once balances come in again: it is back.
-        self._problem_ends_when_reachable = False
         #: The confirmation open now, if any (tests read it as a person would).
         self.confirm_dialog: ConfirmDialog | None = None
         self.action = MoneyAction(dispatcher, withdraw_words(), self)
@@ -226,7 +223,7 @@ class WithdrawScreen(Screen):
         self.withdraw_button.setToolTip(_("Check the details in a confirmation, then send (Enter)"))
         self.withdraw_button.setAccessibleName(_("Withdraw"))
         self.withdraw_button.setAutoDefault(False)
-        self.result_label = ResultLabel()
+        self.result_label = ReportLabel()
         self.result_label.setAccessibleName(_("Outcome of the withdrawal"))
         self.sent_address_label = QLabel()
         self.sent_address_label.setFont(monospace_font())
@@ -335,7 +332,7 @@ class WithdrawScreen(Screen):
             rows.append((_("Available afterwards"), format_money(left, currency)))
         self.confirm_dialog = confirm(
             self,
-            lambda: self._send(terms),
+            lambda: self.action.start(terms, withdrawal_request(terms)),
             title=_("Confirm withdrawal"),
             question=_("Send {money} to this address?").format(
                 money=short_money(amount, currency)),
@@ -349,10 +346,6 @@ class WithdrawScreen(Screen):
 
     # -- sending --------------------------------------------------------------------------
 
-    def _send(self, terms: WithdrawalTerms) -> None:
-        self._show_outcome(None)
-        self.action.start(terms, withdrawal_request(terms))
-
     @Slot(str)
     def _on_progress(self, sentence: str) -> None:
         self._show_outcome(None)
@@ -363,31 +356,18 @@ class WithdrawScreen(Screen):
     @Slot(object)
     def _on_finished(self, report: ActionReport) -> None:
         terms: WithdrawalTerms = report.subject
-        if report.outcome is Outcome.DONE:
+        if report.done:
             self.address_edit.clear()
             self.amount_edit.clear()
             self._show_field_problems()
-            self._show_outcome(report, address=terms.address)
-            self._refresher.request("balances", "deposit")
-            return
-        self._show_outcome(report)
+        self._show_outcome(report, address=terms.address if report.done else "")
         self._refresher.request("balances", "deposit")
 
     def _show_outcome(self, report: ActionReport | None, *, address: str = "") -> None:
         """The outcome's sentence in its tone (None clears), and the address of a success."""
-        self._problem_ends_when_reachable = False
+        self.result_label.show_report(report)
         self.sent_address_label.setText(address)
         self.sent_address_label.setVisible(bool(address))
-        if report is None:
-            self.result_label.clear_message()
-        elif report.outcome is Outcome.DONE:
-            self.result_label.show_success(report.sentence)
-        elif report.outcome is Outcome.REFUSED:
-            self.result_label.show_problem(report.sentence)
-            self._problem_ends_when_reachable = (
-                report.finding is None and isinstance(report.error, ConnectError | RequestTimeout))
-        else:
-            self.result_label.show_warning(report.sentence)
 
     # -- keeping the form honest ----------------------------------------------------------
 
@@ -415,16 +395,15 @@ class WithdrawScreen(Screen):
     @Slot()
     def _on_input_changed(self) -> None:
         """An edit: a refusal was about what was typed before, so it goes."""
-        if self.result_label.is_problem():
-            self._show_outcome(None)
+        self.result_label.forget_problem()
         self._show_field_problems()
         self._update_button()
 
     @Slot()
     def _on_wallet_changed(self) -> None:
         """Balances came in: the exchange can be reached again, and the limit may differ."""
-        if self._wallet.known and self._problem_ends_when_reachable:
-            self._show_outcome(None)
+        if self._wallet.known:
+            self.result_label.exchange_answered()
         self._show_field_problems()
         self._update_button()
 

@@ -15,8 +15,10 @@ from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
 
 from cryptex_desktop.api.addresses import InvalidAddress, validate_address
+from cryptex_desktop.api.errors import ConnectError, ExchangeRefusal
 from cryptex_desktop.ui import theme
 from cryptex_desktop.ui.dialogs.confirm import ConfirmDialog
+from cryptex_desktop.ui.money_action import ActionReport, Outcome
 from cryptex_desktop.ui.widgets.address_edit import AddressEdit
 from cryptex_desktop.ui.widgets.amount_edit import AmountEdit
 from cryptex_desktop.ui.widgets.busy_button import BusyButton
@@ -27,7 +29,9 @@ from cryptex_desktop.ui.widgets.coupon_code_edit import (
 )
 from cryptex_desktop.ui.widgets.field_message import FieldMessage
 from cryptex_desktop.ui.widgets.fonts import monospace_font
+from cryptex_desktop.ui.widgets.labels import Tone
 from cryptex_desktop.ui.widgets.qr_code import QrCodeWidget, qr_image
+from cryptex_desktop.ui.widgets.report_label import ReportLabel
 
 BECH32_ADDRESS = "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"
 LEGACY_ADDRESS = "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2"
@@ -649,3 +653,34 @@ def test_a_button_disabled_before_the_job_stays_disabled_after_it(qtbot):
     button.set_busy(True)
     button.set_busy(False)
     assert not button.isEnabled() and button.text() == "Withdraw"
+
+
+# --- the outcome of a money action -------------------------------------------------------------
+
+
+def test_a_report_says_its_outcome_in_its_tone_and_goes_when_it_no_longer_holds(qtbot):
+    label = ReportLabel()
+    qtbot.addWidget(label)
+    unreachable = ActionReport(Outcome.REFUSED, "Could not reach the exchange.", None,
+                               error=ConnectError("exchange.example"))
+    refused = ActionReport(Outcome.REFUSED, "You do not have enough funds.", None,
+                           error=ExchangeRefusal("insufficient funds"))
+    unknown = ActionReport(Outcome.UNKNOWN, "Look at your balance first.", None)
+
+    label.show_report(ActionReport(Outcome.DONE, "Sent.", None))
+    assert label.tone() is Tone.SUCCESS
+    label.show_report(unreachable)
+    assert label.is_problem()
+    label.exchange_answered()  # the exchange is back: the sentence is no longer true
+    assert label.text() == ""
+
+    label.show_report(refused)
+    label.exchange_answered()  # a refusal still holds when the exchange answers again...
+    assert label.text() == "You do not have enough funds."
+    label.forget_problem()  # ...until the person edits what was refused
+    assert label.text() == ""
+
+    label.show_report(unknown)
+    label.forget_problem()
+    label.exchange_answered()
+    assert label.tone() is Tone.WARNING and label.text() == "Look at your balance first."

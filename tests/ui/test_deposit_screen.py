@@ -262,6 +262,7 @@ def test_could_not_reach_the_exchange_goes_when_the_exchange_answers_again(
     qtbot.mouseClick(screen.new_address_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: screen.address_message.is_problem(), timeout=WAIT_MS)
     assert screen.address_message.text().startswith("Could not reach the exchange")
+    assert "try again by itself" not in screen.address_message.text()  # it will not
 
     screen.refresh()  # the next look at the transactions gets an answer
 

@@ -30,7 +30,7 @@ from cryptex_desktop.api.errors import ConnectError, ExchangeRefusal, RequestTim
 from cryptex_desktop.api.money import to_wire
 from cryptex_desktop.api.types import Deposit, DepositAddress, Transaction
 from cryptex_desktop.ui.dispatcher import Dispatcher, Priority
-from cryptex_desktop.ui.errors import describe
+from cryptex_desktop.ui.errors import describe, describe_action_failure
 from cryptex_desktop.ui.formatting import currency_name
 from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.models import SortFilterProxy, TransactionsModel
@@ -439,7 +439,8 @@ class DepositScreen(Screen):
 
     def _on_address_error(self, error: BaseException) -> None:
         self.new_address_button.set_busy(False)
-        self.address_message.show_problem(describe(error))
+        # Asked for by the person: the app will not ask again by itself, so say what to do.
+        self.address_message.show_problem(describe_action_failure(error))
         self._unreachable_said[self.address_message] = _is_unreachable(error)
 
     @Slot()
@@ -487,7 +488,7 @@ class DepositScreen(Screen):
         if is_nothing_yet(error):
             self.check_message.show_result(NOTHING_YET)
         else:
-            self.check_message.show_problem(describe(error))
+            self.check_message.show_problem(describe_action_failure(error))
             self._unreachable_said[self.check_message] = _is_unreachable(error)
 
     # -- transactions -------------------------------------------------------------------------

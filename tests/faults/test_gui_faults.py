@@ -264,17 +264,19 @@ def test_a_withdrawal_whose_answer_is_lost_is_looked_for_and_reported(
         qtbot, app_context, lambda client: client.unconfirmed_transactions(currency="BTC"))
     outgoing = [(tx.address, tx.amount) for tx in pending if not tx.is_incoming]
     if when == "after":
-        assert screen.result_label.text().startswith(
-            f"The withdrawal was sent and is being confirmed. 0.3 BTC is on its way to "
-            f"{recipient}."
+        assert screen.result_label.text() == (
+            "The withdrawal was sent and is being confirmed. 0.3 BTC is on its way to the "
+            "address below. It needs 3 confirmations; you can follow it on the Deposit tab."
         )
-        assert screen.error_message.text() == ""
+        assert screen.sent_address() == recipient
+        assert not screen.result_label.is_problem()
         assert outgoing == [(recipient, Decimal("-0.3"))]
     else:
-        assert screen.error_message.text() == (
+        assert screen.result_label.text() == (
             "The exchange does not list this withdrawal yet. Your BTC balance has not changed "
             "either, so it did not go through. Nothing was sent; you can try again."
         )
+        assert screen.result_label.is_problem() and screen.sent_address() == ""
         assert outgoing == []
         assert screen.address_edit.text() == recipient and screen.amount_edit.text() == "0.3"
     assert_sent_once(proxy, "Withdraw", when)
@@ -305,13 +307,14 @@ def test_a_coupon_whose_answer_is_lost_is_reported_honestly(
             "Cryptex support on cryptex.net with the time and the amount to recover it; do "
             "not create it again."
         )
-        assert screen.create_error.text() == ""
+        assert not screen.create_result_label.is_problem()
         assert free_usd == Decimal("9975")
     else:
-        assert screen.create_error.text() == (
+        assert screen.create_result_label.text() == (
             "Your balance has not changed: it did not go through. No coupon was made; you can "
             "create it again."
         )
+        assert screen.create_result_label.is_problem()
         assert screen.amount_edit.text() == "25"
         assert free_usd == Decimal("10000")
     assert_sent_once(proxy, "CouponCreate", when)
@@ -341,10 +344,11 @@ def test_a_redeem_whose_answer_is_lost_is_checked_against_the_balance(
         assert screen.code_edit.text() == ""
         assert free_usd == Decimal("10012.5")
     else:
-        assert screen.redeem_error.text() == (
+        assert screen.redeem_result_label.text() == (
             "Your balance has not changed: the coupon was not redeemed. You can safely try "
-            "again; a coupon can only ever be redeemed once."
+            "again; a coupon can only ever be redeemed once. The code is still in the field."
         )
+        assert screen.redeem_result_label.is_problem()
         assert screen.code_edit.text() == code  # kept, to try again
         assert free_usd == Decimal("10000")
     assert_sent_once(proxy, "CouponRedeem", when)

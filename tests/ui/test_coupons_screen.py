@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import stat
@@ -11,15 +12,18 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontInfo, QGuiApplication
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from cryptex_desktop.api.errors import ConnectError, OutcomeUnknown
 from cryptex_desktop.api.signing import Credentials
 from cryptex_desktop.ui.dialogs.confirm import ConfirmDialog
 from cryptex_desktop.ui.dialogs.coupon_created import ONLY_TIME, CouponCreatedDialog
 from cryptex_desktop.ui.screens.coupons import CouponsScreen
+from cryptex_desktop.ui.widgets.coupon_code_edit import group_coupon_code
+from cryptex_desktop.ui.widgets.fonts import monospace_font
+from cryptex_desktop.ui.widgets.labels import Tone
 from tests.ui.conftest import WAIT_MS, modal_dialog
 
 CODE_SHAPE = re.compile(r"^CTX-USD(-[A-Za-z0-9]{8}){4}$")
@@ -80,6 +84,19 @@ def redeem_in_the_app(qtbot, screen: CouponsScreen, code: str) -> None:
     qtbot.waitUntil(lambda: not screen.redeem_button.is_busy(), timeout=WAIT_MS)
 
 
+def shown_code(qtbot, shown: CouponCreatedDialog) -> str:
+    """Copy the code as the person would, and return exactly what reached the clipboard."""
+    qtbot.mouseClick(shown.copy_button, Qt.MouseButton.LeftButton)
+    return QGuiApplication.clipboard().text()
+
+
+def top(widget: QWidget) -> int:
+    """Where ``widget`` sits in its window, after the layouts have caught up."""
+    for _ in range(3):  # nested layouts each settle on their own posted request
+        QApplication.processEvents()
+    return widget.mapTo(widget.window(), QPoint(0, 0)).y()
+
+
 def switch_account(qtbot, app_context, account) -> None:
     url = app_context.connection.demo.server.url
     with qtbot.waitSignal(app_context.connection.connected, timeout=WAIT_MS):
@@ -110,16 +127,17 @@ def test_a_coupon_made_here_is_redeemed_in_another_account_and_the_code_is_kept_
     assert screen.create_button.is_busy()
 
     shown = modal_dialog(qtbot, CouponCreatedDialog)
-    code = shown.code_label.text()
+    code = shown_code(qtbot, shown)  # Copy gives the code itself, without the display spaces
     assert CODE_SHAPE.match(code)
-    assert QFontInfo(shown.code_label.font()).fixedPitch()
+    assert shown.code_label.text() == group_coupon_code(code)  # CTX-USD-Ab3d Ef7h-…
+    assert shown.code_label.text() != code
+    assert shown.code_label.font().family() == monospace_font().family()
     assert shown.warning_label.text() == ONLY_TIME
     assert screen.amount_edit.text() == ""  # the form is cleared after success
-    qtbot.mouseClick(shown.copy_button, Qt.MouseButton.LeftButton)
-    assert QGuiApplication.clipboard().text() == code
     qtbot.mouseClick(shown.close_button, Qt.MouseButton.LeftButton)  # copied: no question
     qtbot.waitUntil(lambda: screen.created_dialog is None, timeout=WAIT_MS)
     assert screen.create_result_label.text() == "A coupon for 12.50 USD was created."
+    assert screen.create_result_label.tone() is Tone.SUCCESS
     qtbot.waitUntil(lambda: app_context.wallet.free_balance("USD") == Decimal("9987.5"),
                     timeout=WAIT_MS)
 
@@ -132,7 +150,7 @@ def test_a_coupon_made_here_is_redeemed_in_another_account_and_the_code_is_kept_
     assert not screen.code_edit.is_code_visible()  # masked like a password
     qtbot.mouseClick(screen.redeem_button, Qt.MouseButton.LeftButton)
 
-    qtbot.waitUntil(lambda: screen.redeem_result_label.text() != "", timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not screen.redeem_action.is_busy(), timeout=WAIT_MS)
     assert screen.redeem_result_label.text() == "12.50 USD was added to your balance."
     assert screen.code_edit.text() == ""
     qtbot.waitUntil(lambda: app_context.wallet.free_balance("USD") == Decimal("12.5"),
@@ -157,16 +175,15 @@ def test_a_coupon_for_a_named_recipient_is_refused_for_anyone_else_with_a_senten
     qtbot.mouseClick(confirmation.confirm_button, Qt.MouseButton.LeftButton)
     shown = modal_dialog(qtbot, CouponCreatedDialog)
     assert shown.who_label.text() == "Only the Cryptex user “bob” can redeem it."
-    code = shown.code_label.text()
-    qtbot.mouseClick(shown.copy_button, Qt.MouseButton.LeftButton)
+    code = shown_code(qtbot, shown)
     qtbot.mouseClick(shown.close_button, Qt.MouseButton.LeftButton)
 
     redeem_in_the_app(qtbot, screen, code)  # the demo account is not bob
 
-    assert screen.redeem_error.text() == (
+    assert screen.redeem_result_label.text() == (
         "This coupon was made for another Cryptex user, and only they can redeem it."
     )
-    assert screen.redeem_result_label.text() == ""
+    assert screen.redeem_result_label.is_problem()
     assert screen.code_edit.text() == code  # nothing typed is lost
     assert screen.redeem_button.isEnabled()
 
@@ -183,11 +200,14 @@ def test_redeeming_a_spent_code_says_it_was_already_redeemed(qtbot, window, app_
     assert not screen.code_edit.is_code_visible()
     redeem_in_the_app(qtbot, screen, code)
 
-    assert screen.redeem_error.text().startswith(
+    assert screen.redeem_result_label.text().startswith(
         "This coupon has already been redeemed, so it cannot be used again."
     )
-    assert screen.redeem_result_label.text() == ""
+    assert screen.redeem_result_label.is_problem()
     assert screen.code_edit.text() == code
+
+    qtbot.keyClick(screen.code_edit, Qt.Key.Key_Backspace)  # editing the code: the refusal goes
+    assert screen.redeem_result_label.text() == ""
     assert free_on_exchange(qtbot, app_context, "USD") == Decimal("10000")
 
 
@@ -204,7 +224,7 @@ def test_a_mistyped_code_is_caught_as_typed_and_an_unknown_one_is_explained(
 
     redeem_in_the_app(qtbot, screen, "CTX-USD-Ab3dEf7h-12345678-zZyYxXwW-00aa11BB")
 
-    assert screen.redeem_error.text() == (
+    assert screen.redeem_result_label.text() == (
         "The exchange does not know this code. Check that you copied all of it exactly: "
         "capital and small letters matter."
     )
@@ -222,7 +242,7 @@ def test_a_btc_coupon_above_the_review_limit_explains_moderation_and_shows_no_co
     assert "held for a manual check" in confirmation.note.text()
     qtbot.mouseClick(confirmation.confirm_button, Qt.MouseButton.LeftButton)
 
-    qtbot.waitUntil(lambda: screen.create_result_label.text() != "", timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not screen.create_action.is_busy(), timeout=WAIT_MS)
     assert screen.create_result_label.text() == (
         "Cryptex holds coupons above 1 BTC for a manual check. The amount has left your "
         "available balance and is reserved; the code is issued once the check passes "
@@ -251,19 +271,21 @@ def test_closing_the_code_window_without_keeping_the_code_asks_first(
 ):
     screen = open_coupons(qtbot, window, "USD")
     shown = create_in_the_app(qtbot, screen, "7")
-    code = shown.code_label.text()
+    on_show = shown.code_label.text()
 
     qtbot.mouseClick(shown.close_button, Qt.MouseButton.LeftButton)
     question = modal_dialog(qtbot, QMessageBox)
     assert question.text() == "Close without keeping the code?"
     qtbot.mouseClick(shown.go_back_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: shown.close_question is None, timeout=WAIT_MS)
-    assert shown.isVisible() and shown.code_label.text() == code
+    assert shown.isVisible() and shown.code_label.text() == on_show
 
     saved = tmp_path / "coupon.txt"
     shown.save_to(saved)
     text = saved.read_text(encoding="utf-8")
-    assert f"Code: {code}" in text and "Amount: 7.00 USD" in text
+    code = "".join(on_show.split())  # the file holds the code itself, not the display groups
+    assert CODE_SHAPE.match(code)
+    assert f"Code: {code}\n" in text and "Amount: 7.00 USD" in text
     if sys.platform != "win32":
         assert stat.S_IMODE(saved.stat().st_mode) == 0o600
     assert shown.status_label.text() == f"Saved the code to {saved}."
@@ -289,10 +311,17 @@ def test_an_unknown_recipient_is_named_in_a_sentence_and_the_form_kept(
     confirmation = open_create_confirmation(qtbot, screen, "4", recipient="nobody")
     qtbot.mouseClick(confirmation.confirm_button, Qt.MouseButton.LeftButton)
 
-    qtbot.waitUntil(lambda: screen.create_error.text() != "", timeout=WAIT_MS)
-    assert screen.create_error.text().startswith("There is no Cryptex user called “nobody”.")
+    qtbot.waitUntil(lambda: not screen.create_action.is_busy(), timeout=WAIT_MS)
+    assert screen.create_result_label.text().startswith(
+        "There is no Cryptex user called “nobody”.")
+    assert screen.create_result_label.is_problem()
     assert screen.amount_edit.text() == "4" and screen.recipient_edit.text() == "nobody"
     assert free_on_exchange(qtbot, app_context, "USD") == Decimal("10000")
+
+    screen.recipient_edit.selectAll()  # the person clears the name: the sentence was about it
+    qtbot.keyClick(screen.recipient_edit, Qt.Key.Key_Delete)
+    assert screen.recipient_edit.text() == ""
+    assert screen.create_result_label.text() == ""
 
 
 @pytest.mark.parametrize("typed", ["bob smith", "x" * 70])
@@ -358,10 +387,76 @@ def test_a_lost_create_answer_that_never_arrived_says_no_coupon_was_made(
     confirmation = open_create_confirmation(qtbot, screen, "9")
     qtbot.mouseClick(confirmation.confirm_button, Qt.MouseButton.LeftButton)
 
-    qtbot.waitUntil(lambda: screen.create_error.text() != "", timeout=WAIT_MS)
-    assert screen.create_error.text() == (
+    qtbot.waitUntil(lambda: not screen.create_action.is_busy(), timeout=WAIT_MS)
+    assert screen.create_result_label.text() == (
         "Your balance has not changed: it did not go through. No coupon was made; you can "
         "create it again."
     )
+    assert screen.create_result_label.is_problem()
     assert screen.amount_edit.text() == "9"
     assert not screen.create_button.is_busy()
+
+
+def test_create_coupon_and_redeem_stay_put_when_a_hint_or_a_problem_appears(qtbot, window):
+    window.resize(window.minimumSize())  # the narrowest window: sentences wrap soonest
+    screen = open_coupons(qtbot, window, "BTC")
+    create_at, redeem_at = top(screen.create_button), top(screen.redeem_button)
+
+    qtbot.keyClicks(screen.amount_edit, "1.5")  # above the review limit: a hint
+    assert screen.amount_message.text().startswith("Above 1 BTC")
+    qtbot.keyClicks(screen.recipient_edit, "bob smith")  # a problem under the recipient
+    assert screen.recipient_message.is_problem()
+    assert top(screen.create_button) == create_at
+
+    qtbot.keyClicks(screen.code_edit, "CTX-USD-Ab3dEf7h-1234")  # a cut-off code
+    assert screen.code_message.is_problem()
+    assert top(screen.redeem_button) == redeem_at
+    screen.amount_edit.clear()
+    qtbot.keyClicks(screen.amount_edit, "99")  # more than there is: a problem
+    assert screen.amount_message.is_problem()
+    assert top(screen.create_button) == create_at
+
+
+def test_a_grouped_code_pasted_into_redeem_is_redeemed(qtbot, window, app_context):
+    code = coupon_code(qtbot, app_context, "6")
+    screen = open_coupons(qtbot, window, "USD")
+    QGuiApplication.clipboard().setText(group_coupon_code(code))
+    screen.code_edit.setFocus()
+    screen.code_edit.paste()
+    assert screen.code_edit.code() == code
+    qtbot.mouseClick(screen.redeem_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not screen.redeem_action.is_busy(), timeout=WAIT_MS)
+    assert screen.redeem_result_label.text() == "6.00 USD was added to your balance."
+    assert screen.redeem_result_label.tone() is Tone.SUCCESS
+
+
+def test_every_control_of_both_panels_has_a_name_and_tab_goes_left_then_right(qtbot, window):
+    screen = open_coupons(qtbot, window, "USD")
+    order = [screen.currency_combo, screen.amount_edit, screen.max_button,
+             screen.recipient_edit, screen.create_button, screen.code_edit,
+             screen.redeem_button]
+    for widget in order:
+        assert widget.accessibleName(), widget
+    for earlier, later in itertools.pairwise(order):
+        following = earlier.nextInFocusChain()
+        while not (following.focusPolicy() & Qt.FocusPolicy.TabFocus) \
+                or not following.isVisible():
+            following = following.nextInFocusChain()
+        assert following is later, (earlier.accessibleName(), following.accessibleName())
+
+
+def test_another_account_clears_both_outcomes_and_keeps_what_is_typed(
+    qtbot, window, app_context
+):
+    screen = open_coupons(qtbot, window, "USD")
+    confirmation = open_create_confirmation(qtbot, screen, "4", recipient="nosuchuser")
+    qtbot.mouseClick(confirmation.confirm_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not screen.create_action.is_busy(), timeout=WAIT_MS)
+    assert screen.create_result_label.is_problem()
+    redeem_in_the_app(qtbot, screen, "CTX-USD-Ab3dEf7h-12345678-zZyYxXwW-00aa11BB")
+    assert screen.redeem_result_label.is_problem()
+
+    screen.account_changed()
+
+    assert screen.create_result_label.text() == "" and screen.redeem_result_label.text() == ""
+    assert screen.recipient_edit.text() == "nosuchuser" and screen.amount_edit.text() == "4"

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from cryptex_desktop.api.addresses import is_valid_address
-from cryptex_desktop.api.errors import ExchangeRefusal
+from cryptex_desktop.api.errors import ConnectError, ExchangeRefusal
 from cryptex_desktop.api.types import Deposit
 from cryptex_desktop.ui.models.transactions import AMOUNT, CONFIRMATIONS, DIRECTION
 from cryptex_desktop.ui.screens.deposit import (
@@ -20,6 +20,7 @@ from cryptex_desktop.ui.screens.deposit import (
     deposit_sentence,
     is_nothing_yet,
 )
+from cryptex_desktop.ui.widgets.fonts import monospace_font
 from tests.ui.conftest import WAIT_MS
 
 OUTSIDE_BTC_ADDRESS = "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"
@@ -70,7 +71,9 @@ def test_a_new_bitcoin_address_shows_as_text_and_as_a_qr_code_that_scans_back_to
         "Send only Bitcoin (BTC) to this address. It is credited after 3 confirmations "
         "(about 30 minutes on the real network)."
     )
-    assert "rule for the demo" in screen.rules_label.text()
+    assert "rule for the demo" not in screen.rules_label.text()
+    assert screen.rules_label.text().startswith("A confirmation is a block mined on top")
+    assert screen.rules_label.isVisible()  # said on the screen, not only on hover
     assert screen.session_combo.currentData() == address
     assert screen.copy_button.isEnabled() and not screen.new_address_button.is_busy()
 
@@ -92,7 +95,7 @@ def test_coins_sent_from_outside_arrive_unconfirmed_then_are_credited_after_thre
     qtbot.waitUntil(lambda: window.isActiveWindow(), timeout=WAIT_MS)
     qtbot.keyClick(screen.table, Qt.Key.Key_F5)
     qtbot.waitUntil(lambda: screen.proxy.rowCount() == 1, timeout=WAIT_MS)
-    assert screen.transactions_stack.currentWidget() is screen.table
+    assert screen.transactions.is_showing_table()
     assert (cell(screen, 0, DIRECTION), cell(screen, 0, AMOUNT), cell(screen, 0, CONFIRMATIONS)) \
         == ("Incoming", "+0.25000000", "0")
 
@@ -111,7 +114,7 @@ def test_coins_sent_from_outside_arrive_unconfirmed_then_are_credited_after_thre
     assert check(qtbot, screen) == "0.25 BTC was credited to your balance."
     # Credited: no longer on its way in.
     qtbot.waitUntil(lambda: screen.proxy.rowCount() == 0, timeout=WAIT_MS)
-    assert screen.transactions_empty.text() == "Nothing is on its way in or out right now."
+    assert screen.transactions.state_text() == "Nothing is on its way in or out right now."
     # ...and the balance shows it at once, without waiting for the next timed refresh.
     qtbot.waitUntil(lambda: app_context.wallet.free_balance("BTC") == Decimal("2.25"),
                     timeout=WAIT_MS)
@@ -213,3 +216,54 @@ def test_deposit_sentences_say_what_happened_in_words():
     assert deposit_sentence(done, "LTC") == "1.5 LTC was credited to your balance."
     assert is_nothing_yet(ExchangeRefusal("no deposit to this address yet"))
     assert not is_nothing_yet(ExchangeRefusal("unknown address"))
+
+
+def test_live_wording_never_calls_the_confirmation_rule_the_demos(qtbot, app_context):
+    screen = DepositScreen(app_context.dispatcher, app_context.refresher, app_context.settings,
+                           is_demo=lambda: False)
+    qtbot.addWidget(screen)
+    screen.currency_combo.set_code("LTC")
+    assert "demo" not in screen.rules_label.text().lower()
+    assert "demo" not in screen.send_only_label.text().lower()
+    assert screen.rules_label.text().startswith("A confirmation is a block mined on top")
+
+
+def test_on_the_demo_the_screen_says_practice_deposits_come_quickly(qtbot, app_context):
+    screen = DepositScreen(app_context.dispatcher, app_context.refresher, app_context.settings,
+                           is_demo=lambda: True)
+    qtbot.addWidget(screen)
+    screen.currency_combo.set_code("BTC")
+    assert "On the demo exchange a block is mined every few seconds" in (
+        screen.rules_label.text())
+
+
+def test_the_address_is_shown_in_the_apps_monospace_font_and_every_control_has_a_name(
+    window, qtbot
+):
+    screen = open_deposit(window, "BTC")
+    get_address(qtbot, screen)
+    assert screen.address_label.font().family() == monospace_font().family()
+    assert screen.session_combo.font().family() == monospace_font().family()
+    for widget in (screen.currency_combo, screen.new_address_button, screen.address_label,
+                   screen.copy_button, screen.session_combo, screen.check_button, screen.table):
+        assert widget.accessibleName(), widget
+
+
+def test_could_not_reach_the_exchange_goes_when_the_exchange_answers_again(
+    window, app_context, qtbot, monkeypatch
+):
+    screen = open_deposit(window, "BTC")
+    client = app_context.dispatcher.client
+
+    def unreachable(currency):
+        raise ConnectError(client.host)
+
+    monkeypatch.setattr(client, "get_new_address", unreachable)
+    qtbot.mouseClick(screen.new_address_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: screen.address_message.is_problem(), timeout=WAIT_MS)
+    assert screen.address_message.text().startswith("Could not reach the exchange")
+    assert "try again by itself" not in screen.address_message.text()  # it will not
+
+    screen.refresh()  # the next look at the transactions gets an answer
+
+    qtbot.waitUntil(lambda: screen.address_message.text() == "", timeout=WAIT_MS)

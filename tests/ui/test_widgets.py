@@ -11,16 +11,27 @@ import zxingcpp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QColor, QFontInfo, QImage, QPalette
+from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
 
 from cryptex_desktop.api.addresses import InvalidAddress, validate_address
+from cryptex_desktop.api.errors import ConnectError, ExchangeRefusal
+from cryptex_desktop.ui import theme
+from cryptex_desktop.ui.dialogs.confirm import ConfirmDialog
+from cryptex_desktop.ui.money_action import ActionReport, Outcome
 from cryptex_desktop.ui.widgets.address_edit import AddressEdit
 from cryptex_desktop.ui.widgets.amount_edit import AmountEdit
 from cryptex_desktop.ui.widgets.busy_button import BusyButton
-from cryptex_desktop.ui.widgets.coupon_code_edit import CouponCodeEdit, parse_coupon_code
+from cryptex_desktop.ui.widgets.coupon_code_edit import (
+    CouponCodeEdit,
+    group_coupon_code,
+    parse_coupon_code,
+)
 from cryptex_desktop.ui.widgets.field_message import FieldMessage
+from cryptex_desktop.ui.widgets.fonts import monospace_font
+from cryptex_desktop.ui.widgets.labels import Tone
 from cryptex_desktop.ui.widgets.qr_code import QrCodeWidget, qr_image
+from cryptex_desktop.ui.widgets.report_label import ReportLabel
 
 BECH32_ADDRESS = "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"
 LEGACY_ADDRESS = "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2"
@@ -389,7 +400,27 @@ def test_an_empty_address_or_no_currency_say_what_to_do(qtbot):
 def test_addresses_are_shown_in_a_monospace_font(qtbot):
     edit = AddressEdit(currency="BTC")
     qtbot.addWidget(edit)
-    assert QFontInfo(edit.font()).fixedPitch()
+    assert edit.font().family() == monospace_font().family()
+
+
+# --- the confirmation --------------------------------------------------------------------------
+
+
+def test_the_safe_button_of_a_confirmation_is_a_plain_default_and_the_other_takes_theme_colours(
+    qtbot
+):
+    dialog = ConfirmDialog(None, title="Confirm", question="Send 1 BTC?",
+                           rows=[("To address", "bc1qexample"), ("Market", "BTC/USD")],
+                           confirm_text="Send 1 BTC", monospace_rows=["To address"])
+    qtbot.addWidget(dialog)
+    assert dialog.cancel_button.isDefault() and dialog.cancel_button.text() == "Cancel"
+    assert dialog.cancel_button.icon().isNull()  # no red ✗ on the safe choice
+    assert dialog.confirm_button.icon().isNull()
+    assert dialog.values["To address"].font().family() == monospace_font().family()
+    assert dialog.cancel_button.accessibleName() == "Cancel"
+    assert dialog.confirm_button.accessibleName() == "Send 1 BTC"
+    assert theme.hex_colour(theme.Role.SELL) in dialog.confirm_button.styleSheet()
+    assert theme.hex_colour(theme.Role.ON_ACCENT) in dialog.confirm_button.styleSheet()
 
 
 # --- coupon codes -------------------------------------------------------------------------------
@@ -439,19 +470,40 @@ def test_the_show_button_is_in_the_field_with_a_tooltip(qtbot, coupon_form):
     action = edit.show_action()
     assert action in edit.actions() and action.isCheckable()
     assert not action.icon().isNull()
-    assert action.toolTip() == "Show the code"
+    assert action.toolTip() == "Show the code (Alt+E)"
     edit.set_code_visible(True)
-    assert action.isChecked() and action.toolTip() == "Hide the code"
+    assert action.isChecked() and action.toolTip() == "Hide the code (Alt+E)"
+
+
+def test_alt_e_shows_and_hides_the_code_from_the_keyboard(qtbot, coupon_form):
+    edit, _message = coupon_form
+    qtbot.keyClicks(edit, COUPON)
+    edit.setFocus()
+    qtbot.waitUntil(edit.hasFocus, timeout=3000)
+    qtbot.keyClick(edit, Qt.Key.Key_E, Qt.KeyboardModifier.AltModifier)
+    assert edit.is_code_visible() and edit.displayText() == COUPON
+    qtbot.keyClick(edit, Qt.Key.Key_E, Qt.KeyboardModifier.AltModifier)
+    assert not edit.is_code_visible()
+
+
+def test_a_code_is_shown_in_groups_of_four_and_a_grouped_code_pasted_back_is_understood(
+    qtbot, coupon_form
+):
+    edit, message = coupon_form
+    grouped = group_coupon_code(COUPON)
+    assert grouped == "CTX-USD-Ab3d Ef7h-1234 5678-zZyY xXwW-00aa 11BB"
+    assert "".join(grouped.split()) == COUPON
+    QApplication.clipboard().setText(grouped)
+    edit.setFocus()
+    edit.paste()
+    assert edit.code() == COUPON and not message.is_problem()
 
 
 def test_a_cut_off_coupon_code_says_to_copy_all_of_it(qtbot, coupon_form):
     edit, message = coupon_form
     qtbot.keyClicks(edit, COUPON[:-3])
     assert edit.code() is None and edit.currency() is None
-    assert edit.problem() == (
-        "A coupon code looks like CTX-USD-xxxxxxxx-xxxxxxxx-xxxxxxxx-xxxxxxxx; "
-        "check that you copied all of it."
-    )
+    assert edit.problem() == "This is not a whole coupon code; check that you copied all of it."
     assert message.text() == edit.problem()
     assert COUPON[:-3] not in message.text()
 
@@ -601,3 +653,34 @@ def test_a_button_disabled_before_the_job_stays_disabled_after_it(qtbot):
     button.set_busy(True)
     button.set_busy(False)
     assert not button.isEnabled() and button.text() == "Withdraw"
+
+
+# --- the outcome of a money action -------------------------------------------------------------
+
+
+def test_a_report_says_its_outcome_in_its_tone_and_goes_when_it_no_longer_holds(qtbot):
+    label = ReportLabel()
+    qtbot.addWidget(label)
+    unreachable = ActionReport(Outcome.REFUSED, "Could not reach the exchange.", None,
+                               error=ConnectError("exchange.example"))
+    refused = ActionReport(Outcome.REFUSED, "You do not have enough funds.", None,
+                           error=ExchangeRefusal("insufficient funds"))
+    unknown = ActionReport(Outcome.UNKNOWN, "Look at your balance first.", None)
+
+    label.show_report(ActionReport(Outcome.DONE, "Sent.", None))
+    assert label.tone() is Tone.SUCCESS
+    label.show_report(unreachable)
+    assert label.is_problem()
+    label.exchange_answered()  # the exchange is back: the sentence is no longer true
+    assert label.text() == ""
+
+    label.show_report(refused)
+    label.exchange_answered()  # a refusal still holds when the exchange answers again...
+    assert label.text() == "You do not have enough funds."
+    label.forget_problem()  # ...until the person edits what was refused
+    assert label.text() == ""
+
+    label.show_report(unknown)
+    label.forget_problem()
+    label.exchange_answered()
+    assert label.tone() is Tone.WARNING and label.text() == "Look at your balance first."

@@ -2,20 +2,37 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 from decimal import Decimal
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontInfo
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from cryptex_desktop.api.addresses import InvalidAddress, new_address, validate_address
 from cryptex_desktop.api.errors import ConnectError, OutcomeUnknown
 from cryptex_desktop.ui.dialogs.confirm import ConfirmDialog
 from cryptex_desktop.ui.screens.withdraw import WithdrawScreen
+from cryptex_desktop.ui.widgets.fonts import monospace_font
+from cryptex_desktop.ui.widgets.labels import Tone
 from tests.ui.conftest import WAIT_MS, modal_dialog
 
 NOTE = "This cannot be undone. Check the address: coins sent to a wrong address are lost."
+SENT = ("{money} is on its way to the address below. It needs {n} confirmations; you can "
+        "follow it on the Deposit tab.")
+
+
+def top(widget: QWidget) -> int:
+    """Where ``widget`` sits in its window, after the layouts have caught up."""
+    for _ in range(3):  # nested layouts each settle on their own posted request
+        QApplication.processEvents()
+    return widget.mapTo(widget.window(), QPoint(0, 0)).y()
+
+
+def sent_by_the_screen(qtbot, screen: WithdrawScreen) -> None:
+    """Wait for the withdrawal to be over, one way or another."""
+    qtbot.waitUntil(lambda: not screen.action.is_busy(), timeout=WAIT_MS)
 
 
 def ask_exchange(qtbot, app_context, call):
@@ -81,7 +98,7 @@ def test_withdrawing_to_a_valid_address_sends_the_coins_and_lists_the_outgoing_t
     dialog = open_confirmation(qtbot, screen)
     assert dialog.value_text("You send") == "0.50000000 BTC"
     assert dialog.value_text("To address") == recipient
-    assert QFontInfo(dialog.values["To address"].font()).fixedPitch()
+    assert dialog.values["To address"].font().family() == monospace_font().family()
     assert dialog.value_text("Available afterwards") == "1.50000000 BTC"
     assert dialog.note.text() == NOTE
     assert dialog.confirm_button.text() == "Send 0.5 BTC"
@@ -94,14 +111,14 @@ def test_withdrawing_to_a_valid_address_sends_the_coins_and_lists_the_outgoing_t
     screen.request_withdraw()
     assert screen.confirm_dialog is None
 
-    qtbot.waitUntil(lambda: screen.result_label.text() != "", timeout=WAIT_MS)
-    assert screen.result_label.text() == (
-        f"0.5 BTC is on its way to {recipient}. It needs 3 confirmations; "
-        "you can follow it on the Deposit tab."
-    )
+    sent_by_the_screen(qtbot, screen)
+    assert screen.result_label.text() == SENT.format(money="0.5 BTC", n=3)
+    assert screen.result_label.tone() is Tone.SUCCESS
+    # The address under the sentence, in the font that tells l from 1 and O from 0.
+    assert screen.sent_address() == recipient
+    assert screen.sent_address_label.font().family() == monospace_font().family()
     assert not screen.withdraw_button.is_busy()
     assert screen.address_edit.text() == "" and screen.amount_edit.text() == ""
-    assert screen.error_message.text() == ""
     qtbot.waitUntil(lambda: app_context.wallet.free_balance("BTC") == Decimal("1.5"),
                     timeout=WAIT_MS)
     qtbot.waitUntil(lambda: screen.available_label.text() == "Available: 1.50000000 BTC",
@@ -216,10 +233,10 @@ def test_a_lost_answer_is_checked_with_the_exchange_and_never_sent_twice(
     assert screen.withdraw_button.is_busy()
     may_check.set()
 
-    qtbot.waitUntil(lambda: "on its way" in screen.result_label.text(), timeout=WAIT_MS)
-    assert screen.result_label.text().startswith(
-        "The withdrawal was sent and is being confirmed. 0.3 BTC is on its way to "
-    )
+    sent_by_the_screen(qtbot, screen)
+    assert screen.result_label.text() == (
+        "The withdrawal was sent and is being confirmed. " + SENT.format(money="0.3 BTC", n=3))
+    assert screen.sent_address() == recipient
     assert sends == [recipient]
     monkeypatch.undo()
     assert outgoing(qtbot, app_context) == [(recipient, Decimal("-0.3"))]
@@ -240,11 +257,12 @@ def test_a_lost_request_that_never_arrived_is_reported_and_the_form_kept(
     fill(qtbot, screen, recipient, "0.2")
     qtbot.mouseClick(open_confirmation(qtbot, screen).confirm_button, Qt.MouseButton.LeftButton)
 
-    qtbot.waitUntil(lambda: screen.error_message.text() != "", timeout=WAIT_MS)
-    assert screen.error_message.text().startswith(
-        "The exchange does not list this withdrawal yet."
+    sent_by_the_screen(qtbot, screen)
+    assert screen.result_label.text() == (
+        "The exchange does not list this withdrawal yet. Your BTC balance has not changed "
+        "either, so it did not go through. Nothing was sent; you can try again."
     )
-    assert screen.result_label.text() == ""
+    assert screen.result_label.is_problem() and screen.sent_address() == ""
     assert screen.address_edit.text() == recipient and screen.amount_edit.text() == "0.2"
     assert not screen.withdraw_button.is_busy()
     monkeypatch.undo()
@@ -265,13 +283,114 @@ def test_a_refusal_from_the_exchange_is_a_sentence_and_everything_typed_stays(
     fill(qtbot, screen, recipient, "1")
     qtbot.mouseClick(open_confirmation(qtbot, screen).confirm_button, Qt.MouseButton.LeftButton)
 
-    qtbot.waitUntil(lambda: screen.error_message.text() != "", timeout=WAIT_MS)
-    assert screen.error_message.text().startswith("You do not have enough funds for this")
-    assert "Traceback" not in screen.error_message.text()
-    assert screen.result_label.text() == ""
+    sent_by_the_screen(qtbot, screen)
+    assert screen.result_label.text().startswith("You do not have enough funds for this")
+    assert "Traceback" not in screen.result_label.text()
+    assert screen.result_label.is_problem()
     assert screen.address_edit.text() == recipient and screen.amount_edit.text() == "1"
     assert outgoing(qtbot, app_context) == []
-    # The balance is asked for again, so the form now knows the real limit.
+    # The balance is asked for again, so the form now knows the real limit; the refusal
+    # stays while what was refused is still typed.
     qtbot.waitUntil(lambda: screen.available_label.text() == "Available: 0.50000000 BTC",
                     timeout=WAIT_MS)
+    assert screen.result_label.is_problem()
     assert not screen.withdraw_button.isEnabled()
+
+    # The person edits the amount: the refusal was about the old one, so it goes.
+    screen.amount_edit.clear()
+    qtbot.keyClicks(screen.amount_edit, "0.4")
+    assert screen.result_label.text() == ""
+    assert screen.withdraw_button.isEnabled()
+
+
+def test_could_not_reach_the_exchange_goes_once_balances_come_in_again(
+    qtbot, window, app_context, monkeypatch
+):
+    client = app_context.dispatcher.client
+
+    def unreachable(amount, address, currency):
+        raise ConnectError(client.host)
+
+    monkeypatch.setattr(client, "withdraw", unreachable)
+    screen = open_withdraw(qtbot, window, "BTC")
+    recipient = new_address("BTC")
+    fill(qtbot, screen, recipient, "0.1")
+    qtbot.mouseClick(open_confirmation(qtbot, screen).confirm_button, Qt.MouseButton.LeftButton)
+    sent_by_the_screen(qtbot, screen)
+    assert screen.result_label.text().startswith("Could not reach the exchange")
+    assert "nothing was sent" in screen.result_label.text()
+    assert "try again by itself" not in screen.result_label.text()
+
+    app_context.wallet.refresh()  # the exchange answers again
+
+    qtbot.waitUntil(lambda: screen.result_label.text() == "", timeout=WAIT_MS)
+    assert screen.address_edit.text() == recipient and screen.amount_edit.text() == "0.1"
+
+
+def test_another_account_clears_the_outcome_but_keeps_what_is_typed(qtbot, window):
+    screen = open_withdraw(qtbot, window, "BTC")
+    fill(qtbot, screen, new_address("BTC"), "0.1")
+    qtbot.mouseClick(open_confirmation(qtbot, screen).confirm_button, Qt.MouseButton.LeftButton)
+    sent_by_the_screen(qtbot, screen)
+    assert screen.sent_address() != ""
+    typed = new_address("BTC")
+    qtbot.keyClicks(screen.address_edit, typed)
+
+    screen.account_changed()
+
+    assert screen.result_label.text() == "" and screen.sent_address() == ""
+    assert screen.address_edit.text() == typed
+
+
+def test_the_amount_row_and_the_button_stay_put_when_the_address_gets_a_sentence(
+    qtbot, window
+):
+    window.resize(window.minimumSize())  # the narrowest window: sentences wrap soonest
+    screen = open_withdraw(qtbot, window, "BTC")
+    amount_at, button_at = top(screen.amount_edit), top(screen.withdraw_button)
+
+    qtbot.keyClicks(screen.address_edit, mistype(new_address("BTC")))
+    assert screen.address_message.is_problem()
+    assert top(screen.amount_edit) == amount_at and top(screen.withdraw_button) == button_at
+
+    screen.address_edit.clear()
+    qtbot.keyClicks(screen.address_edit, "0x52908400098527886E0F7030069857D2E4169EE7")
+    assert screen.address_message.is_problem()
+    assert top(screen.amount_edit) == amount_at and top(screen.withdraw_button) == button_at
+
+
+def test_every_control_has_a_name_and_tab_follows_the_form_from_top_to_bottom(qtbot, window):
+    screen = open_withdraw(qtbot, window, "BTC")
+    order = [screen.currency_combo, screen.address_edit, screen.amount_edit, screen.max_button,
+             screen.withdraw_button]
+    for widget in order:
+        assert widget.accessibleName(), widget
+    for earlier, later in itertools.pairwise(order):
+        assert _next_focusable(earlier) is later
+    assert screen.fiat_note.isVisible()
+    assert "bank transfer" in screen.fiat_note.text()
+    assert any("What is a confirmation?" in label.text()
+               for label in screen.help.findChildren(QLabel))
+
+
+def _next_focusable(widget: QWidget) -> QWidget:
+    """The next widget the Tab key reaches after ``widget``."""
+    candidate = widget.nextInFocusChain()
+    while not (candidate.focusPolicy() & Qt.FocusPolicy.TabFocus) or not candidate.isVisible():
+        candidate = candidate.nextInFocusChain()
+    return candidate
+
+
+def test_a_confirmation_open_when_the_account_changes_is_closed_and_sends_nothing(
+    qtbot, window, app_context
+):
+    screen = open_withdraw(qtbot, window, "BTC")
+    fill(qtbot, screen, new_address("BTC"), "0.2")
+    dialog = open_confirmation(qtbot, screen)
+
+    screen.account_changed()  # what was confirmed was for the other account
+
+    qtbot.waitUntil(lambda: screen.confirm_dialog is None, timeout=WAIT_MS)
+    assert not dialog.isVisible()
+    assert not screen.action.is_busy()
+    assert outgoing(qtbot, app_context) == []

@@ -3,7 +3,8 @@
 Every action that moves money (an order, a cancel, a withdrawal, a coupon) opens a
 :class:`ConfirmDialog` first. It is window-modal but opened with ``open()``, so nothing
 blocks; the action runs only on ``accepted``. Cancel is the default button, so a stray
-Enter press never sends money.
+Enter press never sends money; it is a plain button (no red ✗: cancelling is the safe choice),
+and the button that moves the money carries the theme's colour for money leaving.
 """
 
 from __future__ import annotations
@@ -11,8 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -22,6 +22,41 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from cryptex_desktop.ui import theme
+from cryptex_desktop.ui.i18n import _
+from cryptex_desktop.ui.widgets.fonts import monospace_font
+
+
+class AccentButton(QPushButton):
+    """A push button drawn in a theme colour (money leaving), redrawn when the theme changes."""
+
+    def __init__(self, text: str, role: theme.Role, parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self._role = role
+        self._restyle()
+
+    def role(self) -> theme.Role:
+        """The theme colour the button is drawn in."""
+        return self._role
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Ask the theme again when the application palette changes."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ApplicationPaletteChange:
+            self._restyle()
+
+    def _restyle(self) -> None:
+        back = theme.colour(self._role)
+        text = theme.hex_colour(theme.Role.ON_ACCENT)
+        focus = theme.hex_colour(theme.Role.TEXT)
+        self.setStyleSheet(
+            f"QPushButton {{ background: {back.name()}; color: {text}; border: 1px solid "
+            f"{back.darker(120).name()}; border-radius: 3px; padding: 5px 14px; }}"
+            f"QPushButton:hover {{ background: {back.lighter(110).name()}; }}"
+            f"QPushButton:pressed {{ background: {back.darker(115).name()}; }}"
+            f"QPushButton:focus {{ border: 2px solid {focus}; }}"
+        )
 
 
 class ConfirmDialog(QDialog):
@@ -38,6 +73,7 @@ class ConfirmDialog(QDialog):
         note: str | None = None,
         monospace_rows: Sequence[str] = (),
         cancel_text: str | None = None,
+        confirm_role: theme.Role = theme.Role.SELL,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
@@ -55,7 +91,7 @@ class ConfirmDialog(QDialog):
 
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        fixed = monospace_font()
         self.values: dict[str, QLabel] = {}
         for label, value in rows:
             shown = QLabel(value)
@@ -63,6 +99,7 @@ class ConfirmDialog(QDialog):
             shown.setWordWrap(True)
             if label in monospace_rows:
                 shown.setFont(fixed)
+            shown.setAccessibleName(label)
             self.values[label] = shown
             form.addRow(f"{label}:", shown)
         layout.addLayout(form)
@@ -73,12 +110,14 @@ class ConfirmDialog(QDialog):
             layout.addWidget(self.note)
 
         buttons = QDialogButtonBox()
-        self.cancel_button = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        if cancel_text:
-            self.cancel_button.setText(cancel_text)  # e.g. "Keep order" beside "Cancel order"
-        self.confirm_button: QPushButton = buttons.addButton(
-            confirm_text, QDialogButtonBox.ButtonRole.AcceptRole
-        )
+        # A text button, not the standard Cancel: styles draw a red ✗ on that one, and
+        # cancelling is the safe choice here. "Keep order" beside "Cancel order", say.
+        self.cancel_button = QPushButton(cancel_text or _("Cancel"))
+        buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
+        self.confirm_button: QPushButton = AccentButton(confirm_text, confirm_role)
+        buttons.addButton(self.confirm_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        for button in (self.cancel_button, self.confirm_button):
+            button.setAccessibleName(button.text().replace("&", ""))
         self.cancel_button.setDefault(True)
         self.cancel_button.setAutoDefault(True)
         self.confirm_button.setAutoDefault(False)

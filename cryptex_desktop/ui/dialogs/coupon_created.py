@@ -3,6 +3,9 @@
 A coupon code is bearer money and the exchange never shows it again, so this dialog is the
 code's only home in the app: it is not written to settings, logs or any model, and the dialog
 forgets it when it closes. Closing before the code was copied or saved asks first.
+
+The code is shown grouped (``CTX-USD-ABCD EFGH-…``) in a monospace font that tells O from 0
+and l from 1; the spaces are for reading only: Copy and Save give the code itself.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QCloseEvent, QFontDatabase, QKeySequence
+from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -28,6 +31,9 @@ from PySide6.QtWidgets import (
 from cryptex_desktop.ui.clipboard import copy_secret
 from cryptex_desktop.ui.formatting import format_money
 from cryptex_desktop.ui.i18n import _
+from cryptex_desktop.ui.widgets.coupon_code_edit import group_coupon_code
+from cryptex_desktop.ui.widgets.fonts import monospace_font
+from cryptex_desktop.ui.widgets.labels import heading_label
 
 ONLY_TIME = _(
     "This is the only time the app shows this code. Copy it or save it now; anyone who has it "
@@ -64,12 +70,8 @@ class CouponCreatedDialog(QDialog):
         self.setMinimumWidth(560)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
-        headline = QLabel(_("Your coupon for {money} is ready").format(
-            money=format_money(amount, currency)))
-        font = headline.font()
-        font.setPointSizeF(font.pointSizeF() * 1.2)
-        font.setBold(True)
-        headline.setFont(font)
+        headline = heading_label(_("Your coupon for {money} is ready").format(
+            money=format_money(amount, currency)), 1.2)
         headline.setWordWrap(True)
 
         who = (
@@ -79,19 +81,20 @@ class CouponCreatedDialog(QDialog):
         self.who_label = QLabel(who)
         self.who_label.setWordWrap(True)
 
-        self.code_label = QLabel(code)
-        code_font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        code_font.setPointSizeF(max(code_font.pointSizeF(), 10.0) * 1.35)
-        code_font.setBold(True)
-        self.code_label.setFont(code_font)
+        self.code_label = QLabel(group_coupon_code(code))
+        self.code_label.setFont(monospace_font(1.4, bold=True))
         self.code_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.code_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Not selectable: a selection would copy the display spaces and skip the clipboard's
+        # protection (marked secret, cleared after a minute); Copy code does both right.
+        self.code_label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        self.code_label.setWordWrap(True)
         self.code_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.code_label.setFrameShape(QFrame.Shape.StyledPanel)
         self.code_label.setMargin(12)
         self.code_label.setAccessibleName(_("Coupon code"))
 
         self.warning_label = QLabel(ONLY_TIME)
+        self.warning_label.setAccessibleName(_("Warning"))
         self.warning_label.setWordWrap(True)
         warning_font = self.warning_label.font()
         warning_font.setBold(True)
@@ -100,6 +103,7 @@ class CouponCreatedDialog(QDialog):
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
         self.status_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.status_label.setAccessibleName(_("What happened to the code"))
 
         buttons = QDialogButtonBox()
         self.copy_button: QPushButton = buttons.addButton(
@@ -114,6 +118,7 @@ class CouponCreatedDialog(QDialog):
             _("Close"), QDialogButtonBox.ButtonRole.RejectRole)
         for button in (self.copy_button, self.save_button, self.close_button):
             button.setAutoDefault(False)
+            button.setAccessibleName(button.text().replace("&", "").replace("…", ""))
         self.copy_button.setDefault(True)  # Enter copies; it never closes by accident
         self.copy_button.clicked.connect(self.copy_code)
         self.save_button.clicked.connect(self._ask_where_to_save)

@@ -3,56 +3,69 @@
 A coupon code is money to whoever holds it. The app shows a new code once, in
 :class:`~cryptex_desktop.ui.dialogs.coupon_created.CouponCreatedDialog`, and keeps it nowhere
 else: not in settings, not in a log, not in a model. A code being redeemed stays masked in
-its field. When the exchange's answer is lost, nothing is sent again: the app compares the
-balance with the one read just before sending and says what happened.
+its field. Creating and redeeming each go through one
+:class:`~cryptex_desktop.ui.money_action.MoneyAction`: when the exchange's answer is lost,
+nothing is sent again; the app compares the balance with the one read just before sending
+and says what happened.
 """
 
 from __future__ import annotations
 
-import logging
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
+from types import MappingProxyType
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import (
-    QComboBox,
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLineEdit, QWidget
 
 from cryptex_desktop.api.client import CryptexClient
 from cryptex_desktop.api.currencies import CURRENCIES
-from cryptex_desktop.api.errors import ExchangeRefusal, OutcomeUnknown
+from cryptex_desktop.api.errors import ExchangeRefusal
 from cryptex_desktop.api.money import decimals_of, money_context
 from cryptex_desktop.api.reconcile import Finding, check_coupon_create, check_coupon_redeem
 from cryptex_desktop.api.types import Coupon, Redemption
 from cryptex_desktop.ui.dialogs.confirm import ConfirmDialog, confirm
 from cryptex_desktop.ui.dialogs.coupon_created import CouponCreatedDialog
-from cryptex_desktop.ui.dispatcher import Dispatcher, Priority
-from cryptex_desktop.ui.errors import describe
-from cryptex_desktop.ui.formatting import currency_name, format_money, number_text
+from cryptex_desktop.ui.dispatcher import Dispatcher
+from cryptex_desktop.ui.errors import describe_action_failure
+from cryptex_desktop.ui.formatting import format_money, number_text
 from cryptex_desktop.ui.i18n import _
+from cryptex_desktop.ui.money_action import (
+    ActionReport,
+    ActionWords,
+    MoneyAction,
+    MoneyRequest,
+)
 from cryptex_desktop.ui.refresher import Refresher
+from cryptex_desktop.ui.screens.base import Screen
 from cryptex_desktop.ui.settings import AppSettings
 from cryptex_desktop.ui.wallet_state import WalletState
 from cryptex_desktop.ui.widgets.busy_button import BusyButton
 from cryptex_desktop.ui.widgets.coupon_code_edit import CouponCodeEdit
+from cryptex_desktop.ui.widgets.currency_combo import CurrencyCombo
 from cryptex_desktop.ui.widgets.field_message import FieldMessage
-from cryptex_desktop.ui.widgets.labels import ResultLabel, buddy_label, heading_label, stacked
+from cryptex_desktop.ui.widgets.labels import buddy_label, muted_label, stacked
+from cryptex_desktop.ui.widgets.layout import (
+    FORM_MAX_WIDTH,
+    button_row,
+    form_layout,
+    help_panel,
+)
+from cryptex_desktop.ui.widgets.message_room import MessageRoom
+from cryptex_desktop.ui.widgets.report_label import ReportLabel
 from cryptex_desktop.ui.widgets.spendable_amount import SpendableAmount
-
-log = logging.getLogger(__name__)
 
 #: Coupons above these amounts wait for a manual check (the contract's defaults).
 MODERATION_THRESHOLDS: dict[str, Decimal] = {
     code: currency.moderation_threshold for code, currency in CURRENCIES.items()
 }
+
+#: The help column beside the two panels: at most this wide, and only from this window width.
+HELP_MAX_WIDTH = 480
+WIDE_ENOUGH_FOR_HELP = 1500
 
 #: Longest recipient name accepted; Cryptex usernames are far shorter.
 MAX_RECIPIENT_CHARS = 64
@@ -97,13 +110,14 @@ def moderation_sentence(currency: str) -> str:
 
 
 def redeem_refusal_sentence(error: BaseException) -> str:
-    """A redeem refusal as a friendly sentence; other failures as :func:`describe` says."""
+    """A redeem refusal as a friendly sentence; other failures as
+    :func:`~cryptex_desktop.ui.errors.describe_action_failure` says."""
     if isinstance(error, ExchangeRefusal):
         reason = error.reason.lower()
         for words, sentence in _REDEEM_REFUSALS:
             if words in reason:
                 return sentence
-    return describe(error)
+    return describe_action_failure(error)
 
 
 def create_refusal_sentence(error: BaseException, recipient: str | None) -> str:
@@ -114,7 +128,7 @@ def create_refusal_sentence(error: BaseException, recipient: str | None) -> str:
             "There is no Cryptex user called “{name}”. Check the spelling, or leave the field "
             "empty so that anyone with the code can redeem it."
         ).format(name=recipient)
-    return describe(error)
+    return describe_action_failure(error)
 
 
 def recipient_problem(text: str) -> str | None:
@@ -129,33 +143,132 @@ def recipient_problem(text: str) -> str | None:
     return None
 
 
-@dataclass
-class _Creation:
+
+@dataclass(frozen=True)
+class CouponTerms:
     """One coupon exactly as the person confirmed it (the code never lives here)."""
 
     currency: str
     amount: Decimal
     recipient: str | None
-    # The free balances read just before sending, for checking after a lost answer.
-    before: dict[str, Decimal] = field(default_factory=dict)
-    # The same with reserves: a coupon held for moderation stays in this total.
-    before_total: dict[str, Decimal] = field(default_factory=dict)
 
 
-@dataclass
-class _Redeeming:
-    """One redeem in flight: the currency from the code, and the balances before it."""
+@dataclass(frozen=True)
+class RedeemTerms:
+    """One redeem: the currency the code names (the code itself is not kept here)."""
 
     currency: str
-    before: dict[str, Decimal] = field(default_factory=dict)
 
 
-class CouponsScreen(QWidget):
+@dataclass(frozen=True)
+class BalancesBefore:
+    """The balances read just before sending: free, and with reserves (for a create)."""
+
+    free: Mapping[str, Decimal]
+    total: Mapping[str, Decimal] | None = None
+
+
+def coupon_create_request(terms: CouponTerms) -> MoneyRequest[BalancesBefore, Coupon]:
+    """Note the balances, create the coupon once, and check by the balances after a lost answer.
+
+    Balances with reserves are noted too: a coupon held for moderation stays in that total.
+    """
+
+    def note(client: CryptexClient) -> BalancesBefore:
+        return BalancesBefore(MappingProxyType(dict(client.info().balances)),
+                              MappingProxyType(dict(client.info(with_reserves=True).balances)))
+
+    def send(client: CryptexClient, _noted: BalancesBefore) -> Coupon:
+        return client.coupon_create(terms.currency, terms.amount, terms.recipient)
+
+    def check(client: CryptexClient, noted: BalancesBefore) -> Finding:
+        return check_coupon_create(client, terms.currency, terms.amount, noted.free,
+                                   noted.total)
+
+    return MoneyRequest(send=send, check=check, note=note)
+
+
+def coupon_redeem_request(code: str, terms: RedeemTerms
+                          ) -> MoneyRequest[BalancesBefore, Redemption]:
+    """Note the free balances, redeem ``code`` once, and check whether the balance rose."""
+
+    def note(client: CryptexClient) -> BalancesBefore:
+        return BalancesBefore(MappingProxyType(dict(client.info().balances)))
+
+    def send(client: CryptexClient, _noted: BalancesBefore) -> Redemption:
+        return client.coupon_redeem(code)
+
+    def check(client: CryptexClient, noted: BalancesBefore) -> Finding:
+        return check_coupon_redeem(client, terms.currency, noted.free)
+
+    return MoneyRequest(send=send, check=check, note=note)
+
+
+def _created_sentence(terms: CouponTerms, coupon: Coupon) -> str:
+    if coupon.held_for_moderation or not coupon.code:
+        return moderation_sentence(terms.currency)
+    return _("A coupon for {money} was created. Its code is shown in the window that opened."
+             ).format(money=format_money(coupon.amount, coupon.currency))
+
+
+def create_words() -> ActionWords:
+    """What the create panel says at each step."""
+    return ActionWords(
+        sending=_("Creating the coupon…"),
+        done=_created_sentence,
+        # The check's own sentence says whether the code was lost or awaits moderation.
+        found=lambda _terms, finding: finding.detail,
+        not_done=_("No coupon was made; you can create it again."),
+        check_failed=_(
+            "The connection dropped, and the app could not find out from the exchange whether "
+            "the coupon was created. Look at your balance before trying again."
+        ),
+        switched=_(
+            "You switched accounts while a coupon was being created. Switch back and look at "
+            "that account's balance to see whether it went through."
+        ),
+        refused=lambda terms, error: create_refusal_sentence(error, terms.recipient),
+    )
+
+
+def redeem_words() -> ActionWords:
+    """What the redeem panel says at each step."""
+    return ActionWords(
+        sending=_("Redeeming the coupon…"),
+        done=lambda terms, redemption: _("{money} was added to your balance.").format(
+            money=format_money(redemption.amount, redemption.currency or terms.currency)),
+        found=lambda _terms, finding: finding.detail,
+        not_done=_("The code is still in the field."),
+        check_failed=_(
+            "The connection dropped, and the app could not find out from the exchange whether "
+            "the coupon was redeemed. Look at your balance; if it did not rise, you can safely "
+            "try again."
+        ),
+        switched=_(
+            "You switched accounts while a coupon was being redeemed. Look at the balances of "
+            "both accounts to see where it went."
+        ),
+        refused=lambda _terms, error: redeem_refusal_sentence(error),
+    )
+
+
+class CouponsScreen(Screen):
     """Turn money into a code to give someone, or redeem one."""
 
     NAME = "coupons"
+    # Transitional: the main window reads these until it asks title() and tooltip().
     TITLE = _("Coupons")
     TOOLTIP = _("Turn money into a code to give someone, or redeem one")
+
+    @classmethod
+    def title(cls) -> str:
+        """The tab's title."""
+        return _("Coupons")
+
+    @classmethod
+    def tooltip(cls) -> str:
+        """The tab's tooltip."""
+        return _("Turn money into a code to give someone, or redeem one")
 
     def __init__(
         self,
@@ -165,91 +278,102 @@ class CouponsScreen(QWidget):
         settings: AppSettings,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._dispatcher = dispatcher
+        super().__init__(
+            _("Coupons"),
+            _("A coupon turns money from your balance into a code. Whoever enters the code on "
+              "their Coupons tab (or on cryptex.net) receives the money. Each code works once."),
+            parent,
+        )
         self._wallet = wallet
         self._refresher = refresher
         self._settings = settings
-        self._creation: _Creation | None = None
-        self._redeeming: _Redeeming | None = None
         #: The confirmation open now, if any (tests read it as a person would).
         self.confirm_dialog: ConfirmDialog | None = None
         #: The dialog showing a new code while it is open; None once it closes.
         self.created_dialog: CouponCreatedDialog | None = None
+        self.create_action = MoneyAction(dispatcher, create_words(), self)
+        self.redeem_action = MoneyAction(dispatcher, redeem_words(), self)
         self._build()
         self._restore_currency()
-        wallet.changed.connect(self._on_create_input_changed)
-        dispatcher.clientChanged.connect(self._on_client_changed)
+        self.create_action.busyChanged.connect(self._set_creating)
+        self.create_action.progress.connect(self._on_create_progress)
+        self.create_action.finished.connect(self._on_create_finished)
+        self.redeem_action.busyChanged.connect(self._set_redeeming)
+        self.redeem_action.progress.connect(self._on_redeem_progress)
+        self.redeem_action.finished.connect(self._on_redeem_finished)
+        wallet.changed.connect(self._on_wallet_changed)
+        # Until the main window calls account_changed() itself; calling it twice is harmless.
+        dispatcher.clientChanged.connect(self.account_changed)
         self._on_currency_changed()
         self._on_code_changed()
 
     # -- building -------------------------------------------------------------------------
 
     def _build(self) -> None:
-        explanation = QLabel(_(
-            "A coupon turns money from your balance into a code. Whoever enters the code on "
-            "their Coupons tab (or on cryptex.net) receives the money. Each code works once."
-        ))
-        explanation.setWordWrap(True)
-
+        self.help = help_panel(
+            _("About coupons"),
+            _("Treat a code like cash: anyone who has it can redeem it, unless you name the "
+              "one Cryptex user who may."),
+            MODERATION_TIP,
+        )
+        self.help.setMaximumWidth(HELP_MAX_WIDTH)
         panels = QHBoxLayout()
         panels.setSpacing(18)
-        panels.addWidget(self._build_create_panel(), 1)
-        panels.addWidget(self._build_redeem_panel(), 1)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 18, 24, 18)
-        layout.setSpacing(12)
-        layout.addWidget(heading_label(_("Coupons")))
-        layout.addWidget(explanation)
-        layout.addSpacing(4)
-        layout.addLayout(panels)
-        layout.addStretch(1)
+        for panel in (self._build_create_panel(), self._build_redeem_panel()):
+            panel.setMaximumWidth(FORM_MAX_WIDTH)
+            panels.addWidget(panel, 1)
+        panels.addWidget(self.help, 1, Qt.AlignmentFlag.AlignTop)
+        panels.addStretch(0)  # past every maximum, the room is left over on the right
+        self.body.addLayout(panels)
+        self.body.addStretch(1)
         QWidget.setTabOrder(self.create_button, self.code_edit)  # left panel, then right
 
     def _build_create_panel(self) -> QGroupBox:
         panel = QGroupBox(_("Create a coupon"))
-        self.currency_combo = QComboBox()
-        for code in CURRENCIES:
-            self.currency_combo.addItem(f"{currency_name(code)} ({code})", code)
+        panel.setAccessibleName(_("Create a coupon"))
+        self.currency_combo = CurrencyCombo()
+        self.currency_combo.setAccessibleName(_("Currency of the coupon"))
 
         self.amount = SpendableAmount(self._wallet, _("Use everything that is available"))
         self.amount_edit = self.amount.amount_edit
+        self.amount_edit.setAccessibleName(_("Amount of the coupon"))
         self.max_button = self.amount.max_button
         self.available_label = self.amount.available_label
         self.amount_message = FieldMessage()
-        self.amount_message.setToolTip(MODERATION_TIP)
+        self.amount_message.setAccessibleName(_("Amount check"))
 
         self.recipient_edit = QLineEdit()
         self.recipient_edit.setPlaceholderText(_("Optional: a Cryptex username"))
         self.recipient_edit.setMaxLength(MAX_RECIPIENT_CHARS + 10)
+        self.recipient_edit.setAccessibleName(_("Recipient"))
+        self.recipient_edit.setClearButtonEnabled(True)
         self.recipient_message = FieldMessage()
+        self.recipient_message.setAccessibleName(_("Recipient check"))
         self.recipient_message.show_hint(_(
             "Only this Cryptex user can redeem it; leave empty so anyone with the code can."
         ))
 
         self.create_button = BusyButton(_("&Create coupon…"), busy_text=_("Creating…"))
         self.create_button.setToolTip(_("Check the details in a confirmation, then create (Enter)"))
+        self.create_button.setAccessibleName(_("Create coupon"))
         self.create_button.setAutoDefault(False)
-        self.create_result_label = ResultLabel()
-        self.create_result_label.setToolTip(MODERATION_TIP)
-        self.create_error = FieldMessage()
+        self.create_result_label = ReportLabel()
+        self.create_result_label.setAccessibleName(_("Outcome of creating a coupon"))
 
-        button_row = QHBoxLayout()
-        button_row.addWidget(self.create_button)
-        button_row.addStretch(1)
-
-        form = _form(panel)
+        form = form_layout()
         form.addRow(buddy_label(_("C&urrency:"), self.currency_combo), self.currency_combo)
+        # Room kept under each field so that Create coupon never moves when a sentence shows.
         form.addRow(buddy_label(_("A&mount:"), self.amount_edit),
-                    stacked(self.amount, self.amount_message))
+                    stacked(self.amount, MessageRoom(self.amount_message, 2)))
         form.addRow(buddy_label(_("Reci&pient:"), self.recipient_edit),
-                    stacked(self.recipient_edit, self.recipient_message))
-        form.addRow("", stacked(button_row, self.create_result_label, self.create_error))
+                    stacked(self.recipient_edit, MessageRoom(self.recipient_message, 2)))
+        form.addRow("", stacked(button_row(self.create_button), self.create_result_label))
+        panel.setLayout(form)
+        form.setContentsMargins(16, 14, 16, 14)
 
         self.currency_combo.currentIndexChanged.connect(self._on_currency_changed)
-        self.amount.changed.connect(self._on_create_input_changed)
-        self.recipient_edit.textChanged.connect(self._on_create_input_changed)
+        self.amount.changed.connect(self._on_create_edited)
+        self.recipient_edit.textChanged.connect(self._on_create_edited)
         self.amount_edit.returnPressed.connect(self.request_create)
         self.recipient_edit.returnPressed.connect(self.request_create)
         self.create_button.clicked.connect(self.request_create)
@@ -261,42 +385,47 @@ class CouponsScreen(QWidget):
 
     def _build_redeem_panel(self) -> QGroupBox:
         panel = QGroupBox(_("Redeem a coupon"))
-        intro = QLabel(_(
+        panel.setAccessibleName(_("Redeem a coupon"))
+        intro = muted_label(_(
             "Got a code from someone? Paste it here and its amount is added to your balance."
         ))
-        intro.setWordWrap(True)
         self.code_edit = CouponCodeEdit()
         self.code_edit.setToolTip(_(
             "The code is hidden like a password so that nobody can read it over your shoulder; "
-            "press the eye to see it."
+            "press the eye (or Alt+E) to see it."
         ))
         self.code_message = FieldMessage()
+        self.code_message.setAccessibleName(_("Code check"))
         self.redeem_button = BusyButton(_("&Redeem"), busy_text=_("Redeeming…"))
         self.redeem_button.setToolTip(_("Add the coupon's amount to your balance (Enter)"))
+        self.redeem_button.setAccessibleName(_("Redeem"))
         self.redeem_button.setAutoDefault(False)
-        self.redeem_result_label = ResultLabel()
-        self.redeem_error = FieldMessage()
+        self.redeem_result_label = ReportLabel()
+        self.redeem_result_label.setAccessibleName(_("Outcome of redeeming a coupon"))
 
-        button_row = QHBoxLayout()
-        button_row.addWidget(self.redeem_button)
-        button_row.addStretch(1)
-
-        form = _form(panel)
+        form = form_layout()
         form.addRow(intro)
         form.addRow(buddy_label(_("Co&de:"), self.code_edit),
-                    stacked(self.code_edit, self.code_message))
-        form.addRow("", stacked(button_row, self.redeem_result_label, self.redeem_error))
+                    stacked(self.code_edit, MessageRoom(self.code_message, 2)))
+        form.addRow("", stacked(button_row(self.redeem_button), self.redeem_result_label))
+        panel.setLayout(form)
+        form.setContentsMargins(16, 14, 16, 14)
 
-        self.code_edit.textChanged.connect(self._on_code_changed)
+        self.code_edit.textChanged.connect(self._on_code_edited)
         self.code_edit.returnPressed.connect(self.request_redeem)
         self.redeem_button.clicked.connect(self.request_redeem)
         QWidget.setTabOrder(self.code_edit, self.redeem_button)
         return panel
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Show the help column only when there is room for it beside both panels."""
+        super().resizeEvent(event)
+        self.help.setVisible(self.width() >= WIDE_ENOUGH_FOR_HELP)
+
     def _restore_currency(self) -> None:
-        remembered = self._settings.view_state(self.NAME, "currency", "USD")
-        index = self.currency_combo.findData(str(remembered))
-        self.currency_combo.setCurrentIndex(max(index, 0))
+        remembered = str(self._settings.view_state(self.NAME, "currency", "USD"))
+        if not self.currency_combo.set_code(remembered):
+            self.currency_combo.setCurrentIndex(0)
 
     # -- the screen's public face ---------------------------------------------------------
 
@@ -304,9 +433,17 @@ class CouponsScreen(QWidget):
         """What is available comes from the shared wallet state; ask it for fresh balances."""
         self._wallet.refresh()
 
+    def account_changed(self) -> None:
+        """Another account: the outcome sentences go; what is typed stays for the person."""
+        if self.confirm_dialog is not None:
+            self.confirm_dialog.reject()  # confirmed for the old account: never send it here
+        self.create_result_label.show_report(None)
+        self.redeem_result_label.show_report(None)
+        self._show_create_problems()
+
     def currency(self) -> str:
         """The currency chosen for a new coupon."""
-        return str(self.currency_combo.currentData())
+        return self.currency_combo.code()
 
     def recipient(self) -> str | None:
         """The username typed as the only one who may redeem, or None for anyone."""
@@ -327,7 +464,7 @@ class CouponsScreen(QWidget):
     @Slot()
     def request_create(self) -> None:
         """The create panel's primary action: open the confirmation if the form is valid."""
-        if self.create_button.is_busy() or self.confirm_dialog is not None:
+        if self.create_action.is_busy() or self.confirm_dialog is not None:
             return
         if not self.is_create_form_valid():
             self._show_create_problems(force=True)
@@ -335,14 +472,14 @@ class CouponsScreen(QWidget):
         currency = self.currency()
         amount = self.amount_edit.amount()
         assert amount is not None
-        creation = _Creation(currency, amount, self.recipient())
+        terms = CouponTerms(currency, amount, self.recipient())
         money = format_money(amount, currency)
-        if creation.recipient:
-            who = _("Only the Cryptex user “{name}”").format(name=creation.recipient)
+        if terms.recipient:
+            who = _("Only the Cryptex user “{name}”").format(name=terms.recipient)
             note = _(
                 "{money} leaves your balance and becomes a coupon code that only the Cryptex "
                 "user “{name}” can redeem. Keep the code safe until you give it to them."
-            ).format(money=money, name=creation.recipient)
+            ).format(money=money, name=terms.recipient)
         else:
             who = _("Anyone who has the code")
             note = _(
@@ -365,10 +502,9 @@ class CouponsScreen(QWidget):
             with money_context():
                 left = free - amount
             rows.append((_("Available afterwards"), format_money(left, currency)))
-        self.create_error.show_problem(None)
         self.confirm_dialog = confirm(
             self,
-            lambda: self._create(creation),
+            lambda: self.create_action.start(terms, coupon_create_request(terms)),
             title=_("Confirm coupon"),
             question=_("Turn {money} into a coupon code?").format(money=money),
             rows=rows,
@@ -377,213 +513,86 @@ class CouponsScreen(QWidget):
         )
         self.confirm_dialog.finished.connect(self._on_confirm_closed)
 
-    def _create(self, creation: _Creation) -> None:
-        self._creation = creation
-        self._set_creating(True, _("Creating…"))
-        self.create_result_label.clear()
-        self.create_error.show_problem(None)
+    @Slot(str)
+    def _on_create_progress(self, sentence: str) -> None:
+        self.create_result_label.show_result(sentence)
+        if self.create_action.is_checking():
+            self.create_button.set_busy(True, _("Checking…"))
 
-        def create(client: CryptexClient) -> Coupon:
-            creation.before.update(client.info().balances)
-            creation.before_total.update(client.info(with_reserves=True).balances)
-            return client.coupon_create(creation.currency, creation.amount, creation.recipient)
-
-        self._dispatcher.submit(
-            create,
-            on_result=lambda coupon: self._on_created(creation, coupon),
-            on_error=lambda error: self._on_create_failed(creation, error),
-            priority=Priority.ACTION,
-        )
-
-    def _on_created(self, creation: _Creation, coupon: Coupon) -> None:
-        if creation is not self._creation:
+    @Slot(object)
+    def _on_create_finished(self, report: ActionReport) -> None:
+        terms: CouponTerms = report.subject
+        self._refresher.request("balances")
+        if not report.done:
+            self.create_result_label.show_report(report)
             return
-        self._creation = None
-        self._set_creating(False)
         self.amount_edit.clear()
         self.recipient_edit.clear()
         self._show_create_problems()
-        self._refresher.request("balances")
-        if coupon.held_for_moderation or not coupon.code:
-            self.create_result_label.setText(moderation_sentence(creation.currency))
+        coupon: Coupon | None = report.answer
+        if report.finding is not None:
+            # Done, but the code was lost with the answer: the person has something to do.
+            self.create_result_label.show_warning(report.sentence)
+            return
+        self.create_result_label.show_report(report)
+        if coupon is None or coupon.held_for_moderation or not coupon.code:
             return
         money = format_money(coupon.amount, coupon.currency)
-        self.create_result_label.setText(_(
-            "A coupon for {money} was created. Its code is shown in the window that opened."
-        ).format(money=money))
-        dialog = CouponCreatedDialog(
-            self, coupon.code, coupon.amount, coupon.currency, creation.recipient
-        )
+        dialog = CouponCreatedDialog(self, coupon.code, coupon.amount, coupon.currency,
+                                     terms.recipient)
         dialog.finished.connect(lambda _result: self._on_created_dialog_closed(money))
         self.created_dialog = dialog
         dialog.open()
 
-    def _on_create_failed(self, creation: _Creation, error: BaseException) -> None:
-        if creation is not self._creation:
-            return
-        if isinstance(error, OutcomeUnknown):
-            self._check_created(creation)
-            return
-        self._creation = None
-        self._set_creating(False)
-        self.create_error.show_problem(create_refusal_sentence(error, creation.recipient))
-        self._refresher.request("balances")
-
-    def _check_created(self, creation: _Creation) -> None:
-        log.info("coupon creation answer lost; checking the balance")
-        self.create_button.set_busy(True, _("Checking…"))
-        self.create_result_label.setText(_("Checking with the exchange what happened…"))
-        before, before_total = dict(creation.before), dict(creation.before_total)
-        self._dispatcher.submit(
-            lambda client: check_coupon_create(
-                client, creation.currency, creation.amount, before, before_total
-            ),
-            on_result=lambda finding: self._on_create_checked(creation, finding),
-            on_error=lambda error: self._on_create_check_failed(creation, error),
-            priority=Priority.ACTION,
-        )
-
-    def _on_create_checked(self, creation: _Creation, finding: Finding) -> None:
-        if creation is not self._creation:
-            return
-        self._creation = None
-        self._set_creating(False)
-        self.create_result_label.clear()
-        if finding.happened:
-            self.amount_edit.clear()
-            self.recipient_edit.clear()
-            self._show_create_problems()
-            # The finding says whether the code was lost or awaits moderation.
-            self.create_result_label.setText(finding.detail)
-        elif finding.happened is False:
-            self.create_error.show_problem(
-                finding.detail + " " + _("No coupon was made; you can create it again."))
-        else:
-            self.create_error.show_problem(finding.detail)
-        self._refresher.request("balances")
-
-    def _on_create_check_failed(self, creation: _Creation, error: BaseException) -> None:
-        if creation is not self._creation:
-            return
-        self._creation = None
-        self._set_creating(False)
-        self.create_result_label.clear()
-        self.create_error.show_problem(_(
-            "The app could not check whether the coupon was created ({reason}) Look at your "
-            "balance before trying again."
-        ).format(reason=describe(error)))
-        self._refresher.request("balances")
-
     def _on_created_dialog_closed(self, money: str) -> None:
         self.created_dialog = None
-        self.create_result_label.setText(_("A coupon for {money} was created.").format(
-            money=money))
+        self.create_result_label.show_success(
+            _("A coupon for {money} was created.").format(money=money))
 
     # -- redeeming ------------------------------------------------------------------------
 
     @Slot()
     def request_redeem(self) -> None:
         """The redeem panel's primary action (button or Enter); money comes in, no confirmation."""
-        if self.redeem_button.is_busy():
+        if self.redeem_action.is_busy():
             return
         code = self.code_edit.code()
         currency = self.code_edit.currency()
         if code is None or currency is None:
             self.code_message.show_problem(self.code_edit.problem())
             return
-        redeeming = _Redeeming(currency)
-        self._redeeming = redeeming
-        self._set_redeeming(True, _("Redeeming…"))
-        self.redeem_result_label.clear()
-        self.redeem_error.show_problem(None)
+        terms = RedeemTerms(currency)
+        self.redeem_action.start(terms, coupon_redeem_request(code, terms))
 
-        def redeem(client: CryptexClient) -> Redemption:
-            redeeming.before.update(client.info().balances)
-            return client.coupon_redeem(code)
+    @Slot(str)
+    def _on_redeem_progress(self, sentence: str) -> None:
+        self.redeem_result_label.show_result(sentence)
+        if self.redeem_action.is_checking():
+            self.redeem_button.set_busy(True, _("Checking…"))
 
-        self._dispatcher.submit(
-            redeem,
-            on_result=lambda redemption: self._on_redeemed(redeeming, redemption),
-            on_error=lambda error: self._on_redeem_failed(redeeming, error),
-            priority=Priority.ACTION,
-        )
-
-    def _on_redeemed(self, redeeming: _Redeeming, redemption: Redemption) -> None:
-        if redeeming is not self._redeeming:
-            return
-        self._finish_redeem(_("{money} was added to your balance.").format(
-            money=format_money(redemption.amount, redemption.currency or redeeming.currency)))
-
-    def _finish_redeem(self, sentence: str) -> None:
-        self._redeeming = None
-        self._set_redeeming(False)
-        self.code_edit.setText("")  # unlike clear(), setText drops the undo history too
-        self.code_edit.set_code_visible(False)
-        self.code_message.show_problem(None)
-        self.redeem_result_label.setText(sentence)
-        self.redeem_error.show_problem(None)
+    @Slot(object)
+    def _on_redeem_finished(self, report: ActionReport) -> None:
         self._refresher.request("balances")
-
-    def _on_redeem_failed(self, redeeming: _Redeeming, error: BaseException) -> None:
-        if redeeming is not self._redeeming:
-            return
-        if isinstance(error, OutcomeUnknown):
-            self._check_redeemed(redeeming)
-            return
-        self._redeeming = None
-        self._set_redeeming(False)
-        self.redeem_error.show_problem(redeem_refusal_sentence(error))
-        self._refresher.request("balances")
-
-    def _check_redeemed(self, redeeming: _Redeeming) -> None:
-        log.info("coupon redeem answer lost; checking the balance")
-        self.redeem_button.set_busy(True, _("Checking…"))
-        self.redeem_result_label.setText(_("Checking with the exchange what happened…"))
-        before = dict(redeeming.before)
-        self._dispatcher.submit(
-            lambda client: check_coupon_redeem(client, redeeming.currency, before),
-            on_result=lambda finding: self._on_redeem_checked(redeeming, finding),
-            on_error=lambda error: self._on_redeem_check_failed(redeeming, error),
-            priority=Priority.ACTION,
-        )
-
-    def _on_redeem_checked(self, redeeming: _Redeeming, finding: Finding) -> None:
-        if redeeming is not self._redeeming:
-            return
-        if finding.happened:
-            self._finish_redeem(finding.detail)
-            return
-        self._redeeming = None
-        self._set_redeeming(False)
-        self.redeem_result_label.clear()
-        self.redeem_error.show_problem(finding.detail)
-        self._refresher.request("balances")
-
-    def _on_redeem_check_failed(self, redeeming: _Redeeming, error: BaseException) -> None:
-        if redeeming is not self._redeeming:
-            return
-        self._redeeming = None
-        self._set_redeeming(False)
-        self.redeem_result_label.clear()
-        self.redeem_error.show_problem(_(
-            "The app could not check whether the coupon was redeemed ({reason}) Look at your "
-            "balance; if it did not rise, you can safely try again."
-        ).format(reason=describe(error)))
-        self._refresher.request("balances")
+        if report.done:
+            self.code_edit.setText("")  # unlike clear(), setText drops the undo history too
+            self.code_edit.set_code_visible(False)
+        self.redeem_result_label.show_report(report)
 
     # -- keeping the forms honest ---------------------------------------------------------
 
-    def _set_creating(self, creating: bool, busy_text: str | None = None) -> None:
+    @Slot(bool)
+    def _set_creating(self, creating: bool) -> None:
         for widget in (self.currency_combo, self.recipient_edit):
             widget.setEnabled(not creating)
         self.amount.set_busy(creating)
-        self.create_button.set_busy(creating, busy_text)
+        self.create_button.set_busy(creating, _("Creating…") if creating else None)
         if not creating:
-            self._on_create_input_changed()
+            self._update_create_button()
 
-    def _set_redeeming(self, redeeming: bool, busy_text: str | None = None) -> None:
+    @Slot(bool)
+    def _set_redeeming(self, redeeming: bool) -> None:
         self.code_edit.setEnabled(not redeeming)
-        self.redeem_button.set_busy(redeeming, busy_text)
+        self.redeem_button.set_busy(redeeming, _("Redeeming…") if redeeming else None)
         if not redeeming:
             self._on_code_changed()
 
@@ -596,12 +605,32 @@ class CouponsScreen(QWidget):
         currency = self.currency()
         self._settings.set_view_state(self.NAME, "currency", currency)
         self.amount.set_currency(currency)
-        self._on_create_input_changed()
+        self._on_create_edited()
 
     @Slot()
-    def _on_create_input_changed(self) -> None:
+    def _on_create_edited(self) -> None:
+        """An edit of the create form: a refusal was about what was typed before, so it goes."""
+        self.create_result_label.forget_problem()
         self._show_create_problems()
-        if not self.create_button.is_busy():
+        self._update_create_button()
+
+    @Slot()
+    def _on_code_edited(self) -> None:
+        """An edit of the code: a refusal was about the code typed before, so it goes."""
+        self.redeem_result_label.forget_problem()
+        self._on_code_changed()
+
+    @Slot()
+    def _on_wallet_changed(self) -> None:
+        """Balances came in: the exchange can be reached again, and the limit may differ."""
+        if self._wallet.known:
+            self.create_result_label.exchange_answered()
+            self.redeem_result_label.exchange_answered()
+        self._show_create_problems()
+        self._update_create_button()
+
+    def _update_create_button(self) -> None:
+        if not self.create_action.is_busy():
             self.create_button.setEnabled(self.is_create_form_valid())
 
     def _show_create_problems(self, force: bool = False) -> None:
@@ -628,40 +657,8 @@ class CouponsScreen(QWidget):
             self.code_message.show_problem(self.code_edit.problem())
         else:
             self.code_message.show_hint(_(
-                "Paste the whole code, like CTX-USD-…; it stays hidden unless you press the eye."
+                "Paste the whole code, like CTX-USD-…; it stays hidden unless you press the eye "
+                "(Alt+E)."
             ))
-        if not self.redeem_button.is_busy():
+        if not self.redeem_action.is_busy():
             self.redeem_button.setEnabled(self.code_edit.code() is not None)
-
-    @Slot()
-    def _on_client_changed(self) -> None:
-        """Another account is in use: results for the old one will never arrive."""
-        for label in (self.create_result_label, self.redeem_result_label):
-            label.clear()
-        self.create_error.show_problem(None)
-        self.redeem_error.show_problem(None)
-        if self._creation is not None:
-            self._creation = None
-            self._set_creating(False)
-            self.create_error.show_problem(_(
-                "You switched accounts while a coupon was being created. Switch back and look at "
-                "that account's balance to see whether it went through."
-            ))
-        if self._redeeming is not None:
-            self._redeeming = None
-            self._set_redeeming(False)
-            self.redeem_error.show_problem(_(
-                "You switched accounts while a coupon was being redeemed. Look at the balances "
-                "of both accounts to see where it went."
-            ))
-
-
-def _form(panel: QGroupBox) -> QFormLayout:
-    """A roomy form layout with right-aligned labels, set on ``panel``."""
-    form = QFormLayout(panel)
-    form.setContentsMargins(16, 14, 16, 14)
-    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    form.setHorizontalSpacing(12)
-    form.setVerticalSpacing(8)
-    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-    return form

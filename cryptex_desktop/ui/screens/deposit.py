@@ -7,51 +7,67 @@ way, which the screen explains instead.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QFontDatabase, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QStackedWidget,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from cryptex_desktop.api.addresses import InvalidAddress, supports_addresses, validate_address
 from cryptex_desktop.api.currencies import CURRENCIES
-from cryptex_desktop.api.errors import ExchangeRefusal
+from cryptex_desktop.api.errors import ConnectError, ExchangeRefusal, RequestTimeout
 from cryptex_desktop.api.money import to_wire
 from cryptex_desktop.api.types import Deposit, DepositAddress, Transaction
 from cryptex_desktop.ui.dispatcher import Dispatcher, Priority
-from cryptex_desktop.ui.errors import describe
+from cryptex_desktop.ui.errors import describe, describe_action_failure
 from cryptex_desktop.ui.formatting import currency_name
 from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.models import SortFilterProxy, TransactionsModel
 from cryptex_desktop.ui.models.transactions import ADDRESS, TXID
 from cryptex_desktop.ui.refresher import Refresher
+from cryptex_desktop.ui.screens.base import Screen
 from cryptex_desktop.ui.settings import AppSettings
 from cryptex_desktop.ui.widgets.busy_button import BusyButton
-from cryptex_desktop.ui.widgets.labels import OutcomeLabel, heading_label
+from cryptex_desktop.ui.widgets.currency_combo import CurrencyCombo
+from cryptex_desktop.ui.widgets.fonts import monospace_font
+from cryptex_desktop.ui.widgets.labels import ResultLabel, buddy_label, heading_label, muted_label
 from cryptex_desktop.ui.widgets.qr_code import QrCodeWidget
-from cryptex_desktop.ui.widgets.record_table import record_table
+from cryptex_desktop.ui.widgets.record_list import RecordList
 
 FIAT_EXPLANATION = _(
     "US dollars, euros and roubles are deposited on cryptex.net by bank transfer, or by "
     "redeeming a coupon on the Coupons tab."
 )
+#: The address, its sentences and buttons take at most this width; the QR code comes next.
+DETAILS_MAX_WIDTH = 760
+
 NOTHING_YET = _("Nothing has arrived at this address yet.")
 CONFIRMATIONS_TIP = _(
     "A confirmation is a block mined on top of the transaction that brings your coins. "
     "The more there are, the surer it is that the payment cannot be undone, so the exchange "
     "waits for a few before it adds the coins to your balance."
 )
+
+
+def confirmations_rule_sentence(demo: bool) -> str:
+    """What a confirmation is, said on the screen (not only on hover); the demo's own pace."""
+    if not demo:
+        return CONFIRMATIONS_TIP
+    return CONFIRMATIONS_TIP + " " + _(
+        "On the demo exchange a block is mined every few seconds, so practice deposits are "
+        "credited within a minute."
+    )
 
 # How the sandbox (and, we expect, cryptex.net) words "no deposit to this address yet".
 _NO_DEPOSIT_WORDS = ("no deposit",)
@@ -109,12 +125,23 @@ def is_nothing_yet(error: BaseException) -> bool:
     )
 
 
-class DepositScreen(QWidget):
+class DepositScreen(Screen):
     """Get an address to send coins to this account, and watch them arrive."""
 
     NAME = "deposit"
+    # Transitional: the main window reads these until it asks title() and tooltip().
     TITLE = _("Deposit")
     TOOLTIP = _("Get an address to send coins to this account")
+
+    @classmethod
+    def title(cls) -> str:
+        """The tab's title."""
+        return _("Deposit")
+
+    @classmethod
+    def tooltip(cls) -> str:
+        """The tab's tooltip."""
+        return _("Get an address to send coins to this account")
 
     def __init__(
         self,
@@ -122,21 +149,32 @@ class DepositScreen(QWidget):
         refresher: Refresher,
         settings: AppSettings,
         parent: QWidget | None = None,
+        *,
+        is_demo: Callable[[], bool] | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(
+            _("Deposit"),
+            _("Choose a coin and get an address for it. Whatever is sent to that address is "
+              "added to your Cryptex balance once the network has confirmed it."),
+            parent,
+        )
         self._dispatcher = dispatcher
         self._refresher = refresher
         self._settings = settings
+        # Whether the connection is the demo exchange; unknown means the neutral wording.
+        self._is_demo = is_demo or (lambda: False)
         #: Addresses issued in this session, newest first, with their currency.
         self._addresses: dict[str, str] = {}
         self.model = TransactionsModel(self)
         self.proxy = SortFilterProxy(self.model, self)
         self._loaded = False
+        #: Problem sentences on show that only said the exchange could not be reached.
+        self._unreachable_said: dict[ResultLabel, bool] = {}
         self._build()
         self._wire()
         remembered = str(settings.view_state(self.NAME, "currency", "BTC"))
-        index = self.currency_combo.findData(remembered)
-        self.currency_combo.setCurrentIndex(max(index, 0))
+        if not self.currency_combo.set_code(remembered):
+            self.currency_combo.setCurrentIndex(0)
         self._show_currency()
         self._on_session_choice()
         self._show_transactions_state()
@@ -144,38 +182,27 @@ class DepositScreen(QWidget):
     # -- building ---------------------------------------------------------------------------
 
     def _build(self) -> None:
-        heading = heading_label(_("Deposit"))
-        intro = QLabel(_(
-            "Choose a coin and get an address for it. Whatever is sent to that address is "
-            "added to your Cryptex balance once the network has confirmed it."
-        ))
-        intro.setWordWrap(True)
-
-        self.currency_combo = QComboBox()
-        for code in CURRENCIES:
-            self.currency_combo.addItem(coin_title(code), code)
+        self.currency_combo = CurrencyCombo()
+        for index, code in enumerate(self.currency_combo.codes()):
             tip = (_("Deposited at an address you get here.") if supports_addresses(code)
                    else _("Not deposited at an address; see the explanation."))
-            self.currency_combo.setItemData(
-                self.currency_combo.count() - 1, tip, Qt.ItemDataRole.ToolTipRole
-            )
+            self.currency_combo.setItemData(index, tip, Qt.ItemDataRole.ToolTipRole)
         self.currency_combo.setMinimumWidth(220)
-        currency_label = QLabel(_("&Currency:"))
-        currency_label.setBuddy(self.currency_combo)
+        self.currency_combo.setAccessibleName(_("Coin to deposit"))
+        currency_label = buddy_label(_("&Currency:"), self.currency_combo)
         self.new_address_button = BusyButton(
             _("&Get a new address"), busy_text=_("Getting an address…")
         )
         self.new_address_button.setToolTip(_(
             "Ask the exchange for a fresh address of this coin. Older addresses keep working."
         ))
+        self.new_address_button.setAccessibleName(_("Get a new address"))
         picker = QHBoxLayout()
         picker.setSpacing(10)
+        picker.addWidget(currency_label)
         picker.addWidget(self.currency_combo)
         picker.addWidget(self.new_address_button)
         picker.addStretch(1)
-        form = QFormLayout()
-        form.setHorizontalSpacing(12)
-        form.addRow(currency_label, picker)
 
         self.fiat_label = QLabel(FIAT_EXPLANATION)
         self.fiat_label.setWordWrap(True)
@@ -188,13 +215,16 @@ class DepositScreen(QWidget):
             Qt.TextInteractionFlag.TextSelectableByMouse
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
-        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        mono.setPointSizeF(mono.pointSizeF() * 1.15)
-        self.address_label.setFont(mono)
+        self.address_label.setFont(monospace_font(1.15))
         self.address_label.setWordWrap(False)  # an address is one unbroken word
+        # Never narrower than the whole address: a clipped address looks like a whole one.
+        self.address_label.setSizePolicy(QSizePolicy.Policy.Minimum,
+                                         QSizePolicy.Policy.Preferred)
         self.address_label.setToolTip(_("Select it with the mouse, or use Copy address."))
+        self.address_label.setAccessibleName(_("Deposit address"))
         self.copy_button = QPushButton(_("Cop&y address"))
         self.copy_button.setToolTip(_("Put the address on the clipboard (Ctrl+Shift+C)."))
+        self.copy_button.setAccessibleName(_("Copy address"))
         address_row = QHBoxLayout()
         address_row.setSpacing(10)
         address_row.addWidget(self.address_label)
@@ -202,14 +232,10 @@ class DepositScreen(QWidget):
         address_row.addStretch(1)
         self.send_only_label = QLabel()
         self.send_only_label.setWordWrap(True)
-        self.rules_label = QLabel(_(
-            "The number of confirmations is the exchange's rule for the demo. "
-            "Hover here to learn what a confirmation is."
-        ))
-        self.rules_label.setWordWrap(True)
-        self.rules_label.setToolTip(CONFIRMATIONS_TIP)
-        self.send_only_label.setToolTip(CONFIRMATIONS_TIP)
-        self.address_message = OutcomeLabel()
+        # What a confirmation is, on the screen: a person with only a keyboard reads it too.
+        self.rules_label = muted_label()
+        self.address_message = ResultLabel(reserve_lines=1)
+        self.address_message.setAccessibleName(_("Address news"))
 
         self.qr = QrCodeWidget()
         self.qr.setMinimumSize(210, 210)
@@ -218,7 +244,7 @@ class DepositScreen(QWidget):
 
         details = QVBoxLayout()
         details.setSpacing(8)
-        details.addLayout(form)
+        details.addLayout(picker)
         details.addWidget(self.fiat_label)
         details.addSpacing(4)
         details.addWidget(self.address_title)
@@ -227,59 +253,59 @@ class DepositScreen(QWidget):
         details.addWidget(self.rules_label)
         details.addWidget(self.address_message)
         details.addStretch(1)
+        details_holder = QWidget()
+        details_holder.setLayout(details)
+        details.setContentsMargins(0, 0, 0, 0)
+        details_holder.setMaximumWidth(DETAILS_MAX_WIDTH)  # the QR code stays beside the address
         top = QHBoxLayout()
         top.setSpacing(20)
-        top.addLayout(details, 1)
+        top.addWidget(details_holder, 1)
         top.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignTop)
+        top.addStretch(0)
 
         # -- checking an address of this session
         self.session_combo = QComboBox()
-        self.session_combo.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.session_combo.setFont(monospace_font())
         self.session_combo.setPlaceholderText(_("No address yet in this session"))
         self.session_combo.setToolTip(_("The addresses you got since you opened the app."))
+        self.session_combo.setAccessibleName(_("Addresses from this session"))
         self.session_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.session_combo.setMinimumContentsLength(30)
-        session_label = QLabel(_("Addresses from this &session:"))
-        session_label.setBuddy(self.session_combo)
+        session_label = buddy_label(_("Addresses from this &session:"), self.session_combo)
         self.check_button = BusyButton(_("Chec&k this address"), busy_text=_("Checking…"))
         self.check_button.setToolTip(_("Ask the exchange whether anything arrived at it."))
+        self.check_button.setAccessibleName(_("Check this address"))
         check_row = QHBoxLayout()
         check_row.setSpacing(10)
         check_row.addWidget(session_label)
         check_row.addWidget(self.session_combo, 1)
         check_row.addWidget(self.check_button)
-        self.check_message = OutcomeLabel()
+        check_row.addStretch(0)  # on a wide window the rest stays empty, the button near its list
+        self.session_combo.setMaximumWidth(DETAILS_MAX_WIDTH)
+        self.check_message = ResultLabel(reserve_lines=1)
+        self.check_message.setAccessibleName(_("What arrived at the address"))
 
         # -- transactions on their way
         transactions_heading = heading_label(_("Incoming and outgoing transactions"), 1.0)
-        transactions_heading.setToolTip(_(
+        transactions_note = muted_label(_(
             "Deposits on their way in and withdrawals on their way out, until they have "
             "enough confirmations."
         ))
-        self.table = record_table(self.proxy)  # newest first; column settings need the model
+        self.transactions = RecordList(self.proxy, accessible_name=_("Transactions on their way"))
+        self.table = self.transactions.table  # newest first; column settings need the model
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(ADDRESS, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(TXID, QHeaderView.ResizeMode.ResizeToContents)
-        self.transactions_empty = QLabel()
-        self.transactions_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.transactions_empty.setWordWrap(True)
-        self.transactions_stack = QStackedWidget()
-        self.transactions_stack.addWidget(self.table)
-        self.transactions_stack.addWidget(self.transactions_empty)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 14, 16, 12)
-        layout.setSpacing(10)
-        layout.addWidget(heading)
-        layout.addWidget(intro)
-        layout.addLayout(top)
-        layout.addLayout(check_row)
-        layout.addWidget(self.check_message)
-        layout.addWidget(transactions_heading)
-        layout.addWidget(self.transactions_stack, 1)
+        self.body.addLayout(top)
+        self.body.addLayout(check_row)
+        self.body.addWidget(self.check_message)
+        self.body.addWidget(transactions_heading)
+        self.body.addWidget(transactions_note)
+        self.body.addWidget(self.transactions, 1)
 
         self.setTabOrder(self.currency_combo, self.new_address_button)
         self.setTabOrder(self.new_address_button, self.address_label)
@@ -305,7 +331,9 @@ class DepositScreen(QWidget):
             self.proxy.layoutChanged,
         ):
             signal.connect(self._show_transactions_state)
-        self._dispatcher.clientChanged.connect(self._on_client_changed)
+        self.transactions.retryRequested.connect(self.refresh)
+        # Until the main window calls account_changed() itself; calling it twice is harmless.
+        self._dispatcher.clientChanged.connect(self.account_changed)
 
     # -- reading the screen -----------------------------------------------------------------
 
@@ -326,7 +354,7 @@ class DepositScreen(QWidget):
     @Slot()
     def _on_currency_changed(self) -> None:
         self._settings.set_view_state(self.NAME, "currency", self.currency())
-        self.address_message.clear_outcome()
+        self.address_message.clear_message()
         self._show_currency()
 
     def _show_currency(self) -> None:
@@ -349,6 +377,7 @@ class DepositScreen(QWidget):
             _("Your {coin} deposit address").format(coin=coin_title(currency))
         )
         self.send_only_label.setText(send_only_sentence(currency))
+        self.rules_label.setText(confirmations_rule_sentence(self._is_demo()))
         latest = next((a for a, c in self._addresses.items() if c == currency), "")
         self._show_address(latest)
 
@@ -375,7 +404,7 @@ class DepositScreen(QWidget):
         ):
             return
         self.new_address_button.set_busy(True)
-        self.address_message.clear_outcome()
+        self.address_message.clear_message()
         self._dispatcher.submit(
             lambda client: client.get_new_address(currency),
             on_result=self._on_address,
@@ -410,7 +439,9 @@ class DepositScreen(QWidget):
 
     def _on_address_error(self, error: BaseException) -> None:
         self.new_address_button.set_busy(False)
-        self.address_message.show_problem(describe(error))
+        # Asked for by the person: the app will not ask again by itself, so say what to do.
+        self.address_message.show_problem(describe_action_failure(error))
+        self._unreachable_said[self.address_message] = _is_unreachable(error)
 
     @Slot()
     def copy_address(self) -> None:
@@ -427,7 +458,7 @@ class DepositScreen(QWidget):
     @Slot()
     def _on_session_choice(self) -> None:
         self.check_button.setEnabled(self.session_combo.currentIndex() >= 0)
-        self.check_message.clear_outcome()
+        self.check_message.clear_message()
 
     @Slot()
     def check_address(self) -> None:
@@ -437,7 +468,7 @@ class DepositScreen(QWidget):
             return
         currency = self._addresses.get(address, "")
         self.check_button.set_busy(True)
-        self.check_message.clear_outcome()
+        self.check_message.clear_message()
         self._dispatcher.submit(
             lambda client: client.deposit_info(address),
             on_result=lambda deposit: self._on_checked(deposit, currency),
@@ -457,7 +488,8 @@ class DepositScreen(QWidget):
         if is_nothing_yet(error):
             self.check_message.show_result(NOTHING_YET)
         else:
-            self.check_message.show_problem(describe(error))
+            self.check_message.show_problem(describe_action_failure(error))
+            self._unreachable_said[self.check_message] = _is_unreachable(error)
 
     # -- transactions -------------------------------------------------------------------------
 
@@ -480,41 +512,46 @@ class DepositScreen(QWidget):
             self._refresher.request("balances")  # a deposit left the list: it was credited
         self.model.update(transactions)
         self._loaded = True
+        # The exchange answered: a "could not reach it" said earlier is no longer true.
+        for label, unreachable in self._unreachable_said.items():
+            if unreachable and label.is_problem():
+                label.clear_message()
+        self._unreachable_said.clear()
         self._show_transactions_state()
 
     def _on_transactions_error(self, error: BaseException) -> None:
         if not self.proxy.rowCount():
-            self.transactions_empty.setText(
-                _("Could not load the transactions: {reason}").format(reason=describe(error))
-            )
-            self.transactions_stack.setCurrentWidget(self.transactions_empty)
+            self.transactions.show_problem(
+                _("Could not load the transactions: {reason}").format(reason=describe(error)))
 
     @Slot()
     def _show_transactions_state(self, *_args: object) -> None:
         if self.proxy.rowCount():
-            self.transactions_stack.setCurrentWidget(self.table)
+            self.transactions.show_table()
             return
-        self.transactions_empty.setText(
+        self.transactions.show_empty(
             _("Nothing is on its way in or out right now.") if self._loaded
             else _("Loading transactions…")
         )
-        self.transactions_stack.setCurrentWidget(self.transactions_empty)
 
-    @Slot()
-    def _on_client_changed(self) -> None:
+    def account_changed(self) -> None:
         """Another account: the addresses and transactions shown were the old one's."""
         # The old client's calls are dropped without a callback: nothing is waiting any more.
         self.new_address_button.set_busy(False)
         self.check_button.set_busy(False)
         self._addresses = {}
         self.session_combo.clear()
-        self.check_message.clear_outcome()
-        self.address_message.clear_outcome()
+        self.check_message.clear_message()
+        self.address_message.clear_message()
         self.model.clear()
         self._loaded = False
         self._show_currency()
         self._on_session_choice()
         self._show_transactions_state()
+
+
+def _is_unreachable(error: BaseException) -> bool:
+    return isinstance(error, ConnectError | RequestTimeout)
 
 
 def _read_transactions(client: Any) -> list[Transaction]:

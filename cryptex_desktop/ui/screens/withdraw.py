@@ -2,48 +2,51 @@
 
 The address is checked (format and checksum) as it is typed and the amount against what is
 available; nothing can be sent while either is wrong. A confirmation shows the full address
-in monospace before anything leaves. When the exchange's answer is lost, the app never sends
-again: it looks for the outgoing transaction and says what it found.
+in monospace before anything leaves. Sending goes through one
+:class:`~cryptex_desktop.ui.money_action.MoneyAction`: when the exchange's answer is lost,
+the app never sends again, it looks for the outgoing transaction and says what it found.
 """
 
 from __future__ import annotations
 
-import logging
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
+from types import MappingProxyType
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import (
-    QComboBox,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QWidget
 
 from cryptex_desktop.api.addresses import supports_addresses
 from cryptex_desktop.api.client import CryptexClient
 from cryptex_desktop.api.currencies import CURRENCIES
-from cryptex_desktop.api.errors import OutcomeUnknown
 from cryptex_desktop.api.money import decimals_of, money_context
 from cryptex_desktop.api.reconcile import Finding, check_withdraw
 from cryptex_desktop.api.types import Withdrawal
 from cryptex_desktop.ui.dialogs.confirm import ConfirmDialog, confirm
-from cryptex_desktop.ui.dispatcher import Dispatcher, Priority
-from cryptex_desktop.ui.errors import describe
+from cryptex_desktop.ui.dispatcher import Dispatcher
 from cryptex_desktop.ui.formatting import currency_name, format_money, number_text
 from cryptex_desktop.ui.i18n import _
+from cryptex_desktop.ui.money_action import (
+    ActionReport,
+    ActionWords,
+    MoneyAction,
+    MoneyRequest,
+)
 from cryptex_desktop.ui.refresher import Refresher
+from cryptex_desktop.ui.screens.base import Screen
 from cryptex_desktop.ui.settings import AppSettings
 from cryptex_desktop.ui.wallet_state import WalletState
 from cryptex_desktop.ui.widgets.address_edit import AddressEdit
 from cryptex_desktop.ui.widgets.busy_button import BusyButton
+from cryptex_desktop.ui.widgets.currency_combo import CurrencyCombo
 from cryptex_desktop.ui.widgets.field_message import FieldMessage
-from cryptex_desktop.ui.widgets.labels import ResultLabel, buddy_label, heading_label, stacked
-from cryptex_desktop.ui.widgets.spendable_amount import SpendableAmount
-
-log = logging.getLogger(__name__)
+from cryptex_desktop.ui.widgets.fonts import monospace_font
+from cryptex_desktop.ui.widgets.labels import buddy_label, stacked
+from cryptex_desktop.ui.widgets.layout import button_row, form_layout, form_with_aside, help_panel
+from cryptex_desktop.ui.widgets.message_room import MessageRoom
+from cryptex_desktop.ui.widgets.report_label import ReportLabel
+from cryptex_desktop.ui.widgets.spendable_amount import AVAILABLE_TIP, SpendableAmount
 
 #: The contract's promise for a coin the app does not know.
 MOST_CONFIRMATIONS = 6
@@ -51,10 +54,22 @@ MOST_CONFIRMATIONS = 6
 #: The coins this screen can send: those the app can check addresses for.
 WITHDRAW_CURRENCIES: tuple[str, ...] = tuple(c for c in CURRENCIES if supports_addresses(c))
 
-CONFIRMATIONS_TIP = _(
-    "A confirmation is one more block added to the coin's blockchain after the block that "
-    "holds your transaction. After enough of them the transaction is final."
-)
+
+def confirmations_sentence() -> str:
+    """What a confirmation is, in words (shown in the help beside the form)."""
+    return _(
+        "What is a confirmation? One more block added to the coin's blockchain after the "
+        "block that holds your transaction. After enough of them the transaction is final; "
+        "you can follow it on the Deposit tab."
+    )
+
+
+def fiat_sentence() -> str:
+    """Why dollars, euros and roubles are not offered here, and where to send them instead."""
+    return _(
+        "US dollars, euros and roubles cannot be sent to an address: withdraw them on "
+        "cryptex.net by bank transfer, or give them to someone as a coupon on the Coupons tab."
+    )
 
 
 def short_money(amount: Decimal, currency: str) -> str:
@@ -62,26 +77,93 @@ def short_money(amount: Decimal, currency: str) -> str:
     return f"{number_text(amount, decimals_of(amount))} {currency}"
 
 
-@dataclass
-class _Attempt:
+@dataclass(frozen=True)
+class WithdrawalTerms:
     """One withdrawal exactly as the person confirmed it."""
 
     currency: str
     amount: Decimal
     address: str
-    # Outgoing transactions already pending before sending, so a lost answer is only ever
-    # matched against a new one. Filled on the worker thread before the request leaves.
-    known_txids: set[str] = field(default_factory=set)
-    # The free balances just before sending: unchanged and unlisted means it did not happen.
-    before: dict[str, Decimal] = field(default_factory=dict)
 
 
-class WithdrawScreen(QWidget):
+@dataclass(frozen=True)
+class BeforeWithdrawing:
+    """What the exchange showed just before sending, for the check after a lost answer.
+
+    Outgoing transactions already pending, so a lost answer is only ever matched against a
+    new one; and the free balances: unchanged and unlisted means it did not happen.
+    """
+
+    outgoing_txids: frozenset[str]
+    balances: Mapping[str, Decimal]
+
+
+def withdrawal_request(terms: WithdrawalTerms) -> MoneyRequest[BeforeWithdrawing, Withdrawal]:
+    """Note what is pending, send the withdrawal once, and how to check it after a lost answer."""
+
+    def note(client: CryptexClient) -> BeforeWithdrawing:
+        pending = client.unconfirmed_transactions(currency=terms.currency)
+        return BeforeWithdrawing(
+            frozenset(tx.txid for tx in pending if not tx.is_incoming),
+            MappingProxyType(dict(client.info().balances)),
+        )
+
+    def send(client: CryptexClient, _noted: BeforeWithdrawing) -> Withdrawal:
+        return client.withdraw(terms.amount, terms.address, terms.currency)
+
+    def check(client: CryptexClient, noted: BeforeWithdrawing) -> Finding:
+        return check_withdraw(client, terms.currency, terms.amount, terms.address,
+                              noted.outgoing_txids, noted.balances)
+
+    return MoneyRequest(send=send, check=check, note=note)
+
+
+def sent_sentence(terms: WithdrawalTerms) -> str:
+    """The success sentence; the address itself is shown under it, in monospace."""
+    known = CURRENCIES.get(terms.currency)
+    needed = known.confirmations if known else MOST_CONFIRMATIONS
+    return _(
+        "{money} is on its way to the address below. It needs {n} confirmations; you can "
+        "follow it on the Deposit tab."
+    ).format(money=short_money(terms.amount, terms.currency), n=needed)
+
+
+def withdraw_words() -> ActionWords:
+    """What the Withdraw screen says at each step of sending."""
+    return ActionWords(
+        sending=_("Sending the withdrawal to the exchange…"),
+        done=lambda terms, _answer: sent_sentence(terms),
+        found=lambda terms, finding: f"{finding.detail} {sent_sentence(terms)}",
+        not_done=_("Nothing was sent; you can try again."),
+        check_failed=_(
+            "The connection dropped, and the app could not find out from the exchange whether "
+            "the withdrawal went through. Before trying again, look at your balance and at the "
+            "transactions on the Deposit tab."
+        ),
+        switched=_(
+            "You switched accounts while a withdrawal was being sent. Switch back and look at "
+            "that account's balance and Deposit tab to see whether it went through."
+        ),
+    )
+
+
+class WithdrawScreen(Screen):
     """Send coins from this account to another wallet."""
 
     NAME = "withdraw"
+    # Transitional: the main window reads these until it asks title() and tooltip().
     TITLE = _("Withdraw")
     TOOLTIP = _("Send coins from this account to another wallet")
+
+    @classmethod
+    def title(cls) -> str:
+        """The tab's title."""
+        return _("Withdraw")
+
+    @classmethod
+    def tooltip(cls) -> str:
+        """The tab's tooltip."""
+        return _("Send coins from this account to another wallet")
 
     def __init__(
         self,
@@ -91,91 +173,91 @@ class WithdrawScreen(QWidget):
         settings: AppSettings,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._dispatcher = dispatcher
+        super().__init__(
+            _("Withdraw coins"),
+            _("Send bitcoin or litecoin from your Cryptex account to a wallet outside it. "
+              "Copy the address from the receiving wallet and paste it here."),
+            parent,
+        )
         self._wallet = wallet
         self._refresher = refresher
         self._settings = settings
-        self._attempt: _Attempt | None = None
         #: The confirmation open now, if any (tests read it as a person would).
         self.confirm_dialog: ConfirmDialog | None = None
+        self.action = MoneyAction(dispatcher, withdraw_words(), self)
         self._build()
         self._restore_currency()
-        wallet.changed.connect(self._on_input_changed)
-        dispatcher.clientChanged.connect(self._on_client_changed)
+        self.action.busyChanged.connect(self._set_sending)
+        self.action.progress.connect(self._on_progress)
+        self.action.finished.connect(self._on_finished)
+        wallet.changed.connect(self._on_wallet_changed)
+        # Until the main window calls account_changed() itself; calling it twice is harmless.
+        dispatcher.clientChanged.connect(self.account_changed)
         self._on_currency_changed()
 
     # -- building -------------------------------------------------------------------------
 
     def _build(self) -> None:
-        explanation = QLabel(_(
-            "Send bitcoin or litecoin from your Cryptex account to a wallet outside it. "
-            "Copy the address from the receiving wallet and paste it here."
-        ))
-        explanation.setWordWrap(True)
-
-        self.currency_combo = QComboBox()
-        for code in WITHDRAW_CURRENCIES:
-            self.currency_combo.addItem(f"{currency_name(code)} ({code})", code)
+        self.currency_combo = CurrencyCombo(WITHDRAW_CURRENCIES)
         self.currency_combo.setToolTip(_("The coin to send"))
-        self.fiat_note = FieldMessage()
-        self.fiat_note.show_hint(_(
-            "US dollars, euros and roubles cannot be sent to an address: withdraw them on "
-            "cryptex.net by bank transfer, or give them to someone as a coupon on the "
-            "Coupons tab."
-        ))
+        self.currency_combo.setAccessibleName(_("Coin to send"))
 
         self.address_edit = AddressEdit()
         self.address_edit.setToolTip(_(
             "The receiving wallet's address. Copy and paste it rather than typing it: the app "
             "checks every character, but cannot know whether the address is the right one."
         ))
+        self.address_edit.setAccessibleName(_("Address to send to"))
         self.address_message = FieldMessage()
+        self.address_message.setAccessibleName(_("Address check"))
 
         self.amount = SpendableAmount(self._wallet, _("Send everything that is available"))
         self.amount_edit = self.amount.amount_edit
+        self.amount_edit.setAccessibleName(_("Amount to send"))
         self.max_button = self.amount.max_button
         self.available_label = self.amount.available_label
         self.amount_message = FieldMessage()
+        self.amount_message.setAccessibleName(_("Amount check"))
 
         self.withdraw_button = BusyButton(_("&Withdraw…"), busy_text=_("Sending…"))
         self.withdraw_button.setToolTip(_("Check the details in a confirmation, then send (Enter)"))
+        self.withdraw_button.setAccessibleName(_("Withdraw"))
         self.withdraw_button.setAutoDefault(False)
-        self.result_label = ResultLabel()
-        self.result_label.setToolTip(CONFIRMATIONS_TIP)
-        self.error_message = FieldMessage()
+        self.result_label = ReportLabel()
+        self.result_label.setAccessibleName(_("Outcome of the withdrawal"))
+        self.sent_address_label = QLabel()
+        self.sent_address_label.setFont(monospace_font())
+        self.sent_address_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.sent_address_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.sent_address_label.setAccessibleName(_("Address the coins were sent to"))
+        self.sent_address_label.hide()
 
-        form = QFormLayout()
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        form.setHorizontalSpacing(14)
-        form.setVerticalSpacing(6)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow(buddy_label(_("&Currency:"), self.currency_combo),
-                    stacked(self.currency_combo, self.fiat_note))
+        form = form_layout()
+        form.addRow(buddy_label(_("&Currency:"), self.currency_combo), self.currency_combo)
+        # Room for two lines under the address, so the Amount row never moves when one shows.
         form.addRow(buddy_label(_("&Address:"), self.address_edit),
-                    stacked(self.address_edit, self.address_message))
+                    stacked(self.address_edit, MessageRoom(self.address_message, 2)))
         form.addRow(buddy_label(_("A&mount:"), self.amount_edit),
-                    stacked(self.amount, self.amount_message))
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.withdraw_button)
-        buttons.addStretch(1)
-        form.addRow("", stacked(buttons, self.result_label, self.error_message))
+                    stacked(self.amount, MessageRoom(self.amount_message, 2)))
+        form.addRow("", stacked(button_row(self.withdraw_button), self.result_label,
+                                self.sent_address_label))
 
-        column = QVBoxLayout()
-        column.setSpacing(12)
-        column.addWidget(heading_label(_("Withdraw coins")))
-        column.addWidget(explanation)
-        column.addSpacing(6)
-        column.addLayout(form)
-        column.addStretch(1)
-        holder = QWidget()
-        holder.setLayout(column)
-        holder.setMaximumWidth(760)  # long lines of form are hard to follow on a wide window
-
-        outer = QHBoxLayout(self)
-        outer.setContentsMargins(24, 18, 24, 18)
-        outer.addWidget(holder, 1)
-        outer.addStretch(0)
+        self.help = help_panel(
+            _("Before you send"),
+            _("Copy the address from the receiving wallet and paste it; the app checks every "
+              "character as you type. Coins sent to a wrong address are lost, and a "
+              "withdrawal cannot be undone."),
+            confirmations_sentence(),
+            AVAILABLE_TIP,
+            fiat_sentence(),
+        )
+        self.fiat_note = next(label for label in self.help.findChildren(QLabel)
+                              if label.text() == fiat_sentence())
+        self.body.addLayout(form_with_aside(form, self.help))
+        self.body.addStretch(1)
 
         self.currency_combo.currentIndexChanged.connect(self._on_currency_changed)
         self.address_edit.textChanged.connect(self._on_input_changed)
@@ -187,11 +269,13 @@ class WithdrawScreen(QWidget):
         QWidget.setTabOrder(self.address_edit, self.amount_edit)
         QWidget.setTabOrder(self.amount_edit, self.max_button)
         QWidget.setTabOrder(self.max_button, self.withdraw_button)
+        QWidget.setTabOrder(self.withdraw_button, self.sent_address_label)
 
     def _restore_currency(self) -> None:
-        remembered = self._settings.view_state(self.NAME, "currency", WITHDRAW_CURRENCIES[0])
-        index = self.currency_combo.findData(str(remembered))
-        self.currency_combo.setCurrentIndex(max(index, 0))
+        remembered = str(self._settings.view_state(self.NAME, "currency",
+                                                   WITHDRAW_CURRENCIES[0]))
+        if not self.currency_combo.set_code(remembered):
+            self.currency_combo.setCurrentIndex(0)
 
     # -- the screen's public face ---------------------------------------------------------
 
@@ -199,9 +283,20 @@ class WithdrawScreen(QWidget):
         """What is available comes from the shared wallet state; ask it for fresh balances."""
         self._wallet.refresh()
 
+    def account_changed(self) -> None:
+        """Another account: its outcome sentences go; what is typed stays for the person."""
+        if self.confirm_dialog is not None:
+            self.confirm_dialog.reject()  # confirmed for the old account: never send it here
+        self._show_outcome(None)
+        self._show_field_problems()
+
     def currency(self) -> str:
         """The coin chosen to send."""
-        return str(self.currency_combo.currentData())
+        return self.currency_combo.code()
+
+    def sent_address(self) -> str:
+        """The address under the success sentence ("" when none is shown)."""
+        return self.sent_address_label.text() if self.sent_address_label.isVisible() else ""
 
     def is_form_valid(self) -> bool:
         """Whether the address and the amount can both be sent as they stand."""
@@ -215,16 +310,16 @@ class WithdrawScreen(QWidget):
     @Slot()
     def request_withdraw(self) -> None:
         """The primary action (button or Enter): open the confirmation if the form is valid."""
-        if self.withdraw_button.is_busy() or self.confirm_dialog is not None:
+        if self.action.is_busy() or self.confirm_dialog is not None:
             return
         if not self.is_form_valid():
             self._show_field_problems(force=True)
             return
-        currency = self.currency()
         amount = self.amount_edit.amount()
         address = self.address_edit.address()
         assert amount is not None and address is not None
-        attempt = _Attempt(currency, amount, address)
+        terms = WithdrawalTerms(self.currency(), amount, address)
+        currency = terms.currency
         rows = [
             (_("Coin"), f"{currency_name(currency)} ({currency})"),
             (_("You send"), format_money(amount, currency)),
@@ -235,14 +330,12 @@ class WithdrawScreen(QWidget):
             with money_context():
                 left = free - amount
             rows.append((_("Available afterwards"), format_money(left, currency)))
-        self.error_message.show_problem(None)
         self.confirm_dialog = confirm(
             self,
-            lambda: self._send(attempt),
+            lambda: self.action.start(terms, withdrawal_request(terms)),
             title=_("Confirm withdrawal"),
             question=_("Send {money} to this address?").format(
-                money=short_money(amount, currency)
-            ),
+                money=short_money(amount, currency)),
             rows=rows,
             confirm_text=_("Send {money}").format(money=short_money(amount, currency)),
             note=_("This cannot be undone. Check the address: coins sent to a wrong address "
@@ -253,108 +346,39 @@ class WithdrawScreen(QWidget):
 
     # -- sending --------------------------------------------------------------------------
 
-    def _send(self, attempt: _Attempt) -> None:
-        self._attempt = attempt
-        self._set_sending(True, _("Sending…"))
-        self.result_label.clear()
-        self.error_message.show_problem(None)
+    @Slot(str)
+    def _on_progress(self, sentence: str) -> None:
+        self._show_outcome(None)
+        self.result_label.show_result(sentence)
+        if self.action.is_checking():
+            self.withdraw_button.set_busy(True, _("Checking…"))
 
-        def send(client: CryptexClient) -> Withdrawal:
-            pending = client.unconfirmed_transactions(currency=attempt.currency)
-            attempt.known_txids.update(tx.txid for tx in pending if not tx.is_incoming)
-            attempt.before.update(client.info().balances)
-            return client.withdraw(attempt.amount, attempt.address, attempt.currency)
-
-        self._dispatcher.submit(
-            send,
-            on_result=lambda _withdrawal: self._on_sent(attempt),
-            on_error=lambda error: self._on_send_failed(attempt, error),
-            priority=Priority.ACTION,
-        )
-
-    def _on_sent(self, attempt: _Attempt, finding: Finding | None = None) -> None:
-        if attempt is not self._attempt:
-            return
-        self._attempt = None
-        self._set_sending(False)
-        known = CURRENCIES.get(attempt.currency)
-        needed = known.confirmations if known else MOST_CONFIRMATIONS
-        sentence = _(
-            "{money} is on its way to {address}. It needs {n} confirmations; you can follow "
-            "it on the Deposit tab."
-        ).format(money=short_money(attempt.amount, attempt.currency), address=attempt.address,
-                 n=needed)
-        self.result_label.setText(f"{finding.detail} {sentence}" if finding else sentence)
-        self.error_message.show_problem(None)
-        self.address_edit.clear()
-        self.amount_edit.clear()
-        self._show_field_problems()
+    @Slot(object)
+    def _on_finished(self, report: ActionReport) -> None:
+        terms: WithdrawalTerms = report.subject
+        if report.done:
+            self.address_edit.clear()
+            self.amount_edit.clear()
+            self._show_field_problems()
+        self._show_outcome(report, address=terms.address if report.done else "")
         self._refresher.request("balances", "deposit")
 
-    def _on_send_failed(self, attempt: _Attempt, error: BaseException) -> None:
-        if attempt is not self._attempt:
-            return
-        if isinstance(error, OutcomeUnknown):
-            self._check_what_happened(attempt)
-            return
-        self._attempt = None
-        self._set_sending(False)
-        self.result_label.clear()
-        self.error_message.show_problem(describe(error))
-        self._refresher.request("balances")
-
-    def _check_what_happened(self, attempt: _Attempt) -> None:
-        log.info("withdrawal answer lost; checking the exchange")
-        self.withdraw_button.set_busy(True, _("Checking…"))
-        self.result_label.setText(_("Checking with the exchange what happened…"))
-        self.error_message.show_problem(None)
-        known = frozenset(attempt.known_txids)
-        before = dict(attempt.before)
-        self._dispatcher.submit(
-            lambda client: check_withdraw(
-                client, attempt.currency, attempt.amount, attempt.address, known, before
-            ),
-            on_result=lambda finding: self._on_checked(attempt, finding),
-            on_error=lambda error: self._on_check_failed(attempt, error),
-            priority=Priority.ACTION,
-        )
-
-    def _on_checked(self, attempt: _Attempt, finding: Finding) -> None:
-        if attempt is not self._attempt:
-            return
-        if finding.happened:
-            self._on_sent(attempt, finding)
-            return
-        self._attempt = None
-        self._set_sending(False)
-        self.result_label.clear()
-        detail = finding.detail
-        if finding.happened is False:
-            detail = f"{detail} {_('Nothing was sent; you can try again.')}"
-        self.error_message.show_problem(detail)
-        self._refresher.request("balances", "deposit")
-
-    def _on_check_failed(self, attempt: _Attempt, error: BaseException) -> None:
-        if attempt is not self._attempt:
-            return
-        self._attempt = None
-        self._set_sending(False)
-        self.result_label.clear()
-        self.error_message.show_problem(_(
-            "The app could not check whether the withdrawal went through ({reason}) Before "
-            "trying again, look at your balance and at the transactions on the Deposit tab."
-        ).format(reason=describe(error)))
-        self._refresher.request("balances", "deposit")
+    def _show_outcome(self, report: ActionReport | None, *, address: str = "") -> None:
+        """The outcome's sentence in its tone (None clears), and the address of a success."""
+        self.result_label.show_report(report)
+        self.sent_address_label.setText(address)
+        self.sent_address_label.setVisible(bool(address))
 
     # -- keeping the form honest ----------------------------------------------------------
 
-    def _set_sending(self, sending: bool, busy_text: str | None = None) -> None:
+    @Slot(bool)
+    def _set_sending(self, sending: bool) -> None:
         for widget in (self.currency_combo, self.address_edit):
             widget.setEnabled(not sending)
         self.amount.set_busy(sending)
-        self.withdraw_button.set_busy(sending, busy_text)
+        self.withdraw_button.set_busy(sending, _("Sending…") if sending else None)
         if not sending:
-            self._on_input_changed()
+            self._update_button()
 
     @Slot()
     def _on_confirm_closed(self) -> None:
@@ -370,6 +394,16 @@ class WithdrawScreen(QWidget):
 
     @Slot()
     def _on_input_changed(self) -> None:
+        """An edit: a refusal was about what was typed before, so it goes."""
+        self.result_label.forget_problem()
+        self._show_field_problems()
+        self._update_button()
+
+    @Slot()
+    def _on_wallet_changed(self) -> None:
+        """Balances came in: the exchange can be reached again, and the limit may differ."""
+        if self._wallet.known:
+            self.result_label.exchange_answered()
         self._show_field_problems()
         self._update_button()
 
@@ -383,19 +417,5 @@ class WithdrawScreen(QWidget):
                 message.show_problem(edit.problem())
 
     def _update_button(self) -> None:
-        if not self.withdraw_button.is_busy():
+        if not self.action.is_busy():
             self.withdraw_button.setEnabled(self.is_form_valid())
-
-    @Slot()
-    def _on_client_changed(self) -> None:
-        """Another account is in use: results for the old one will never arrive."""
-        if self._attempt is not None:
-            self._attempt = None
-            self._set_sending(False)
-            self.error_message.show_problem(_(
-                "You switched accounts while a withdrawal was being sent. Switch back and look "
-                "at that account's balance and Deposit tab to see whether it went through."
-            ))
-        else:
-            self.error_message.show_problem(None)
-        self.result_label.clear()

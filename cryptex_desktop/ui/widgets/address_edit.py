@@ -7,12 +7,12 @@ monospace font so that look-alike characters (0/O, l/1) can be told apart.
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QLineEdit, QWidget
 
 from cryptex_desktop.api.addresses import InvalidAddress, check_safe_to_send, normalize_address
 from cryptex_desktop.api.currencies import CURRENCIES
 from cryptex_desktop.ui.i18n import _
+from cryptex_desktop.ui.widgets.fonts import monospace_font
 
 
 class AddressEdit(QLineEdit):
@@ -27,7 +27,8 @@ class AddressEdit(QLineEdit):
     def __init__(self, parent: QWidget | None = None, currency: str | None = None) -> None:
         super().__init__(parent)
         self._currency: str | None = None
-        self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.setFont(monospace_font())
+        self.setAccessibleName(_("Address"))
         self.setMaxLength(200)  # the longest real address is 90 characters (bech32)
         self.textChanged.connect(self._on_text_changed)
         self.set_currency(currency)

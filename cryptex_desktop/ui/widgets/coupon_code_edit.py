@@ -1,21 +1,35 @@
 """A field for a coupon code, shown masked because a coupon code is money to whoever reads it.
 
 A code looks like ``CTX-USD-xxxxxxxx-xxxxxxxx-xxxxxxxx-xxxxxxxx``. Pasted codes may carry spaces
-or line breaks (from an e-mail or a chat); they are dropped. The code is never logged.
+or line breaks (from an e-mail or a chat, or the grouped way the app shows a code:
+:func:`group_coupon_code`); they are dropped. The code is never logged.
 """
 
 from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPalette, QPen, QPixmap
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QLineEdit, QWidget
 
 from cryptex_desktop.ui.i18n import _
 
 _GROUP = re.compile(r"^[A-Za-z0-9]{8}$")
 _CURRENCY = re.compile(r"^[A-Z]{3,}$")
+
+#: Shows and hides the code while the field has the focus (the eye's keyboard way).
+SHOW_CODE_KEYS = "Alt+E"
+
+
+def group_coupon_code(code: str) -> str:
+    """``CTX-USD-ABCD EFGH-…``: each 8-character block as two groups of 4, for reading only.
+
+    The spaces are display only: copy and save give the code itself, and
+    :func:`parse_coupon_code` drops them when a grouped code is pasted back.
+    """
+    return "-".join(f"{part[:4]} {part[4:]}" if _GROUP.match(part) else part
+                    for part in code.split("-"))
 
 
 def parse_coupon_code(text: str) -> tuple[str, str] | None:
@@ -47,8 +61,11 @@ class CouponCodeEdit(QLineEdit):
         self.setPlaceholderText(_("Paste the coupon code here"))
         self.setEchoMode(QLineEdit.EchoMode.Password)
         self.setMaxLength(200)  # a real code is about 50 characters; room for pasted whitespace
+        self.setAccessibleName(_("Coupon code"))
         self._show_action = QAction(self)
         self._show_action.setCheckable(True)
+        self._show_action.setShortcut(QKeySequence(SHOW_CODE_KEYS))
+        self._show_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self._show_action.toggled.connect(self.set_code_visible)
         self.addAction(self._show_action, QLineEdit.ActionPosition.TrailingPosition)
         self._update_show_action()
@@ -84,11 +101,16 @@ class CouponCodeEdit(QLineEdit):
         if not self.text().strip():
             return _("Paste the coupon code you were given.")
         if parse_coupon_code(self.text()) is None:
-            return _(
-                "A coupon code looks like CTX-USD-xxxxxxxx-xxxxxxxx-xxxxxxxx-xxxxxxxx; "
-                "check that you copied all of it."
-            )
+            # Short on purpose: it sits in two lines of room under the field.
+            return _("This is not a whole coupon code; check that you copied all of it.")
         return None
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Draw the eye again in the new text colour when the theme changes."""
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange) \
+                and hasattr(self, "_show_action"):
+            self._update_show_action()
 
     def _on_text_changed(self, _text: str) -> None:
         self.codeChanged.emit(self.code())
@@ -100,7 +122,7 @@ class CouponCodeEdit(QLineEdit):
         self._show_action.setIcon(_eye_icon(colour, crossed_out=visible))
         tip = _("Hide the code") if visible else _("Show the code")
         self._show_action.setText(tip)
-        self._show_action.setToolTip(tip)
+        self._show_action.setToolTip(f"{tip} ({SHOW_CODE_KEYS})")
 
 
 def _eye_icon(colour: QColor, *, crossed_out: bool) -> QIcon:

@@ -33,6 +33,8 @@ PAGE_SPACING = 10
 FORM_MAX_WIDTH = 640
 #: The help column beside a form starts this wide and grows with the window.
 ASIDE_MIN_WIDTH = 260
+#: ...up to this width: longer lines of help are hard to read; the rest stays empty on the right.
+ASIDE_MAX_WIDTH = 560
 
 
 def page(screen: QWidget, heading: str, intro: str = "") -> QVBoxLayout:
@@ -79,7 +81,9 @@ def form_with_aside(form: QWidget | QLayout, aside: QWidget | None = None) -> QH
     row.addWidget(holder, 3, Qt.AlignmentFlag.AlignTop)
     if aside is not None:
         aside.setMinimumWidth(ASIDE_MIN_WIDTH)
+        aside.setMaximumWidth(ASIDE_MAX_WIDTH)
         row.addWidget(aside, 2, Qt.AlignmentFlag.AlignTop)
+        row.addStretch(0)  # past both maximums, the room is left over on the right
     else:
         row.addStretch(2)
     return row

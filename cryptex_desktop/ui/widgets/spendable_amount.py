@@ -44,8 +44,13 @@ class SpendableAmount(QWidget):
         self.max_button = QPushButton(_("Ma&x"))
         self.max_button.setToolTip(max_tooltip)
         self.max_button.setAutoDefault(False)
+        self.max_button.setAccessibleName(_("Max"))
+        self.max_button.setAccessibleDescription(max_tooltip)
+        self.amount_edit.setAccessibleName(_("Amount"))
         self.available_label = QLabel()
         self.available_label.setToolTip(AVAILABLE_TIP)
+        self.available_label.setAccessibleName(_("Available"))
+        self.available_label.setAccessibleDescription(AVAILABLE_TIP)
 
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cryptex_desktop.api.errors import ConnectError, CryptexError, RequestTimeout
+from cryptex_desktop.api.errors import ConnectError, CryptexError, RequestTimeout, TransportError
 from cryptex_desktop.ui.i18n import _
 
 
@@ -33,4 +33,15 @@ def describe_action_failure(error: BaseException) -> str:
             "The exchange did not answer in time, so the app could not finish this. It may be "
             "busy; try again in a minute."
         )
+    return describe(error)
+
+
+def describe_check_failure(error: BaseException) -> str:
+    """Why the app could not ask the exchange what became of a request whose answer was lost.
+
+    Unlike :func:`describe_action_failure`, it never says "nothing was sent": the request was
+    sent, and whether it was carried out is exactly what is not known.
+    """
+    if isinstance(error, TransportError):
+        return _("The exchange could not be reached to ask.")
     return describe(error)

@@ -36,7 +36,7 @@ from cryptex_desktop.api.client import CryptexClient
 from cryptex_desktop.api.errors import CryptexError, OutcomeUnknown
 from cryptex_desktop.api.reconcile import Finding
 from cryptex_desktop.ui.dispatcher import Dispatcher, Priority
-from cryptex_desktop.ui.errors import describe_action_failure
+from cryptex_desktop.ui.errors import describe_action_failure, describe_check_failure
 from cryptex_desktop.ui.i18n import _
 
 log = logging.getLogger(__name__)
@@ -244,7 +244,7 @@ class MoneyAction(QObject):
         if attempt != self._attempt:
             return
         subject = self._subject
-        sentence = self._words.check_failed.format(reason=describe_action_failure(error))
+        sentence = self._words.check_failed.format(reason=describe_check_failure(error))
         self._finish(ActionReport(Outcome.UNKNOWN, sentence, subject, error=error))
 
     @Slot()

@@ -95,7 +95,7 @@ def test_a_buy_far_below_the_market_waits_here_and_cancelling_returns_its_reserv
 
     dialog = modal_dialog(qtbot, ConfirmDialog)
     assert f"Cancel order #{order_id}?" in [label.text() for label in dialog.findChildren(QLabel)]
-    assert dialog.value_text("Orders") == f"#{order_id}: buy 0.10000000 BTC at 30,000.00 USD each"
+    assert dialog.value_text("Order") == f"#{order_id}: buy 0.10000000 BTC at 30,000.00 USD each"
     assert dialog.value_text("Back to your available balance") == "3,000.00 USD"
     assert dialog.cancel_button.text() == "Keep order"
     qtbot.mouseClick(dialog.confirm_button, Qt.MouseButton.LeftButton)
@@ -106,8 +106,7 @@ def test_a_buy_far_below_the_market_waits_here_and_cancelling_returns_its_reserv
         f"Order #{order_id} is cancelled. Back in your available balance: 3,000.00 USD."
     )
     assert screen.result_tone() == "success"
-    qtbot.waitUntil(lambda: screen.stack.currentWidget() is screen.empty_label, timeout=WAIT_MS)
-    assert screen.empty_label.text() == EMPTY
+    qtbot.waitUntil(lambda: screen.state_text() == EMPTY, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: wallet.free_balance("USD") == Decimal("10000"), timeout=WAIT_MS)
 
 
@@ -163,7 +162,7 @@ def test_the_pair_filter_shows_one_market_and_is_remembered(qtbot, window, app_c
     btc_id = place(qtbot, app_context, "BTC_USD", "buy", "30000", "0.1")
     ltc_id = place(qtbot, app_context, "LTC_USD", "buy", "50", "2")
     screen = open_screen(qtbot, window, app_context, 2)
-    assert screen.pair_filter.currentText() == "All pairs"
+    assert screen.pair_filter.currentText() == "All markets"
 
     screen.pair_filter.setCurrentIndex(screen.pair_filter.findData("LTC_USD"))
     qtbot.waitUntil(lambda: shown_ids(screen) == [ltc_id], timeout=WAIT_MS)
@@ -172,11 +171,11 @@ def test_the_pair_filter_shows_one_market_and_is_remembered(qtbot, window, app_c
                              app_context.settings)
     qtbot.addWidget(again)
     assert again.pair_filter_code() == "LTC_USD"
-    assert again.pair_filter.currentText() == "LTC / USD"
+    assert again.pair_filter.currentText() == "LTC/USD"
 
     screen.pair_filter.setCurrentIndex(screen.pair_filter.findData("EUR_USD"))
-    qtbot.waitUntil(lambda: screen.stack.currentWidget() is screen.empty_label, timeout=WAIT_MS)
-    assert screen.empty_label.text().startswith("You have no open orders in EUR / USD.")
+    qtbot.waitUntil(lambda: screen.state_text().startswith("You have no open orders in EUR/USD."),
+                    timeout=WAIT_MS)
 
     screen.pair_filter.setCurrentIndex(0)
     qtbot.waitUntil(lambda: sorted(shown_ids(screen)) == sorted([btc_id, ltc_id]),
@@ -204,7 +203,7 @@ def test_order_details_show_a_partly_filled_order_in_words(qtbot, window, app_co
     assert dialog.value_text("Status") == (
         "Partly filled: some has filled, the rest is still waiting."
     )
-    assert dialog.value_text("Market") == "BTC / USD (Bitcoin priced in US dollar)"
+    assert dialog.value_text("Market") == "BTC/USD (Bitcoin priced in US dollar)"
     assert dialog.value_text("Side") == "Sell: give BTC to get USD"
     assert dialog.value_text("Price") == "65,100.00 USD per BTC"
     assert dialog.value_text("Amount") == "0.20000000 BTC"
@@ -230,7 +229,7 @@ def test_details_say_so_while_loading_and_can_start_a_cancel(qtbot, window, app_
 
     qtbot.mouseClick(dialog.cancel_order_button, Qt.MouseButton.LeftButton)
     confirmation = modal_dialog(qtbot, ConfirmDialog)
-    assert confirmation.value_text("Orders") == (
+    assert confirmation.value_text("Order") == (
         f"#{order_id}: sell 1.50000000 LTC at 99.0000 USD each"
     )
     assert confirmation.value_text("Back to your available balance") == "1.50000000 LTC"

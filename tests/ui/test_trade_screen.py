@@ -99,7 +99,7 @@ def test_demo_buy_fills_and_shows_in_history(qtbot, window, app_context):
 
 def test_the_form_says_what_you_pay_and_receive_as_you_type(qtbot, window):
     screen = window.show_screen(TradeScreen.NAME)
-    assert screen.pair_combo.currentText() == "BTC / USD"
+    assert screen.pair_combo.currentText() == "BTC/USD"
     assert screen.pair_combo.itemData(0, Qt.ItemDataRole.ToolTipRole) == (
         "Bitcoin priced in US dollar"
     )
@@ -183,7 +183,7 @@ def test_cancel_in_the_confirmation_sends_nothing(qtbot, window, app_context):
     ]
     assert dialog.value_text("You pay") == "0.50000000 BTC"
     assert dialog.value_text("You receive (after fee)") == "about 32,934.00 USD"
-    assert dialog.value_text("Pair") == "BTC / USD (Bitcoin priced in US dollar)"
+    assert dialog.value_text("Market") == "BTC/USD (Bitcoin priced in US dollar)"
     qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
 
     qtbot.waitUntil(no_confirmation_open, timeout=WAIT_MS)
@@ -265,7 +265,7 @@ def test_last_market_and_side_are_remembered(qtbot, app_context):
                         app_context.settings)
     qtbot.addWidget(again)
     assert (again.pair(), again.side()) == ("LTC_USD", "sell")
-    assert again.pair_combo.currentText() == "LTC / USD"
+    assert again.pair_combo.currentText() == "LTC/USD"
     assert again.sell_button.isChecked()
     assert again.place_button.text() == "Place sell order"
 
@@ -280,7 +280,7 @@ def test_switching_accounts_while_an_order_is_on_its_way_stops_waiting_and_says_
 
     app_context.dispatcher.set_client(app_context.dispatcher.client)  # as Settings does
 
-    assert not screen.place_button.is_busy()
+    qtbot.waitUntil(lambda: not screen.place_button.is_busy(), timeout=WAIT_MS)
     assert screen.result_label.text().startswith("You switched accounts while an order")
     assert screen.available_label.text() == "Available: loading…"
     assert not screen.place_button.isEnabled()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import re
 from decimal import Decimal
 
 from PySide6.QtCore import Qt
@@ -284,3 +286,73 @@ def test_switching_accounts_while_an_order_is_on_its_way_stops_waiting_and_says_
     assert screen.result_label.text().startswith("You switched accounts while an order")
     assert screen.available_label.text() == "Available: loading…"
     assert not screen.place_button.isEnabled()
+
+
+def test_a_fill_is_told_in_numbers_bought_price_paid_and_fee(qtbot, window, app_context):
+    screen = window.show_screen(TradeScreen.NAME)
+    fill_in(qtbot, screen, side="buy", price="70000", amount="0.01")
+    qtbot.mouseClick(open_confirmation(qtbot, screen).confirm_button, Qt.MouseButton.LeftButton)
+
+    qtbot.waitUntil(lambda: "filled at once" in screen.result_label.text(), timeout=WAIT_MS)
+    best_ask = levels(PAIRS["BTC_USD"])["sell"][0]  # a better price than the limit
+    price = f"{best_ask:,.2f}"
+    paid = f"{best_ask * Decimal('0.01'):,.2f}"
+    text = screen.result_label.text()
+    assert re.fullmatch(
+        rf"Your order #\d+ filled at once\. You bought 0\.01000000 BTC at {price} USD, "
+        rf"paid {paid} USD; the fee was (about )?0\.00002000 BTC\.", text), text
+    assert screen.result_tone() == "success"
+
+
+def test_a_resting_order_says_what_it_waits_for_and_what_is_held(qtbot, window):
+    screen = window.show_screen(TradeScreen.NAME)
+    fill_in(qtbot, screen, side="sell", price="90000", amount="0.5")
+    qtbot.mouseClick(open_confirmation(qtbot, screen).confirm_button, Qt.MouseButton.LeftButton)
+
+    qtbot.waitUntil(lambda: "is placed" in screen.result_label.text(), timeout=WAIT_MS)
+    assert screen.result_label.text().endswith(
+        "is placed. It waits on the Open orders tab until someone buys 0.50000000 BTC at "
+        "90,000.00 USD or more; 0.50000000 BTC is held for it meanwhile.")
+
+
+def test_the_result_goes_when_the_form_changes(qtbot, window):
+    screen = window.show_screen(TradeScreen.NAME)
+    fill_in(qtbot, screen, side="buy", price="30000", amount="0.01")
+    qtbot.mouseClick(open_confirmation(qtbot, screen).confirm_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "is placed" in screen.result_label.text(), timeout=WAIT_MS)
+
+    qtbot.mouseClick(screen.sell_button, Qt.MouseButton.LeftButton)  # Buy → Sell
+    assert screen.result_label.text() == ""
+
+    fill_in(qtbot, screen, side="buy", price="30000", amount="0.01")
+    qtbot.mouseClick(open_confirmation(qtbot, screen).confirm_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "is placed" in screen.result_label.text(), timeout=WAIT_MS)
+    qtbot.keyClicks(screen.price_edit, "1")  # editing the price after a result
+    assert screen.result_label.text() == ""
+
+
+def test_switching_accounts_clears_the_result_and_keeps_what_was_typed(qtbot, window,
+                                                                       app_context):
+    screen = window.show_screen(TradeScreen.NAME)
+    fill_in(qtbot, screen, side="buy", price="30000", amount="0.01")
+    qtbot.mouseClick(open_confirmation(qtbot, screen).confirm_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "is placed" in screen.result_label.text(), timeout=WAIT_MS)
+    qtbot.keyClicks(screen.amount_edit, "0.02")
+
+    app_context.dispatcher.set_client(app_context.dispatcher.client)  # as Settings does
+
+    assert screen.result_label.text() == ""
+    assert (screen.price_edit.text(), screen.amount_edit.text()) == ("30000", "0.02")
+
+
+def test_every_control_has_a_name_and_tab_follows_the_form(qtbot, window):
+    screen = window.show_screen(TradeScreen.NAME)
+    walk = [screen.pair_combo, screen.buy_button, screen.sell_button, screen.price_edit,
+            screen.amount_edit, screen.max_button, screen.place_button]
+    for control in walk:
+        assert control.accessibleName()
+    for first, second in itertools.pairwise(walk):
+        following = first.nextInFocusChain()  # what Tab reaches next, skipping labels
+        while not following.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            following = following.nextInFocusChain()
+        assert following is second, (first.accessibleName(), following.accessibleName())

@@ -163,6 +163,7 @@ class TradeScreen(Screen):
         self.place_button.setAutoDefault(False)
         self.place_button.setMinimumHeight(36)
         self.place_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.place_button.setAccessibleName(_("Place the order (you confirm first)"))
         self.place_button.clicked.connect(self.place_order)
         button_row = QHBoxLayout()
         button_row.addWidget(self.place_button)

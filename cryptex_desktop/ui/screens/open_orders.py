@@ -219,8 +219,9 @@ class OpenOrdersScreen(Screen):
         self.table.sortByColumn(DATE, Qt.SortOrder.DescendingOrder)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(DATE, QHeaderView.ResizeMode.ResizeToContents)
+        # Columns as wide as what they show; the last takes the spare width of a wide window.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         header.setHighlightSections(False)
         self.table.doubleClicked.connect(lambda _index: self.show_details())
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)

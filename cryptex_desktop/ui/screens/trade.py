@@ -50,16 +50,18 @@ from cryptex_desktop.ui.widgets.labels import ResultLabel
 from cryptex_desktop.ui.widgets.layout import form_with_aside, help_panel
 from cryptex_desktop.ui.widgets.order_form import OrderForm
 
-_PLACE_BUTTON_STYLE = """
-QPushButton {{
-    padding: 8px 22px; font-weight: bold; border-radius: 4px;
-    border: 1px solid {colour}; background: {colour}; color: {on_colour};
-}}
-QPushButton:focus {{ border: 2px solid palette(highlight); }}
-QPushButton:disabled {{
-    border: 1px solid palette(mid); background: palette(button); color: palette(mid);
-}}
-"""
+
+def place_button_style(side: str) -> str:
+    """The place button in the side's colour, quiet while it cannot be pressed."""
+    c, role = theme.hex_colour, theme.Role
+    accent = c(role.BUY if side == BUY else role.SELL)
+    return (
+        f"QPushButton {{ padding: 8px 22px; font-weight: bold; border-radius: 4px; "
+        f"border: 1px solid {accent}; background: {accent}; color: {c(theme.Role.ON_ACCENT)}; }}\n"
+        f"QPushButton:focus {{ border: 2px solid {c(theme.Role.HIGHLIGHT)}; }}\n"
+        f"QPushButton:disabled {{ border: 1px solid {c(role.BORDER)}; "
+        f"background: {c(role.BUTTON)}; color: {c(theme.Role.MUTED)}; }}"
+    )
 
 
 def _found(_terms: OrderTerms, finding: Finding) -> str:
@@ -171,6 +173,10 @@ class TradeScreen(Screen):
         form.add_row(button_row)
         # Three lines kept free so a result appearing does not push anything about.
         self.result_label = ResultLabel(reserve_lines=3)
+        # A wrapped sentence in a form column is squeezed to its narrowest without these.
+        self.result_label.setMinimumWidth(340)
+        self.result_label.setSizePolicy(QSizePolicy.Policy.Expanding,
+                                        QSizePolicy.Policy.Preferred)
         self.result_label.setAccessibleName(_("What happened to your order"))
         form.add_row(self.result_label)
         QWidget.setTabOrder(self.max_button, self.place_button)
@@ -184,7 +190,13 @@ class TradeScreen(Screen):
             _("The exchange keeps {fee} of what each order receives as its fee.").format(
                 fee=TRADE_FEE_TEXT),
         )
-        self.body.addLayout(form_with_aside(form, aside))
+        aside.setMaximumWidth(560)  # longer lines than this are hard to read
+        beside = QWidget()  # keeps the capped help box at the left of its column
+        beside_row = QHBoxLayout(beside)
+        beside_row.setContentsMargins(0, 0, 0, 0)
+        beside_row.addWidget(aside, 1)
+        beside_row.addStretch(0)
+        self.body.addLayout(form_with_aside(form, beside))
         self.body.addStretch(1)
 
     # -- what the person chose ------------------------------------------------------------------
@@ -363,12 +375,12 @@ class TradeScreen(Screen):
             self.place_button.setEnabled(self.form.is_ready())
 
     def _style_place_button(self) -> None:
-        role = theme.Role.BUY if self.form.side() == BUY else theme.Role.SELL
-        self.place_button.setStyleSheet(_PLACE_BUTTON_STYLE.format(
-            colour=theme.hex_colour(role), on_colour=theme.hex_colour(theme.Role.ON_ACCENT)))
+        style = place_button_style(self.form.side())
+        if self.place_button.styleSheet() != style:  # setting it again signals another change
+            self.place_button.setStyleSheet(style)
 
     def changeEvent(self, event: QEvent) -> None:
         """Ask the theme again for the place button's colour when the palette changes."""
         super().changeEvent(event)
-        if event.type() == QEvent.Type.ApplicationPaletteChange:
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
             self._style_place_button()

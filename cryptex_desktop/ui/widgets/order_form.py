@@ -39,25 +39,24 @@ from cryptex_desktop.ui.wallet_state import WalletState
 from cryptex_desktop.ui.widgets.amount_edit import AmountEdit
 from cryptex_desktop.ui.widgets.currency_combo import MarketCombo
 from cryptex_desktop.ui.widgets.field_message import FieldMessage
-from cryptex_desktop.ui.widgets.labels import buddy_label
+from cryptex_desktop.ui.widgets.labels import buddy_label, muted_label, stacked
 from cryptex_desktop.ui.widgets.layout import form_layout
-
-_SIDE_BUTTON_STYLE = """
-QPushButton {{
-    padding: 6px 22px; font-weight: bold; border-radius: 4px;
-    border: 1px solid palette(mid); background: palette(button); color: palette(button-text);
-}}
-QPushButton:checked {{ background: {colour}; border-color: {colour}; color: {on_colour}; }}
-QPushButton:focus {{ border: 2px solid palette(highlight); }}
-"""
 
 _SIDE_ROLES = {BUY: theme.Role.BUY, SELL: theme.Role.SELL}
 
 
 def side_button_style(side: str) -> str:
     """The style of the Buy or Sell button: the side's colour when chosen, from the theme."""
-    return _SIDE_BUTTON_STYLE.format(colour=theme.hex_colour(_SIDE_ROLES[side]),
-                                     on_colour=theme.hex_colour(theme.Role.ON_ACCENT))
+    c, role = theme.hex_colour, theme.Role
+    accent = c(_SIDE_ROLES[side])
+    return (
+        f"QPushButton {{ padding: 6px 22px; font-weight: bold; border-radius: 4px; "
+        f"border: 1px solid {c(role.BORDER)}; background: {c(role.BUTTON)}; "
+        f"color: {c(role.BUTTON_TEXT)}; }}\n"
+        f"QPushButton:checked {{ background: {accent}; border-color: {accent}; "
+        f"color: {c(theme.Role.ON_ACCENT)}; }}\n"
+        f"QPushButton:focus {{ border: 2px solid {c(theme.Role.HIGHLIGHT)}; }}"
+    )
 
 
 class OrderForm(QWidget):
@@ -125,7 +124,7 @@ class OrderForm(QWidget):
         self.max_button.setAutoDefault(False)
         self.max_button.setAccessibleName(_("Max: everything available"))
         self.max_button.clicked.connect(self.fill_max)
-        self.available_label = QLabel()
+        self.available_label = muted_label(wrap=False)
         self.available_label.setToolTip(_(
             "What you can spend now. Money held by your open orders is not included; cancel an "
             "order on the Open orders tab to free it."
@@ -134,8 +133,7 @@ class OrderForm(QWidget):
         amount_row.setSpacing(8)
         amount_row.addWidget(self.amount_edit)
         amount_row.addWidget(self.max_button)
-        amount_row.addSpacing(8)
-        amount_row.addWidget(self.available_label, 1)
+        amount_row.addStretch(1)
         self.amount_message = FieldMessage()
 
         self.pay_label = QLabel("—")
@@ -150,7 +148,7 @@ class OrderForm(QWidget):
             "{fee} less of the currency bought, a seller {fee} less money. If the order fills "
             "at a better price than yours, you pay less or receive more."
         ).format(fee=TRADE_FEE_TEXT))
-        for label in (self.available_label, self.pay_label, self.receive_label):
+        for label in (self.pay_label, self.receive_label):
             label.setTextFormat(Qt.TextFormat.PlainText)
 
         self.price_label = buddy_label("", self.price_edit)
@@ -160,6 +158,8 @@ class OrderForm(QWidget):
 
         self.form = form_layout()
         self.form.setContentsMargins(0, 0, 0, 0)
+        # Some styles centre a form in spare width; this one starts where the page does.
+        self.form.setFormAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.form.addRow(self.market_label, self.market_combo)
         self.form.addRow(side_label, side_row)
         price_row = QHBoxLayout()
@@ -168,7 +168,7 @@ class OrderForm(QWidget):
         self.form.addRow(self.price_label, price_row)
         self.form.addRow("", self.price_message)
         self.form.addRow(self.amount_label, amount_row)
-        self.form.addRow("", self.amount_message)
+        self.form.addRow("", stacked(self.available_label, self.amount_message))
         self.form.addRow(_("You pay:"), self.pay_label)
         self.form.addRow(_("You receive:"), self.receive_label)
         self.setLayout(self.form)
@@ -397,11 +397,13 @@ class OrderForm(QWidget):
     # -- colours ----------------------------------------------------------------------------------
 
     def _style_sides(self) -> None:
-        self.buy_button.setStyleSheet(side_button_style(BUY))
-        self.sell_button.setStyleSheet(side_button_style(SELL))
+        for button, side in ((self.buy_button, BUY), (self.sell_button, SELL)):
+            style = side_button_style(side)
+            if button.styleSheet() != style:  # setting it again would signal another change
+                button.setStyleSheet(style)
 
     def changeEvent(self, event: QEvent) -> None:
         """Ask the theme again for the side colours when the palette changes."""
         super().changeEvent(event)
-        if event.type() == QEvent.Type.ApplicationPaletteChange:
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
             self._style_sides()

@@ -191,9 +191,11 @@ def filled_part(order: Order, fills: Iterable[Trade]) -> FilledPart:
             return FilledPart(order.filled, order.price, True, total, fee, fee_currency, False)
         total = sum((fill.price * fill.amount for fill in own), Decimal(0))
         prices = {fill.price for fill in own}
-        told = [getattr(fill, "fee", None) for fill in own]
-        if all(isinstance(value, Decimal) for value in told):
-            fee = sum(told, Decimal(0))  # type: ignore[arg-type]
+        # The exchange's own fee per fill, where the client's fills carry it.
+        told = [value for fill in own
+                if isinstance(value := getattr(fill, "fee", None), Decimal)]
+        if len(told) == len(own):
+            fee = sum(told, Decimal(0))
             exact = True
         else:
             fee = sum((_fee_of(fill.amount if order.type == BUY else fill.price * fill.amount,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from PySide6.QtCore import Qt
@@ -11,9 +12,10 @@ from PySide6.QtWidgets import QApplication, QLabel
 
 from cryptex_desktop.api.currencies import PAIRS
 from cryptex_desktop.api.errors import OutcomeUnknown, RequestTimeout
-from cryptex_desktop.api.types import OrderStatus
+from cryptex_desktop.api.types import Order, OrderStatus, PlacedOrder, Trade
 from cryptex_desktop.sandbox.market_maker import levels
 from cryptex_desktop.ui.dialogs.confirm import ConfirmDialog
+from cryptex_desktop.ui.order_terms import PlacedTrade, placed_sentence
 from cryptex_desktop.ui.screens.trade import TradeScreen
 from tests.ui.conftest import WAIT_MS, modal_dialog
 
@@ -356,3 +358,39 @@ def test_every_control_has_a_name_and_tab_follows_the_form(qtbot, window):
         while not following.focusPolicy() & Qt.FocusPolicy.TabFocus:
             following = following.nextInFocusChain()
         assert following is second, (first.accessibleName(), following.accessibleName())
+
+
+# -- the rules behind the result, called directly -------------------------------------------------
+
+
+def _order(status: OrderStatus, filled: str, side: str = "buy") -> Order:
+    return Order(order_id=7, timestamp=datetime(2026, 1, 2, tzinfo=UTC), pair="BTC_USD",
+                 type=side, price=Decimal("65000"), amount=Decimal("0.1"),
+                 filled=Decimal(filled), status=status)
+
+
+def _fill(amount: str, price: str, side: str = "buy") -> Trade:
+    return Trade(transaction_id=1, buy_order_id=7 if side == "buy" else 8,
+                 sell_order_id=8 if side == "buy" else 7,
+                 timestamp=datetime(2026, 1, 2, tzinfo=UTC), pair="BTC_USD", type=side,
+                 price=Decimal(price), amount=Decimal(amount), is_instant_buy=True)
+
+
+def test_a_partial_fill_says_what_filled_and_what_waits():
+    answer = PlacedTrade(PlacedOrder(7, {}), _order(OrderStatus.PARTLY_FILLED, "0.04"),
+                         (_fill("0.03", "64000"), _fill("0.01", "64400")))
+    assert placed_sentence(answer) == (
+        "Your order #7 is placed and part of it filled at once. You bought 0.04000000 BTC at "
+        "an average of 64,100.00 USD, paid 2,564.00 USD; the fee was about 0.00008000 BTC. "
+        "The other 0.06000000 BTC waits on the Open orders tab; 3,900.00 USD is held for it.")
+
+
+def test_a_sale_says_what_it_brought_and_fills_that_do_not_add_up_use_the_order():
+    sold = PlacedTrade(PlacedOrder(7, {}), _order(OrderStatus.FILLED, "0.1", "sell"),
+                       (_fill("0.1", "65500", "sell"),))
+    assert placed_sentence(sold) == (
+        "Your order #7 filled at once. You sold 0.10000000 BTC at 65,500.00 USD for "
+        "6,550.00 USD; the fee was about 13.10 USD.")
+    missing = PlacedTrade(PlacedOrder(7, {}), _order(OrderStatus.FILLED, "0.1"), ())
+    assert "You bought 0.10000000 BTC at 65,000.00 USD, paid 6,500.00 USD" in (
+        placed_sentence(missing))

@@ -121,7 +121,7 @@ class TradeScreen(Screen):
         self._confirm_dialog: ConfirmDialog | None = None
         self.action = MoneyAction(dispatcher, TRADE_WORDS, self)
         self.action.busyChanged.connect(self._on_busy)
-        self.action.progress.connect(self.result_label_progress)
+        self.action.progress.connect(self._on_progress)
         self.action.finished.connect(self._on_finished)
 
         self._build()
@@ -315,7 +315,7 @@ class TradeScreen(Screen):
         self.action.start(terms, MoneyRequest(send=send, check=check, note=note))
 
     @Slot(str)
-    def result_label_progress(self, sentence: str) -> None:
+    def _on_progress(self, sentence: str) -> None:
         """While the order is on its way: "Sending…", then perhaps "Checking…"."""
         self.result_label.show_result(sentence)
 

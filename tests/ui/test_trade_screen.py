@@ -14,6 +14,7 @@ from cryptex_desktop.api.currencies import PAIRS
 from cryptex_desktop.api.errors import OutcomeUnknown, RequestTimeout
 from cryptex_desktop.api.types import Order, OrderStatus, PlacedOrder, Trade
 from cryptex_desktop.sandbox.market_maker import levels
+from cryptex_desktop.ui import theme
 from cryptex_desktop.ui.dialogs.confirm import ConfirmDialog
 from cryptex_desktop.ui.order_terms import PlacedTrade, placed_sentence
 from cryptex_desktop.ui.screens.trade import TradeScreen
@@ -394,3 +395,20 @@ def test_a_sale_says_what_it_brought_and_fills_that_do_not_add_up_use_the_order(
     missing = PlacedTrade(PlacedOrder(7, {}), _order(OrderStatus.FILLED, "0.1"), ())
     assert "You bought 0.10000000 BTC at 65,000.00 USD, paid 6,500.00 USD" in (
         placed_sentence(missing))
+
+
+def test_the_side_colours_follow_the_theme(qtbot, window, qapp):
+    screen = window.show_screen(TradeScreen.NAME)
+    palette, style = qapp.palette(), qapp.style().name()
+    keeper = theme.ThemeKeeper(qapp, theme.ThemeChoice.DARK)
+    try:
+        qtbot.waitUntil(lambda: theme.DARK.hex(theme.Role.BUY) in screen.buy_button.styleSheet(),
+                        timeout=WAIT_MS)
+        assert theme.DARK.hex(theme.Role.BUY) in screen.place_button.styleSheet()
+    finally:
+        keeper.apply(theme.ThemeChoice.LIGHT)
+    qtbot.waitUntil(lambda: theme.LIGHT.hex(theme.Role.BUY) in screen.buy_button.styleSheet(),
+                    timeout=WAIT_MS)
+    keeper.deleteLater()
+    qapp.setStyle(style)  # as the other tests found the application
+    qapp.setPalette(palette)

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
 
 from cryptex_desktop.api.client import CryptexClient
-from cryptex_desktop.api.errors import OutcomeUnknown, RequestTimeout
+from cryptex_desktop.api.errors import ConnectError, OutcomeUnknown, RequestTimeout
 from cryptex_desktop.api.types import OrderStatus
 from cryptex_desktop.ui.dialogs.confirm import ConfirmDialog
 from cryptex_desktop.ui.dialogs.order_details import OrderDetailsDialog
@@ -95,7 +95,8 @@ def test_a_buy_far_below_the_market_waits_here_and_cancelling_returns_its_reserv
 
     dialog = modal_dialog(qtbot, ConfirmDialog)
     assert f"Cancel order #{order_id}?" in [label.text() for label in dialog.findChildren(QLabel)]
-    assert dialog.value_text("Orders") == f"#{order_id}: buy 0.10000000 BTC at 30,000.00 USD each"
+    assert dialog.value_text("Order") == f"#{order_id}: buy 0.10000000 BTC at 30,000.00 USD each"
+    assert "Orders" not in dialog.values  # one order is "Order:", never "Orders:"
     assert dialog.value_text("Back to your available balance") == "3,000.00 USD"
     assert dialog.cancel_button.text() == "Keep order"
     qtbot.mouseClick(dialog.confirm_button, Qt.MouseButton.LeftButton)
@@ -106,8 +107,7 @@ def test_a_buy_far_below_the_market_waits_here_and_cancelling_returns_its_reserv
         f"Order #{order_id} is cancelled. Back in your available balance: 3,000.00 USD."
     )
     assert screen.result_tone() == "success"
-    qtbot.waitUntil(lambda: screen.stack.currentWidget() is screen.empty_label, timeout=WAIT_MS)
-    assert screen.empty_label.text() == EMPTY
+    qtbot.waitUntil(lambda: screen.state_text() == EMPTY, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: wallet.free_balance("USD") == Decimal("10000"), timeout=WAIT_MS)
 
 
@@ -145,7 +145,10 @@ def test_cancelling_several_orders_names_the_one_that_had_already_filled(
 
     qtbot.mouseClick(screen.cancel_button, Qt.MouseButton.LeftButton)
     dialog = modal_dialog(qtbot, ConfirmDialog)
+    assert "Cancel these 2 orders?" in [label.text() for label in dialog.findChildren(QLabel)]
     assert dialog.value_text("Orders").splitlines()[0] == "2 orders:"
+    assert dialog.confirm_button.text() == "Cancel 2 orders"
+    assert dialog.cancel_button.text() == "Keep orders"
     assert dialog.value_text("Back to your available balance") == (
         "0.10000000 BTC and 3,000.00 USD"
     )
@@ -163,7 +166,7 @@ def test_the_pair_filter_shows_one_market_and_is_remembered(qtbot, window, app_c
     btc_id = place(qtbot, app_context, "BTC_USD", "buy", "30000", "0.1")
     ltc_id = place(qtbot, app_context, "LTC_USD", "buy", "50", "2")
     screen = open_screen(qtbot, window, app_context, 2)
-    assert screen.pair_filter.currentText() == "All pairs"
+    assert screen.pair_filter.currentText() == "All markets"
 
     screen.pair_filter.setCurrentIndex(screen.pair_filter.findData("LTC_USD"))
     qtbot.waitUntil(lambda: shown_ids(screen) == [ltc_id], timeout=WAIT_MS)
@@ -172,11 +175,11 @@ def test_the_pair_filter_shows_one_market_and_is_remembered(qtbot, window, app_c
                              app_context.settings)
     qtbot.addWidget(again)
     assert again.pair_filter_code() == "LTC_USD"
-    assert again.pair_filter.currentText() == "LTC / USD"
+    assert again.pair_filter.currentText() == "LTC/USD"
 
     screen.pair_filter.setCurrentIndex(screen.pair_filter.findData("EUR_USD"))
-    qtbot.waitUntil(lambda: screen.stack.currentWidget() is screen.empty_label, timeout=WAIT_MS)
-    assert screen.empty_label.text().startswith("You have no open orders in EUR / USD.")
+    qtbot.waitUntil(lambda: screen.state_text().startswith("You have no open orders in EUR/USD."),
+                    timeout=WAIT_MS)
 
     screen.pair_filter.setCurrentIndex(0)
     qtbot.waitUntil(lambda: sorted(shown_ids(screen)) == sorted([btc_id, ltc_id]),
@@ -204,7 +207,7 @@ def test_order_details_show_a_partly_filled_order_in_words(qtbot, window, app_co
     assert dialog.value_text("Status") == (
         "Partly filled: some has filled, the rest is still waiting."
     )
-    assert dialog.value_text("Market") == "BTC / USD (Bitcoin priced in US dollar)"
+    assert dialog.value_text("Market") == "BTC/USD (Bitcoin priced in US dollar)"
     assert dialog.value_text("Side") == "Sell: give BTC to get USD"
     assert dialog.value_text("Price") == "65,100.00 USD per BTC"
     assert dialog.value_text("Amount") == "0.20000000 BTC"
@@ -230,7 +233,7 @@ def test_details_say_so_while_loading_and_can_start_a_cancel(qtbot, window, app_
 
     qtbot.mouseClick(dialog.cancel_order_button, Qt.MouseButton.LeftButton)
     confirmation = modal_dialog(qtbot, ConfirmDialog)
-    assert confirmation.value_text("Orders") == (
+    assert confirmation.value_text("Order") == (
         f"#{order_id}: sell 1.50000000 LTC at 99.0000 USD each"
     )
     assert confirmation.value_text("Back to your available balance") == "1.50000000 LTC"
@@ -259,3 +262,45 @@ def test_a_lost_cancel_answer_is_checked_with_the_exchange_and_never_sent_again(
     assert sent == [order_id]
     order = ask_exchange(qtbot, app_context, lambda c: c.order_info(order_id))
     assert order.status == OrderStatus.CANCELLED
+
+
+def test_switching_accounts_clears_the_rows_and_the_last_result(qtbot, window, app_context):
+    kept = place(qtbot, app_context, "BTC_USD", "buy", "30000", "0.1")
+    gone = place(qtbot, app_context, "BTC_USD", "buy", "31000", "0.1")
+    screen = open_screen(qtbot, window, app_context, 2)
+    click_row(qtbot, screen, gone)
+    qtbot.mouseClick(screen.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(modal_dialog(qtbot, ConfirmDialog).confirm_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: screen.result_label.text().startswith(f"Order #{gone} is cancelled"),
+                    timeout=WAIT_MS)
+    assert kept in shown_ids(screen)
+
+    app_context.dispatcher.set_client(app_context.dispatcher.client)  # as Settings does
+
+    assert screen.result_label.text() == ""
+    assert shown_ids(screen) == []
+    assert screen.state_text() == "Loading your open orders…"
+    assert not screen.cancel_button.isEnabled()
+
+
+def test_a_load_problem_goes_away_once_the_exchange_answers_again(qtbot, window, app_context,
+                                                                  monkeypatch):
+    app_context.refresher.stop()
+    screen = window.show_screen(OpenOrdersScreen.NAME)
+    app_context.dispatcher.set_client(app_context.dispatcher.client)  # forget what was loaded
+    client = app_context.dispatcher.client
+    real_active_orders = client.active_orders
+
+    def unreachable(*args, **kwargs):
+        raise ConnectError("127.0.0.1")
+
+    monkeypatch.setattr(client, "active_orders", unreachable)
+    screen.refresh()
+    qtbot.waitUntil(lambda: screen.state_text().startswith("Could not load your open orders."),
+                    timeout=WAIT_MS)
+    assert screen.list.retry_button.isVisible()
+
+    monkeypatch.setattr(client, "active_orders", real_active_orders)
+    qtbot.mouseClick(screen.list.retry_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: screen.state_text() == EMPTY, timeout=WAIT_MS)
+    assert not screen.list.retry_button.isVisible()

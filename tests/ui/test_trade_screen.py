@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+import re
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from PySide6.QtCore import Qt
@@ -9,10 +12,12 @@ from PySide6.QtWidgets import QApplication, QLabel
 
 from cryptex_desktop.api.currencies import PAIRS
 from cryptex_desktop.api.errors import OutcomeUnknown, RequestTimeout
-from cryptex_desktop.api.types import OrderStatus
+from cryptex_desktop.api.types import Order, OrderStatus, PlacedOrder, Trade
 from cryptex_desktop.sandbox.market_maker import levels
+from cryptex_desktop.ui import theme
 from cryptex_desktop.ui.dialogs.confirm import ConfirmDialog
 from cryptex_desktop.ui.models.trade_history import AMOUNT, FEE, ORDER, PAIR, PRICE, TOTAL
+from cryptex_desktop.ui.order_terms import PlacedTrade, placed_sentence
 from cryptex_desktop.ui.screens.trade import TradeScreen
 from tests.ui.conftest import WAIT_MS, modal_dialog
 
@@ -101,7 +106,7 @@ def test_demo_buy_fills_and_shows_in_history(qtbot, window, app_context):
 
 def test_the_form_says_what_you_pay_and_receive_as_you_type(qtbot, window):
     screen = window.show_screen(TradeScreen.NAME)
-    assert screen.pair_combo.currentText() == "BTC / USD"
+    assert screen.pair_combo.currentText() == "BTC/USD"
     assert screen.pair_combo.itemData(0, Qt.ItemDataRole.ToolTipRole) == (
         "Bitcoin priced in US dollar"
     )
@@ -185,7 +190,7 @@ def test_cancel_in_the_confirmation_sends_nothing(qtbot, window, app_context):
     ]
     assert dialog.value_text("You pay") == "0.50000000 BTC"
     assert dialog.value_text("You receive (after fee)") == "about 32,934.00 USD"
-    assert dialog.value_text("Pair") == "BTC / USD (Bitcoin priced in US dollar)"
+    assert dialog.value_text("Market") == "BTC/USD (Bitcoin priced in US dollar)"
     qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
 
     qtbot.waitUntil(no_confirmation_open, timeout=WAIT_MS)
@@ -267,7 +272,7 @@ def test_last_market_and_side_are_remembered(qtbot, app_context):
                         app_context.settings)
     qtbot.addWidget(again)
     assert (again.pair(), again.side()) == ("LTC_USD", "sell")
-    assert again.pair_combo.currentText() == "LTC / USD"
+    assert again.pair_combo.currentText() == "LTC/USD"
     assert again.sell_button.isChecked()
     assert again.place_button.text() == "Place sell order"
 
@@ -282,7 +287,130 @@ def test_switching_accounts_while_an_order_is_on_its_way_stops_waiting_and_says_
 
     app_context.dispatcher.set_client(app_context.dispatcher.client)  # as Settings does
 
-    assert not screen.place_button.is_busy()
+    qtbot.waitUntil(lambda: not screen.place_button.is_busy(), timeout=WAIT_MS)
     assert screen.result_label.text().startswith("You switched accounts while an order")
     assert screen.available_label.text() == "Available: loading…"
     assert not screen.place_button.isEnabled()
+
+
+def test_a_fill_is_told_in_numbers_bought_price_paid_and_fee(qtbot, window, app_context):
+    screen = window.show_screen(TradeScreen.NAME)
+    fill_in(qtbot, screen, side="buy", price="70000", amount="0.01")
+    qtbot.mouseClick(open_confirmation(qtbot, screen).confirm_button, Qt.MouseButton.LeftButton)
+
+    qtbot.waitUntil(lambda: "filled at once" in screen.result_label.text(), timeout=WAIT_MS)
+    best_ask = levels(PAIRS["BTC_USD"])["sell"][0]  # a better price than the limit
+    price = f"{best_ask:,.2f}"
+    paid = f"{best_ask * Decimal('0.01'):,.2f}"
+    text = screen.result_label.text()
+    assert re.fullmatch(
+        rf"Your order #\d+ filled at once\. You bought 0\.01000000 BTC at {price} USD, "
+        rf"paid {paid} USD; the fee was (about )?0\.00002000 BTC\.", text), text
+    assert screen.result_tone() == "success"
+
+
+def test_a_resting_order_says_what_it_waits_for_and_what_is_held(qtbot, window):
+    screen = window.show_screen(TradeScreen.NAME)
+    fill_in(qtbot, screen, side="sell", price="90000", amount="0.5")
+    qtbot.mouseClick(open_confirmation(qtbot, screen).confirm_button, Qt.MouseButton.LeftButton)
+
+    qtbot.waitUntil(lambda: "is placed" in screen.result_label.text(), timeout=WAIT_MS)
+    assert screen.result_label.text().endswith(
+        "is placed. It waits on the Open orders tab until someone buys 0.50000000 BTC at "
+        "90,000.00 USD or more; 0.50000000 BTC is held for it meanwhile.")
+
+
+def test_the_result_goes_when_the_form_changes(qtbot, window):
+    screen = window.show_screen(TradeScreen.NAME)
+    fill_in(qtbot, screen, side="buy", price="30000", amount="0.01")
+    qtbot.mouseClick(open_confirmation(qtbot, screen).confirm_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "is placed" in screen.result_label.text(), timeout=WAIT_MS)
+
+    qtbot.mouseClick(screen.sell_button, Qt.MouseButton.LeftButton)  # Buy → Sell
+    assert screen.result_label.text() == ""
+
+    fill_in(qtbot, screen, side="buy", price="30000", amount="0.01")
+    qtbot.mouseClick(open_confirmation(qtbot, screen).confirm_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "is placed" in screen.result_label.text(), timeout=WAIT_MS)
+    qtbot.keyClicks(screen.price_edit, "1")  # editing the price after a result
+    assert screen.result_label.text() == ""
+
+
+def test_switching_accounts_clears_the_result_and_keeps_what_was_typed(qtbot, window,
+                                                                       app_context):
+    screen = window.show_screen(TradeScreen.NAME)
+    fill_in(qtbot, screen, side="buy", price="30000", amount="0.01")
+    qtbot.mouseClick(open_confirmation(qtbot, screen).confirm_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "is placed" in screen.result_label.text(), timeout=WAIT_MS)
+    qtbot.keyClicks(screen.amount_edit, "0.02")
+
+    app_context.dispatcher.set_client(app_context.dispatcher.client)  # as Settings does
+
+    assert screen.result_label.text() == ""
+    assert (screen.price_edit.text(), screen.amount_edit.text()) == ("30000", "0.02")
+
+
+def test_every_control_has_a_name_and_tab_follows_the_form(qtbot, window):
+    screen = window.show_screen(TradeScreen.NAME)
+    walk = [screen.pair_combo, screen.buy_button, screen.sell_button, screen.price_edit,
+            screen.amount_edit, screen.max_button, screen.place_button]
+    for control in walk:
+        assert control.accessibleName()
+    for first, second in itertools.pairwise(walk):
+        following = first.nextInFocusChain()  # what Tab reaches next, skipping labels
+        while not following.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            following = following.nextInFocusChain()
+        assert following is second, (first.accessibleName(), following.accessibleName())
+
+
+# -- the rules behind the result, called directly -------------------------------------------------
+
+
+def _order(status: OrderStatus, filled: str, side: str = "buy") -> Order:
+    return Order(order_id=7, timestamp=datetime(2026, 1, 2, tzinfo=UTC), pair="BTC_USD",
+                 type=side, price=Decimal("65000"), amount=Decimal("0.1"),
+                 filled=Decimal(filled), status=status)
+
+
+def _fill(amount: str, price: str, side: str = "buy") -> Trade:
+    return Trade(transaction_id=1, buy_order_id=7 if side == "buy" else 8,
+                 sell_order_id=8 if side == "buy" else 7,
+                 timestamp=datetime(2026, 1, 2, tzinfo=UTC), pair="BTC_USD", type=side,
+                 price=Decimal(price), amount=Decimal(amount), is_instant_buy=True)
+
+
+def test_a_partial_fill_says_what_filled_and_what_waits():
+    answer = PlacedTrade(PlacedOrder(7, {}), _order(OrderStatus.PARTLY_FILLED, "0.04"),
+                         (_fill("0.03", "64000"), _fill("0.01", "64400")))
+    assert placed_sentence(answer) == (
+        "Your order #7 is placed and part of it filled at once. You bought 0.04000000 BTC at "
+        "an average of 64,100.00 USD, paid 2,564.00 USD; the fee was about 0.00008000 BTC. "
+        "The other 0.06000000 BTC waits on the Open orders tab; 3,900.00 USD is held for it.")
+
+
+def test_a_sale_says_what_it_brought_and_fills_that_do_not_add_up_use_the_order():
+    sold = PlacedTrade(PlacedOrder(7, {}), _order(OrderStatus.FILLED, "0.1", "sell"),
+                       (_fill("0.1", "65500", "sell"),))
+    assert placed_sentence(sold) == (
+        "Your order #7 filled at once. You sold 0.10000000 BTC at 65,500.00 USD for "
+        "6,550.00 USD; the fee was about 13.10 USD.")
+    missing = PlacedTrade(PlacedOrder(7, {}), _order(OrderStatus.FILLED, "0.1"), ())
+    assert "You bought 0.10000000 BTC at 65,000.00 USD, paid 6,500.00 USD" in (
+        placed_sentence(missing))
+
+
+def test_the_side_colours_follow_the_theme(qtbot, window, qapp):
+    screen = window.show_screen(TradeScreen.NAME)
+    palette, style = qapp.palette(), qapp.style().name()
+    keeper = theme.ThemeKeeper(qapp, theme.ThemeChoice.DARK)
+    try:
+        qtbot.waitUntil(lambda: theme.DARK.hex(theme.Role.BUY) in screen.buy_button.styleSheet(),
+                        timeout=WAIT_MS)
+        assert theme.DARK.hex(theme.Role.BUY) in screen.place_button.styleSheet()
+    finally:
+        keeper.apply(theme.ThemeChoice.LIGHT)
+    qtbot.waitUntil(lambda: theme.LIGHT.hex(theme.Role.BUY) in screen.buy_button.styleSheet(),
+                    timeout=WAIT_MS)
+    keeper.deleteLater()
+    qapp.setStyle(style)  # as the other tests found the application
+    qapp.setPalette(palette)

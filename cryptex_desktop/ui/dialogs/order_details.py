@@ -31,9 +31,11 @@ from cryptex_desktop.ui.formatting import (
     format_price,
     number_text,
     pair_description,
+    pair_text,
     side_word,
 )
 from cryptex_desktop.ui.i18n import _
+from cryptex_desktop.ui.widgets.labels import ResultLabel
 
 #: The rows, in the order shown; tests and people read them by these labels.
 ROW_LABELS = (
@@ -84,7 +86,7 @@ def order_rows(order: Order) -> list[tuple[str, str]]:
     )
     values = (
         status_sentence(order),
-        f"{base} / {quote} ({pair_description(order.pair)})",
+        f"{pair_text(order.pair)} ({pair_description(order.pair)})",
         side,
         _("{price} {quote} per {base}").format(
             price=format_price(order.price, order.pair), quote=quote, base=base
@@ -138,9 +140,7 @@ class OrderDetailsDialog(QDialog):
         self.progress.setRange(0, 0)  # how long the exchange takes is not known
         self.progress.setTextVisible(False)
         self.progress.setMaximumHeight(8)
-        self.state_label = QLabel()
-        self.state_label.setWordWrap(True)
-        self.state_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.state_label = ResultLabel()
 
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
@@ -214,7 +214,7 @@ class OrderDetailsDialog(QDialog):
         self._loading = True
         self.progress.show()
         self.retry_button.hide()
-        self.state_label.setText(_("Getting the latest from the exchange…"))
+        self.state_label.show_result(_("Getting the latest from the exchange…"))
         order_id = self._order_id
         self._dispatcher.submit(
             lambda client: client.order_info(order_id),
@@ -228,8 +228,7 @@ class OrderDetailsDialog(QDialog):
             return  # closed before the answer came
         self._loading = False
         self.progress.hide()
-        self.state_label.setText("")
-        self.state_label.hide()
+        self.state_label.clear_message()
         self._order = order
         self._fill(order)
         self.adjustSize()  # the loading line is gone: no empty band where it was
@@ -240,8 +239,7 @@ class OrderDetailsDialog(QDialog):
             return
         self._loading = False
         self.progress.hide()
-        self.state_label.show()
-        self.state_label.setText(
+        self.state_label.show_problem(
             _("Could not get this order from the exchange. {reason}").format(
                 reason=describe(error)
             )

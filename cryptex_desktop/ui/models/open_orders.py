@@ -46,7 +46,8 @@ class OpenOrdersModel(KeyedTableModel[Order]):
     COLUMNS = (
         Column(_("Date"), _("When you placed the order, in your local time.")),
         Column(
-            _("Pair"), _("The market: the first currency is bought or sold, priced in the second.")
+            _("Market"),
+            _("The market: the first currency is bought or sold, priced in the second."),
         ),
         Column(
             _("Side"), _("Buy: spend the second currency to get the first. Sell: the other way.")

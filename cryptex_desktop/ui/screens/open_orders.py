@@ -1,58 +1,57 @@
 """Open orders: the orders still waiting to fill, their details, and cancelling them.
 
-The table is the shared :class:`OpenOrdersModel` behind a :class:`SortFilterProxy`, filtered
-by pair (remembered). Cancelling one or many orders first shows exactly which orders go and
-what comes back to the available balance; the cancels then run one by one through the
-dispatcher, and the result names every order that could not be cancelled and why.
+The table is the shared :class:`OpenOrdersModel` behind a :class:`SortFilterProxy` in a
+:class:`RecordList`, filtered by market (remembered). Cancelling one or several orders
+first shows exactly which orders go and what comes back to the available balance; each
+order is then cancelled through its own :class:`MoneyAction`, one after another, and the
+result names every order that could not be cancelled and why. Everything here belongs to
+the account in use: switching accounts clears the rows and the result.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import ClassVar
 
 from PySide6.QtCore import QItemSelection, Qt, Slot
-from PySide6.QtGui import QColor, QKeySequence, QPalette, QShortcut
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QPushButton,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QPushButton, QWidget
 
 from cryptex_desktop.api.client import CryptexClient
 from cryptex_desktop.api.currencies import PAIRS
-from cryptex_desktop.api.errors import CryptexError, ExchangeRefusal, OutcomeUnknown
+from cryptex_desktop.api.errors import CryptexError, ExchangeRefusal
 from cryptex_desktop.api.money import money_context
 from cryptex_desktop.api.reconcile import Finding, check_cancel
 from cryptex_desktop.api.types import Cancellation, Order, OrderStatus
 from cryptex_desktop.ui.dialogs.confirm import ConfirmDialog, confirm
 from cryptex_desktop.ui.dialogs.order_details import OrderDetailsDialog
 from cryptex_desktop.ui.dispatcher import Dispatcher, Priority
-from cryptex_desktop.ui.errors import describe
-from cryptex_desktop.ui.formatting import format_money, format_price, pair_description
+from cryptex_desktop.ui.errors import describe, describe_action_failure
+from cryptex_desktop.ui.formatting import format_money, format_price, pair_text
 from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.models import RECORD_ROLE, OpenOrdersModel, SortFilterProxy
 from cryptex_desktop.ui.models.open_orders import DATE
+from cryptex_desktop.ui.money_action import (
+    ActionReport,
+    ActionWords,
+    MoneyAction,
+    MoneyRequest,
+    Outcome,
+)
+from cryptex_desktop.ui.order_terms import exact_money
 from cryptex_desktop.ui.refresher import Refresher
-from cryptex_desktop.ui.screens.trade import exact_money, pair_label
+from cryptex_desktop.ui.screens.base import Screen
 from cryptex_desktop.ui.settings import AppSettings
 from cryptex_desktop.ui.wallet_state import WalletState
 from cryptex_desktop.ui.widgets.busy_button import BusyButton
-from cryptex_desktop.ui.widgets.labels import heading_label
-from cryptex_desktop.ui.widgets.record_table import record_table
+from cryptex_desktop.ui.widgets.currency_combo import MarketCombo
+from cryptex_desktop.ui.widgets.labels import ResultLabel, buddy_label
+from cryptex_desktop.ui.widgets.layout import button_row
+from cryptex_desktop.ui.widgets.record_list import RecordList
 
 #: A confirmation lists at most this many orders by name; the rest are counted.
 MAX_LISTED = 10
-
-_SUCCESS_ON_LIGHT, _SUCCESS_ON_DARK = QColor("#1a7f37"), QColor("#3fb950")
-_PROBLEM_ON_LIGHT, _PROBLEM_ON_DARK = QColor(176, 0, 32), QColor(255, 128, 128)
 
 
 def returned_by_cancel(order: Order) -> tuple[str, Decimal]:
@@ -88,16 +87,22 @@ def order_line(order: Order) -> str:
         id=order.order_id, side=side, amount=format_money(order.amount, order.base), price=price)
 
 
-@dataclass(frozen=True)
-class _Refused:
+def orders_count(count: int) -> str:
+    """"1 order", "3 orders"."""
+    return _("1 order") if count == 1 else _("{n} orders").format(n=count)
+
+
+class CancelRefused(CryptexError):
     """CancelOrder was refused; ``order`` is how the exchange shows the order now, if known."""
 
-    refusal: ExchangeRefusal
-    order: Order | None
+    def __init__(self, refusal: ExchangeRefusal, order: Order | None) -> None:
+        super().__init__(refusal.message)
+        self.refusal = refusal
+        self.order = order
 
 
-def _cancel_one(client: CryptexClient, order_id: int) -> Cancellation | _Refused:
-    """Cancel one order; on a refusal, read the order to say why (worker thread)."""
+def cancel_or_explain(client: CryptexClient, order_id: int) -> Cancellation:
+    """Cancel one order once; on a refusal, read the order to say why (worker thread)."""
     try:
         return client.cancel_order(order_id)
     except ExchangeRefusal as refusal:
@@ -105,25 +110,61 @@ def _cancel_one(client: CryptexClient, order_id: int) -> Cancellation | _Refused
             now = client.order_info(order_id)
         except CryptexError:
             now = None
-        return _Refused(refusal, now)
+        raise CancelRefused(refusal, now) from refusal
+
+
+def why_not_cancelled(order: Order, error: BaseException) -> str:
+    """Why ``order`` was not cancelled, in a sentence naming it."""
+    number = order.order_id
+    if isinstance(error, CancelRefused):
+        now = error.order
+        if now is not None and now.status == OrderStatus.FILLED:
+            return _("Order #{id} had already filled.").format(id=number)
+        if now is not None and now.status == OrderStatus.CANCELLED:
+            return _("Order #{id} was already cancelled.").format(id=number)
+        error = error.refusal
+    return _("Order #{id} was not cancelled: {reason}").format(
+        id=number, reason=describe_action_failure(error))
+
+
+def cancel_words(order: Order) -> ActionWords:
+    """The sentences of cancelling ``order``; each names it."""
+    number = order.order_id
+    return ActionWords(
+        sending=_("Cancelling order #{id}…").format(id=number),
+        done=lambda _order, _answer: _("Order #{id} is cancelled.").format(id=number),
+        found=lambda _order, _finding: _("Order #{id} is cancelled.").format(id=number),
+        not_done="",
+        check_failed=_(
+            "Order #{id}: the connection dropped and the app could not find out whether it was "
+            "cancelled. {{reason}} Look at this list again in a moment."
+        ).format(id=number),
+        switched=_(
+            "You switched accounts while orders were being cancelled, so the app did not see "
+            "every answer. Switch back to see which orders are still open."
+        ),
+        refused=lambda _order, error: why_not_cancelled(order, error),
+        checking=_("Checking with the exchange what happened to order #{id}…").format(id=number),
+    )
 
 
 @dataclass
 class _CancelRun:
-    """Cancels in progress: what was asked, what went through, and why any did not."""
+    """Cancels in progress (on the UI thread): what was asked, what went, and why any did not."""
 
     orders: list[Order]
     next: int = 0
     cancelled: list[Order] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    unknown: bool = False
 
 
-class OpenOrdersScreen(QWidget):
+class OpenOrdersScreen(Screen):
     """Orders waiting to fill; cancel them here."""
 
-    NAME = "open_orders"
-    TITLE = _("Open orders")
-    TOOLTIP = _("Orders waiting to fill; cancel them here")
+    NAME: ClassVar[str] = "open_orders"
+    TITLE: ClassVar[str] = _("Open orders")
+    TOOLTIP: ClassVar[str] = _("Orders waiting to fill; cancel them here")
 
     def __init__(
         self,
@@ -133,7 +174,10 @@ class OpenOrdersScreen(QWidget):
         settings: AppSettings,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(_("Open orders"), _(
+            "Your orders that are waiting for someone to take them. While an order waits, what "
+            "it would spend is held for it; cancelling it returns that to your available balance."
+        ), parent)
         self._dispatcher = dispatcher
         self._wallet = wallet
         self._refresher = refresher
@@ -143,8 +187,8 @@ class OpenOrdersScreen(QWidget):
         # Read by the worker when a refresh runs, so a coalesced refresh uses the latest filter.
         self._pair_filter: str | None = None
         self._run: _CancelRun | None = None
+        self._action: MoneyAction | None = None
         self._confirm_dialog: ConfirmDialog | None = None
-        self._result_tone = ""
 
         self.model = OpenOrdersModel(self)
         self.proxy = SortFilterProxy(self.model, self)
@@ -153,60 +197,42 @@ class OpenOrdersScreen(QWidget):
         remembered = str(settings.view_state(self.NAME, "pair", "") or "")
         self.set_pair_filter(remembered if remembered in PAIRS else None)
         self.pair_filter.currentIndexChanged.connect(self._on_filter_chosen)
-        dispatcher.clientChanged.connect(self._forget)
+        dispatcher.clientChanged.connect(self.account_changed)
         self._update_view()
 
-    # -- building -------------------------------------------------------------------------
+    @classmethod
+    def title(cls) -> str:
+        """The tab's title."""
+        return _("Open orders")
+
+    @classmethod
+    def tooltip(cls) -> str:
+        """The tab's tooltip."""
+        return _("Orders waiting to fill; cancel them here")
+
+    # -- building -----------------------------------------------------------------------------
 
     def _build(self) -> None:
-        heading = heading_label(_("Open orders"))
-        intro = QLabel(_(
-            "Your orders that are waiting for someone to take them. While an order waits, what "
-            "it would spend is held for it; cancelling it returns that to your available balance."
-        ))
-        intro.setWordWrap(True)
-
-        self.pair_filter = QComboBox()
-        self.pair_filter.addItem(_("All pairs"), "")
-        for code in PAIRS:
-            self.pair_filter.addItem(pair_label(code), code)
-            self.pair_filter.setItemData(
-                self.pair_filter.count() - 1, pair_description(code), Qt.ItemDataRole.ToolTipRole
-            )
-        self.pair_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.pair_filter.setToolTip(_("Show the orders of one market only, or of all of them."))
-        filter_label = QLabel(_("&Show:"))
-        filter_label.setBuddy(self.pair_filter)
-        filter_row = QHBoxLayout()
-        filter_row.addWidget(filter_label)
-        filter_row.addWidget(self.pair_filter)
-        filter_row.addStretch(1)
-
-        self.table = record_table(self.proxy)
+        self.list = RecordList(self.proxy, accessible_name=_("Open orders"))
+        self.list.retryRequested.connect(self.refresh)
+        self.table = self.list.table
         self.table.sortByColumn(DATE, Qt.SortOrder.DescendingOrder)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(DATE, QHeaderView.ResizeMode.ResizeToContents)
+        # Columns as wide as what they show; the last takes the spare width of a wide window.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         header.setHighlightSections(False)
-        self.table.setAccessibleName(_("Open orders"))
         self.table.doubleClicked.connect(lambda _index: self.show_details())
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
 
-        self.empty_label = QLabel()
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setWordWrap(True)
-        self.empty_label.setTextFormat(Qt.TextFormat.PlainText)
-        empty_palette = self.empty_label.palette()
-        empty_palette.setColor(
-            QPalette.ColorRole.WindowText,
-            empty_palette.color(QPalette.ColorRole.PlaceholderText),
-        )
-        self.empty_label.setPalette(empty_palette)
-
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.table)
-        self.stack.addWidget(self.empty_label)
+        self.pair_filter = MarketCombo(all_text=_("All markets"))
+        self.pair_filter.setAccessibleName(_("Show the orders of"))
+        self.pair_filter.setToolTip(_("Show the orders of one market only, or of all of them."))
+        filter_label: QLabel = buddy_label(_("&Show:"), self.pair_filter)
+        self.list.filter_row.addWidget(filter_label)
+        self.list.filter_row.addWidget(self.pair_filter)
+        self.list.filter_row.addStretch(1)
 
         self.details_button = QPushButton(_("&Details…"))
         self.details_button.setAutoDefault(False)
@@ -217,37 +243,17 @@ class OpenOrdersScreen(QWidget):
         self.cancel_button.setAutoDefault(False)
         self.cancel_button.setToolTip(_("Cancel the selected orders (Delete). You confirm first."))
         self.cancel_button.clicked.connect(self.cancel_selected)
-        self.hint_label = QLabel(_(
-            "Select an order to cancel it or see its details; Ctrl+click or Shift+click to "
-            "select several."
+
+        self.result_label = ResultLabel(reserve_lines=2)
+        self.result_label.setAccessibleName(_("What happened to your orders"))
+
+        self.body.addWidget(self.list, 1)
+        self.body.addLayout(button_row(
+            self.details_button, self.cancel_button,
+            hint=_("Select an order to cancel it or see its details; Ctrl+click or Shift+click "
+                   "to select several."),
         ))
-        self.hint_label.setWordWrap(True)
-        hint_palette = self.hint_label.palette()
-        hint_palette.setColor(
-            QPalette.ColorRole.WindowText, hint_palette.color(QPalette.ColorRole.PlaceholderText)
-        )
-        self.hint_label.setPalette(hint_palette)
-        button_row = QHBoxLayout()
-        button_row.setSpacing(8)
-        button_row.addWidget(self.details_button)
-        button_row.addWidget(self.cancel_button)
-        button_row.addSpacing(12)
-        button_row.addWidget(self.hint_label, 1)
-
-        self.result_label = QLabel()
-        self.result_label.setWordWrap(True)
-        self.result_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 16, 20, 16)
-        layout.setSpacing(10)
-        layout.addWidget(heading)
-        layout.addWidget(intro)
-        layout.addLayout(filter_row)
-        layout.addWidget(self.stack, 1)
-        layout.addLayout(button_row)
-        layout.addWidget(self.result_label)
+        self.body.addWidget(self.result_label)
 
         self.delete_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table)
         self.delete_shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
@@ -263,24 +269,21 @@ class OpenOrdersScreen(QWidget):
         QWidget.setTabOrder(self.table, self.details_button)
         QWidget.setTabOrder(self.details_button, self.cancel_button)
 
-    # -- the filter -------------------------------------------------------------------------
+    # -- the filter ---------------------------------------------------------------------------
 
     def pair_filter_code(self) -> str | None:
-        """The pair shown (``"BTC_USD"``), or None for all pairs."""
+        """The market shown (``"BTC_USD"``), or None for all markets."""
         return self._pair_filter
 
     def set_pair_filter(self, pair: str | None) -> None:
         """Show only ``pair``'s orders (None: all); remembered for next time."""
-        index = self.pair_filter.findData(pair or "")
-        if index < 0:
-            raise ValueError(f"unknown pair: {pair}")
-        if self.pair_filter.currentIndex() != index:
-            self.pair_filter.setCurrentIndex(index)  # calls _on_filter_chosen once connected
+        if not self.pair_filter.set_code(pair or ""):
+            raise ValueError(f"unknown market: {pair}")
         self._apply_filter(pair or None)
 
     @Slot(int)
-    def _on_filter_chosen(self, index: int) -> None:
-        self._apply_filter(self.pair_filter.itemData(index) or None)
+    def _on_filter_chosen(self, _index: int) -> None:
+        self._apply_filter(self.pair_filter.code() or None)
         self.refresh()
 
     def _apply_filter(self, pair: str | None) -> None:
@@ -289,10 +292,10 @@ class OpenOrdersScreen(QWidget):
         self.proxy.set_filter(pair=pair)
         self._update_view()
 
-    # -- refreshing -------------------------------------------------------------------------
+    # -- refreshing ---------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Ask for the open orders of the chosen pair (all pairs when none is chosen)."""
+        """Ask for the open orders of the chosen market (all markets when none is chosen)."""
         if self._dispatcher.client is None:
             return  # not connected yet; the main window refreshes once it is
         self._dispatcher.submit(
@@ -313,7 +316,7 @@ class OpenOrdersScreen(QWidget):
             self.refresh()  # the filter changed while this was on its way
             return
         self._loaded = True
-        self._load_problem = ""
+        self._load_problem = ""  # the exchange answers again: the problem is over
         self.model.update(orders)
         self._update_view()
 
@@ -324,45 +327,39 @@ class OpenOrdersScreen(QWidget):
                 reason=describe(error))
             self._update_view()
 
-    @Slot()
-    def _forget(self) -> None:
-        """Another account is in use: its orders are not these."""
-        if self._run is not None:
-            # Answers for the old account are dropped, so the run would never finish.
-            self._run = None
-            self.cancel_button.set_busy(False)
-            self._show_result(_(
-                "You switched accounts while orders were being cancelled, so the app did not "
-                "see every answer. Switch back to see which orders are still open."
-            ), "problem")
+    def account_changed(self) -> None:
+        """Another account is in use: its orders and what happened to them are not these."""
+        self._run = None  # the action gives up by itself and says so
         self._loaded = False
         self._load_problem = ""
         self.model.clear()
+        self.result_label.clear_message()
         self._update_view()
 
     def _update_view(self) -> None:
         if self.proxy.rowCount() > 0:
-            self.stack.setCurrentWidget(self.table)
+            self.list.show_table()
+        elif self._load_problem:
+            self.list.show_problem(self._load_problem)
+        elif not self._loaded:
+            self.list.show_empty(_("Loading your open orders…"))
+        elif self._pair_filter:
+            self.list.show_empty(_(
+                "You have no open orders in {market}. Orders you place on the Trade tab wait "
+                "here until they fill."
+            ).format(market=pair_text(self._pair_filter)))
         else:
-            if self._load_problem:
-                text = self._load_problem
-            elif not self._loaded:
-                text = _("Loading your open orders…")
-            elif self._pair_filter:
-                text = _(
-                    "You have no open orders in {pair}. Orders you place on the Trade tab wait "
-                    "here until they fill."
-                ).format(pair=pair_label(self._pair_filter))
-            else:
-                text = _(
-                    "You have no open orders. Orders you place on the Trade tab wait here until "
-                    "they fill."
-                )
-            self.empty_label.setText(text)
-            self.stack.setCurrentWidget(self.empty_label)
+            self.list.show_empty(_(
+                "You have no open orders. Orders you place on the Trade tab wait here until "
+                "they fill."
+            ))
         self._update_buttons()
 
-    # -- selection ---------------------------------------------------------------------------
+    def state_text(self) -> str:
+        """The sentence shown in place of the table ("" while rows show)."""
+        return self.list.state_text()
+
+    # -- selection ------------------------------------------------------------------------------
 
     def selected_orders(self) -> list[Order]:
         """The selected orders, in the order the table shows them."""
@@ -390,10 +387,9 @@ class OpenOrdersScreen(QWidget):
             return
         self.cancel_button.setEnabled(count > 0)
         self.cancel_button.setText(
-            _("&Cancel order") if count <= 1 else _("&Cancel {n} orders").format(n=count)
-        )
+            _("&Cancel order") if count <= 1 else _("&Cancel {n} orders").format(n=count))
 
-    # -- details ---------------------------------------------------------------------------
+    # -- details ------------------------------------------------------------------------------
 
     @Slot()
     def show_details(self) -> OrderDetailsDialog | None:
@@ -410,7 +406,7 @@ class OpenOrdersScreen(QWidget):
         dialog.open()
         return dialog
 
-    # -- cancelling --------------------------------------------------------------------------
+    # -- cancelling ---------------------------------------------------------------------------
 
     @Slot()
     def cancel_selected(self) -> None:
@@ -418,36 +414,35 @@ class OpenOrdersScreen(QWidget):
         self._confirm_cancel(self.selected_orders())
 
     def _confirm_cancel(self, orders: list[Order]) -> None:
-        if not orders or self.cancel_button.is_busy() or self._confirm_dialog is not None:
+        if not orders or self._run is not None or self._confirm_dialog is not None:
             return
         count = len(orders)
         lines = [order_line(order) for order in orders[:MAX_LISTED]]
         if count > MAX_LISTED:
             lines.append(_("… and {n} more").format(n=count - MAX_LISTED))
-        returns = returned_text(orders)
         if count == 1:
+            rows = [(_("Order"), lines[0])]
             question = _("Cancel order #{id}?").format(id=orders[0].order_id)
-            what = lines[0]
             confirm_text, keep_text = _("Cancel order"), _("Keep order")
         else:
+            rows = [(_("Orders"), orders_count(count) + ":\n" + "\n".join(lines))]
             question = _("Cancel these {n} orders?").format(n=count)
-            what = _("{n} orders:").format(n=count) + "\n" + "\n".join(lines)
-            confirm_text = _("Cancel {n} orders").format(n=count)
-            keep_text = _("Keep orders")
+            confirm_text, keep_text = _("Cancel {n} orders").format(n=count), _("Keep orders")
+        rows.append((_("Back to your available balance"), returned_text(orders)))
         self._confirm_dialog = confirm(
             self,
             lambda: self._start_cancelling(orders),
             title=_("Cancel orders") if count > 1 else _("Cancel order"),
             question=question,
-            rows=[
-                (_("Orders"), what),
-                (_("Back to your available balance"), returns),
-            ],
+            rows=rows,
             confirm_text=confirm_text,
             cancel_text=keep_text,
             note=_(
                 "Cancelling costs nothing. Any part that fills before the exchange gets this "
                 "request cannot be cancelled; the app will tell you if that happens."
+            ) if count == 1 else _(
+                "Cancelling costs nothing. Any part that fills before the exchange gets these "
+                "requests cannot be cancelled; the app will tell you if that happens."
             ),
         )
         self._confirm_dialog.setMinimumWidth(560)  # one order per line, unwrapped
@@ -459,8 +454,8 @@ class OpenOrdersScreen(QWidget):
 
     def _start_cancelling(self, orders: list[Order]) -> None:
         self._run = _CancelRun(list(orders))
+        self.result_label.clear_message()
         self.cancel_button.set_busy(True)
-        self._show_result("")
         self._cancel_next()
 
     def _cancel_next(self) -> None:
@@ -476,74 +471,46 @@ class OpenOrdersScreen(QWidget):
             self.cancel_button.set_busy(True, _("Cancelling {i} of {n}…").format(
                 i=run.next, n=len(run.orders)))
         order_id = order.order_id
-        self._dispatcher.submit(
-            lambda client: _cancel_one(client, order_id),
-            on_result=lambda outcome: self._on_cancel_answer(order, outcome),
-            on_error=lambda error: self._on_cancel_error(order, error),
-            priority=Priority.ACTION,
-        )
 
-    def _on_cancel_answer(self, order: Order, outcome: Cancellation | _Refused) -> None:
-        run = self._run
-        if run is None:
-            return
-        if isinstance(outcome, Cancellation):
+        def send(client: CryptexClient, _noted: None) -> Cancellation:
+            return cancel_or_explain(client, order_id)
+
+        def check(client: CryptexClient, _noted: None) -> Finding:
+            return check_cancel(client, order_id)
+
+        action = MoneyAction(self._dispatcher, cancel_words(order), self)
+        action.progress.connect(lambda sentence: self._on_progress(action, sentence))
+        action.finished.connect(lambda report: self._on_cancelled(run, action, report))
+        self._action = action
+        action.start(order, MoneyRequest(send=send, check=check))
+
+    def _on_progress(self, action: MoneyAction, sentence: str) -> None:
+        if action.is_checking():  # "Sending…" is on the button; checking deserves words
+            self.result_label.show_result(sentence)
+
+    def _on_cancelled(self, run: _CancelRun, action: MoneyAction,
+                      report: ActionReport) -> None:
+        action.deleteLater()
+        self._action = None
+        order: Order = report.subject
+        if isinstance(report.answer, Cancellation):
+            self._wallet.apply_free(report.answer.balances)
+        if report.outcome is Outcome.DONE:
             run.cancelled.append(order)
-            self._wallet.apply_free(outcome.balances)
-        else:
-            run.problems.append(self._why_refused(order, outcome))
-        self._cancel_next()
-
-    @staticmethod
-    def _why_refused(order: Order, refused: _Refused) -> str:
-        now = refused.order
-        number = order.order_id
-        if now is not None and now.status == OrderStatus.FILLED:
-            return _("Order #{id} had already filled.").format(id=number)
-        if now is not None and now.status == OrderStatus.CANCELLED:
-            return _("Order #{id} was already cancelled.").format(id=number)
-        return _("Order #{id} was not cancelled: {reason}").format(
-            id=number, reason=describe(refused.refusal))
-
-    def _on_cancel_error(self, order: Order, error: BaseException) -> None:
-        run = self._run
-        if run is None:
-            return
-        if not isinstance(error, OutcomeUnknown):
-            run.problems.append(_("Order #{id} was not cancelled: {reason}").format(
-                id=order.order_id, reason=describe(error)))
-            self._cancel_next()
-            return
-        self._show_result(_("Checking with the exchange what happened to order #{id}…").format(
-            id=order.order_id))
-        order_id = order.order_id
-        self._dispatcher.submit(
-            lambda client: check_cancel(client, order_id),
-            on_result=lambda finding: self._on_checked(order, finding),
-            on_error=lambda check_error: self._on_check_failed(order, check_error),
-            priority=Priority.ACTION,
-        )
-
-    def _on_checked(self, order: Order, finding: Finding) -> None:
-        run = self._run
-        if run is None:
-            return
-        if finding.happened:
-            run.cancelled.append(order)
-        else:
+        elif report.finding is not None and report.finding.happened is False:
             run.problems.append(_(
-                "Order #{id}: the exchange did not confirm the cancel, so the app checked. {detail}"
-            ).format(id=order.order_id, detail=finding.detail))
-        self._cancel_next()
-
-    def _on_check_failed(self, order: Order, error: BaseException) -> None:
-        run = self._run
-        if run is None:
+                "Order #{id}: the exchange did not confirm the cancel, so the app checked. "
+                "{detail}"
+            ).format(id=order.order_id, detail=report.finding.detail))
+        else:
+            run.problems.append(report.sentence)
+            run.unknown = report.outcome is Outcome.UNKNOWN
+        if run is not self._run:
+            # The account changed: what happened to the old account's orders is not told here.
+            self.cancel_button.set_busy(False)
+            self.result_label.show_warning(cancel_words(order).switched)
+            self._update_buttons()
             return
-        run.problems.append(_(
-            "Order #{id}: the connection dropped and the app could not find out whether it was "
-            "cancelled ({reason}). Look at this list again in a moment."
-        ).format(id=order.order_id, reason=describe(error).rstrip(".")))
         self._cancel_next()
 
     def _finish_cancelling(self, run: _CancelRun) -> None:
@@ -564,28 +531,18 @@ class OpenOrdersScreen(QWidget):
         elif asked > 1:
             parts.append(_("No order was cancelled."))
         parts.extend(run.problems)
-        tone = "success" if done == asked else ("problem" if done == 0 else "")
-        self._show_result(" ".join(parts), tone)
+        text = " ".join(parts)
+        if done == asked:
+            self.result_label.show_success(text)
+        elif run.unknown:
+            self.result_label.show_warning(text)
+        elif done == 0:
+            self.result_label.show_problem(text)
+        else:
+            self.result_label.show_result(text)
         self._refresher.request("open_orders", "history", "balances")
         self._update_buttons()
 
-    # -- the result line ----------------------------------------------------------------------
-
-    def _show_result(self, text: str, tone: str = "") -> None:
-        """Green for success, red when nothing went through, plain for mixed news."""
-        self._result_tone = tone
-        self.result_label.setText(text)
-        palette = self.result_label.palette()
-        dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
-        pick: dict[str, Callable[[], QColor]] = {
-            "success": lambda: _SUCCESS_ON_DARK if dark else _SUCCESS_ON_LIGHT,
-            "problem": lambda: _PROBLEM_ON_DARK if dark else _PROBLEM_ON_LIGHT,
-        }
-        colour = pick[tone]() if tone in pick else self.palette().color(
-            QPalette.ColorRole.WindowText)
-        palette.setColor(QPalette.ColorRole.WindowText, colour)
-        self.result_label.setPalette(palette)
-
     def result_tone(self) -> str:
-        """``"success"``, ``"problem"`` or ``""`` for the result line (for tests)."""
-        return self._result_tone
+        """``"success"``, ``"problem"``, ``"warning"`` or ``""`` for the result line."""
+        return self.result_label.tone().value

@@ -70,7 +70,8 @@ class ThemedLabel(QLabel):
     def changeEvent(self, event: QEvent) -> None:
         """Ask the theme again when the application palette changes."""
         super().changeEvent(event)
-        if event.type() == QEvent.Type.ApplicationPaletteChange:
+        # Qt 6 tells a widget of a new application palette with PaletteChange.
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
             _recolour(self)
 
 

@@ -1,0 +1,269 @@
+"""An order's terms and the rules about them, without Qt: what it spends, what it brings,
+how it is placed and read back, and the sentence saying what happened, in numbers.
+
+The Trade screen and its form call these; tests call them directly. The worker functions
+(:func:`note_existing_orders`, :func:`place_and_read_back`, :func:`check_placed`) receive
+frozen values and return new ones: nothing shared changes on the pool thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from cryptex_desktop.api.client import CryptexClient
+from cryptex_desktop.api.currencies import PAIRS, TRADE_FEE
+from cryptex_desktop.api.errors import CryptexError
+from cryptex_desktop.api.money import decimals_of, money_context, quantize_down
+from cryptex_desktop.api.reconcile import LOOKBACK, Finding, check_trade, existing_order_ids
+from cryptex_desktop.api.types import Order, OrderStatus, PlacedOrder, Trade
+from cryptex_desktop.ui.formatting import currency_decimals, format_price, number_text
+from cryptex_desktop.ui.i18n import _
+
+BUY = "buy"
+SELL = "sell"
+
+#: The fee as people write it ("0.2%").
+TRADE_FEE_TEXT = f"{(TRADE_FEE * 100).normalize():f}%"
+
+
+def exact_money(amount: Decimal, currency: str) -> str:
+    """``amount`` with its code, never rounded: the currency's decimals, more if it has more.
+
+    For what leaves or arrives in a confirmation: rounding there would misstate the money.
+    """
+    places = max(currency_decimals(currency), decimals_of(amount))
+    return f"{number_text(amount, places)} {currency}"
+
+
+def after_fee(gross: Decimal, currency: str) -> Decimal:
+    """What arrives of ``gross`` once the exchange keeps its fee, cut to the currency's places."""
+    with money_context():
+        return quantize_down(gross * (1 - TRADE_FEE), currency_decimals(currency))
+
+
+def max_buy_amount(free_quote: Decimal, price: Decimal, base: str) -> Decimal:
+    """The largest amount of ``base`` that ``free_quote`` pays for at ``price``, rounded down."""
+    with money_context():
+        return quantize_down(free_quote / price, currency_decimals(base))
+
+
+def price_money(price: Decimal, pair: str) -> str:
+    """``"65,130.00 USD"``: a price with the currency it is in."""
+    return f"{format_price(price, pair)} {PAIRS[pair].quote}"
+
+
+@dataclass(frozen=True)
+class OrderTerms:
+    """One order as the person set it up, and what it spends and receives at its price."""
+
+    pair: str
+    side: str
+    price: Decimal
+    amount: Decimal
+
+    @property
+    def base(self) -> str:
+        """The currency bought or sold."""
+        return PAIRS[self.pair].base
+
+    @property
+    def quote(self) -> str:
+        """The currency the price is in."""
+        return PAIRS[self.pair].quote
+
+    @property
+    def pays_currency(self) -> str:
+        """What leaves the balance: the quote currency for a buy, the base for a sell."""
+        return self.quote if self.side == BUY else self.base
+
+    @property
+    def pays(self) -> Decimal:
+        """How much leaves the balance (what the exchange reserves for the order)."""
+        if self.side == SELL:
+            return self.amount
+        with money_context():
+            return self.price * self.amount
+
+    @property
+    def receives_currency(self) -> str:
+        """What arrives: the base currency for a buy, the quote for a sell."""
+        return self.base if self.side == BUY else self.quote
+
+    @property
+    def receives(self) -> Decimal:
+        """What arrives after the fee, if the order fills at exactly its price."""
+        if self.side == BUY:
+            return after_fee(self.amount, self.base)
+        with money_context():
+            return after_fee(self.price * self.amount, self.quote)
+
+
+# -- on the worker ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TradeNote:
+    """Noted before the order is sent: when, and the orders that existed already."""
+
+    sent_at: datetime
+    existing: frozenset[int]
+
+
+@dataclass(frozen=True)
+class PlacedTrade:
+    """The exchange's answer, the order read back right after, and its fills so far."""
+
+    placed: PlacedOrder
+    order: Order | None
+    fills: tuple[Trade, ...] = ()
+
+
+def note_existing_orders(client: CryptexClient, terms: OrderTerms,
+                         sent_at: datetime) -> TradeNote:
+    """The orders that exist on the market before this one is sent (worker thread)."""
+    return TradeNote(sent_at, existing_order_ids(client, terms.pair, sent_at))
+
+
+def place_and_read_back(client: CryptexClient, terms: OrderTerms, noted: TradeNote) -> PlacedTrade:
+    """Place the order once, then read it back and its fills (worker thread).
+
+    Reading it back tells "filled at once" from "waiting", and the fills say at what price
+    and for what fee; if the reading fails, the order still stands and the answer says so.
+    """
+    placed = client.trade(terms.pair, terms.side, terms.price, terms.amount)
+    try:
+        order = client.order_info(placed.order_id)
+        fills: tuple[Trade, ...] = ()
+        if order.filled > 0:
+            fills = tuple(fills_of(order.order_id, client.trade_history(
+                pair=terms.pair, since=noted.sent_at - LOOKBACK)))
+    except CryptexError:
+        return PlacedTrade(placed, None)  # the order stands; Open orders shows how far it got
+    return PlacedTrade(placed, order, fills)
+
+
+def check_placed(client: CryptexClient, terms: OrderTerms, noted: TradeNote,
+                 also_known: Collection[int] = ()) -> Finding:
+    """After a lost answer: is there a new order with these terms? (worker thread)"""
+    return check_trade(client, terms.pair, terms.side, terms.price, terms.amount,
+                       noted.sent_at, noted.existing | frozenset(also_known))
+
+
+def fills_of(order_id: int, fills: Iterable[Trade]) -> list[Trade]:
+    """The fills that belong to ``order_id`` (this user's side of each)."""
+    return [fill for fill in fills
+            if (fill.buy_order_id if fill.type == BUY else fill.sell_order_id) == order_id]
+
+
+# -- what happened, in numbers -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FilledPart:
+    """What filled of an order: how much, at what price, the money that moved and the fee.
+
+    ``exact_fee`` is False when the fee is worked out from the app's fee rate rather than
+    told by the exchange.
+    """
+
+    amount: Decimal
+    price: Decimal
+    one_price: bool
+    total: Decimal
+    fee: Decimal
+    fee_currency: str
+    exact_fee: bool
+
+
+def filled_part(order: Order, fills: Iterable[Trade]) -> FilledPart:
+    """Add up ``order``'s fills; if they do not cover what filled, use the order's own price."""
+    base, quote = order.base, order.quote
+    fee_currency = base if order.type == BUY else quote
+    own = list(fills)
+    with money_context():
+        amount = sum((fill.amount for fill in own), Decimal(0))
+        if not own or amount != order.filled:
+            total = order.filled * order.price
+            fee = _fee_of(order.filled if order.type == BUY else total, fee_currency)
+            return FilledPart(order.filled, order.price, True, total, fee, fee_currency, False)
+        total = sum((fill.price * fill.amount for fill in own), Decimal(0))
+        prices = {fill.price for fill in own}
+        # The exchange's own fee per fill, where the client's fills carry it.
+        told = [value for fill in own
+                if isinstance(value := getattr(fill, "fee", None), Decimal)]
+        if len(told) == len(own):
+            fee = sum(told, Decimal(0))
+            exact = True
+        else:
+            fee = sum((_fee_of(fill.amount if order.type == BUY else fill.price * fill.amount,
+                               fee_currency) for fill in own), Decimal(0))
+            exact = False
+        price = next(iter(prices)) if len(prices) == 1 else quantize_down(
+            total / amount, PAIRS[order.pair].price_decimals)
+        return FilledPart(amount, price, len(prices) == 1, total, fee, fee_currency, exact)
+
+
+def _fee_of(gross: Decimal, currency: str) -> Decimal:
+    with money_context():
+        return gross - after_fee(gross, currency)
+
+
+def filled_sentence(order: Order, part: FilledPart) -> str:
+    """"You bought 0.01000000 BTC at 65,130.00 USD, paid 651.30 USD; the fee was …"."""
+    base, quote = order.base, order.quote
+    amount = exact_money(part.amount, base)
+    price = price_money(part.price, order.pair)
+    if not part.one_price:
+        price = _("an average of {price}").format(price=price)
+    total = exact_money(part.total, quote)
+    fee = exact_money(part.fee, part.fee_currency)
+    if not part.exact_fee:
+        fee = _("about {fee}").format(fee=fee)
+    if order.type == BUY:
+        return _("You bought {amount} at {price}, paid {total}; the fee was {fee}.").format(
+            amount=amount, price=price, total=total, fee=fee)
+    return _("You sold {amount} at {price} for {total}; the fee was {fee}.").format(
+        amount=amount, price=price, total=total, fee=fee)
+
+
+def waiting_sentence(order: Order) -> str:
+    """What the rest of ``order`` waits for, and what is held for it meanwhile."""
+    rest = exact_money(order.remaining, order.base)
+    price = price_money(order.price, order.pair)
+    if order.type == BUY:
+        with money_context():
+            held = exact_money(order.remaining * order.price, order.quote)
+        return _("It waits on the Open orders tab until someone sells {rest} at {price} or "
+                 "less; {held} is held for it meanwhile.").format(rest=rest, price=price,
+                                                                  held=held)
+    return _("It waits on the Open orders tab until someone buys {rest} at {price} or more; "
+             "{held} is held for it meanwhile.").format(rest=rest, price=price, held=rest)
+
+
+def placed_sentence(answer: PlacedTrade) -> str:
+    """What happened to a placed order, in numbers: filled, partly filled, or waiting."""
+    number = answer.placed.order_id
+    order = answer.order
+    if order is None:
+        return _("Your order #{id} is placed. The Open orders and History tabs show how far it "
+                 "got.").format(id=number)
+    if order.filled > 0:
+        bought = filled_sentence(order, filled_part(order, answer.fills))
+        if order.status == OrderStatus.FILLED or order.remaining == 0:
+            return _("Your order #{id} filled at once. {filled}").format(id=number, filled=bought)
+        return _("Your order #{id} is placed and part of it filled at once. {filled} The other "
+                 "{rest} waits on the Open orders tab; {held} is held for it.").format(
+            id=number, filled=bought, rest=exact_money(order.remaining, order.base),
+            held=_held(order))
+    return _("Your order #{id} is placed. {waits}").format(id=number,
+                                                           waits=waiting_sentence(order))
+
+
+def _held(order: Order) -> str:
+    if order.type == SELL:
+        return exact_money(order.remaining, order.base)
+    with money_context():
+        return exact_money(order.remaining * order.price, order.quote)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QUrl, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QMainWindow,
@@ -20,11 +20,14 @@ from PySide6.QtWidgets import (
 )
 
 from cryptex_desktop import __version__
+from cryptex_desktop.ui.account_watch import AccountWatch
 from cryptex_desktop.ui.connection import Endpoint
 from cryptex_desktop.ui.context import AppContext
 from cryptex_desktop.ui.dispatcher import Priority
 from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.notifier import Notifier
+from cryptex_desktop.ui.screens.base import AccountProblem, ProblemKind, Screen
+from cryptex_desktop.ui.theme import ThemeChoice, ThemeKeeper
 from cryptex_desktop.ui.widgets.status_bar import AppStatusBar
 
 log = logging.getLogger(__name__)
@@ -35,9 +38,11 @@ APP_NAME = "Cryptex Desktop"
 class MainWindow(QMainWindow):
     """Tabs for Balances, Trade, Open orders, History, Deposit, Withdraw and Coupons."""
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, context: AppContext, parent: QWidget | None = None,
+                 theme_keeper: ThemeKeeper | None = None) -> None:
         super().__init__(parent)
         self.context = context
+        self._theme_keeper = theme_keeper
         self.setWindowTitle(APP_NAME)
         self.setMinimumSize(880, 560)
         self.resize(1100, 700)
@@ -61,8 +66,13 @@ class MainWindow(QMainWindow):
 
         for screen in screens.build_all(self.context, self):
             self.screens[screen.NAME] = screen
-            self.tabs.addTab(screen, screen.TITLE)
-            self.tabs.setTabToolTip(self.tabs.count() - 1, screen.TOOLTIP)
+            if isinstance(screen, Screen):
+                title, tooltip = screen.title(), screen.tooltip()
+                screen.accountProblemAction.connect(self._on_problem_action)
+            else:  # transitional: screens not yet converted to the Screen base
+                title, tooltip = screen.TITLE, screen.TOOLTIP
+            self.tabs.addTab(screen, title)
+            self.tabs.setTabToolTip(self.tabs.count() - 1, tooltip)
             self.context.refresher.register(
                 screen.NAME, screen.refresh, lambda s=screen: self._is_showing(s)
             )
@@ -94,6 +104,22 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
             action.triggered.connect(lambda _checked=False, i=index: self.tabs.setCurrentIndex(i))
             view_menu.addAction(action)
+        view_menu.addSeparator()
+        theme_menu = view_menu.addMenu(_("&Theme"))
+        theme_menu.setToolTip(_("Light or dark colours, or as your desktop has them"))
+        self.theme_actions: dict[ThemeChoice, QAction] = {}
+        group = QActionGroup(self)
+        group.setExclusive(True)
+        saved = ThemeChoice(self.context.settings.theme)
+        for choice in ThemeChoice:
+            action = QAction(choice.label(), self, checkable=True)
+            action.setChecked(choice == saved)
+            action.setToolTip(_("Follow your desktop's light or dark setting")
+                              if choice == ThemeChoice.SYSTEM else "")
+            action.triggered.connect(lambda _checked=False, c=choice: self.choose_theme(c))
+            group.addAction(action)
+            theme_menu.addAction(action)
+            self.theme_actions[choice] = action
 
         help_menu = self.menuBar().addMenu(_("&Help"))
         logs = QAction(_("Open &log folder"), self)
@@ -112,10 +138,13 @@ class MainWindow(QMainWindow):
         context.dispatcher.busyChanged.connect(self.status.set_in_flight)
         context.dispatcher.succeeded.connect(self.status.mark_updated)
         context.dispatcher.refreshFailed.connect(self.status.show_problem)
+        context.dispatcher.clientChanged.connect(self._on_client_changed)
         context.connection.connecting.connect(self.status.set_connecting)
         context.connection.connected.connect(self._on_connected)
         context.connection.failed.connect(self._on_connect_failed)
         self.tabs.currentChanged.connect(self._on_tab_changed)
+        self.account_watch = AccountWatch(context.connection, context.dispatcher, self)
+        self.account_watch.problemChanged.connect(self._show_account_problem)
 
         self.notifier = Notifier(context.dispatcher, self)
         self.notifier.notified.connect(self._tell)
@@ -147,13 +176,44 @@ class MainWindow(QMainWindow):
         """News (an order filled, a deposit arrived) as a desktop notification."""
         if self.tray is not None and self.tray.supportsMessages():
             self.tray.showMessage(title, message, QSystemTrayIcon.MessageIcon.Information, 8000)
-        else:
-            self.status.showMessage(f"{title}: {message}", 10_000)
+        else:  # beside the DEMO/LIVE badge, never over it
+            self.status.tell(f"{title}: {message}")
 
     @Slot(str)
     def _on_connect_failed(self, message: str) -> None:
         self.status.set_connecting(_("Not connected"))
         self.status.show_problem(message)
+        self.setWindowTitle(f"{APP_NAME} — {_('not connected')}")
+
+    @Slot()
+    def _on_client_changed(self) -> None:
+        """Another account: every screen forgets the old one's rows and messages."""
+        for screen in self.screens.values():
+            if isinstance(screen, Screen):
+                screen.account_changed()
+
+    @Slot(object)
+    def _show_account_problem(self, problem: AccountProblem | None) -> None:
+        """One clear state on every screen (or the content again)."""
+        for screen in self.screens.values():
+            if isinstance(screen, Screen):
+                screen.set_account_problem(problem)
+
+    @Slot(object)
+    def _on_problem_action(self, kind: ProblemKind) -> None:
+        """The problem state's one button: enter the key, or try again now."""
+        if kind is ProblemKind.UNREACHABLE:
+            self.try_again()
+        else:
+            self.open_settings(live=True)
+
+    @Slot()
+    def try_again(self) -> None:
+        """Connect again if connecting failed; otherwise ask the exchange again now."""
+        if self.context.dispatcher.client is None or self.context.connection.failure is not None:
+            self.context.connection.reconnect()
+        else:
+            self.refresh_now()
 
     @Slot()
     def refresh_now(self) -> None:
@@ -179,12 +239,32 @@ class MainWindow(QMainWindow):
         return screen
 
     @Slot()
-    def open_settings(self) -> None:
-        """Open Settings: the live account, demo or live, refresh interval."""
+    def open_settings(self, live: bool = False) -> None:
+        """Open Settings: demo or live, the live account, refresh interval.
+
+        With ``live``, it opens on the live account, ready for its key.
+        """
         from cryptex_desktop.ui.dialogs.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.context, self)
+        dialog = SettingsDialog(self.context, self, live=live)
         dialog.open()
+
+    def theme_keeper(self) -> ThemeKeeper:
+        """The app's ThemeKeeper (made at start-up; made here if the app was started without)."""
+        if self._theme_keeper is None:
+            app = QApplication.instance()
+            assert isinstance(app, QApplication)
+            self._theme_keeper = app.findChild(ThemeKeeper) or ThemeKeeper(
+                app, ThemeChoice(self.context.settings.theme)
+            )
+        return self._theme_keeper
+
+    def choose_theme(self, choice: ThemeChoice) -> None:
+        """View > Theme: use ``choice`` at once and remember it."""
+        self.theme_actions[choice].setChecked(True)
+        self.context.settings.theme = choice.value
+        self.context.settings.sync()
+        self.theme_keeper().apply(choice)
 
     def _about(self) -> None:
         QMessageBox.about(

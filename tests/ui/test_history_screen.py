@@ -70,14 +70,14 @@ def test_trades_i_make_show_up_newest_first_with_their_order_numbers(window, app
         ("Sell", str(sold)),
     }
     assert screen.summary_label.text() == "Showing 2 trades."
-    assert screen.stack.currentWidget() is screen.table
+    assert screen.records.is_showing_table()
 
 
 def test_a_person_who_never_traded_reads_a_sentence_instead_of_an_empty_table(window, qtbot):
     screen = window.show_screen("history")
 
-    qtbot.waitUntil(lambda: "not traded yet" in screen.empty_label.text(), timeout=WAIT_MS)
-    assert screen.stack.currentWidget() is screen.empty_label
+    qtbot.waitUntil(lambda: "not traded yet" in screen.records.state_text(), timeout=WAIT_MS)
+    assert not screen.records.is_showing_table()
     assert not screen.export_button.isEnabled()
 
 
@@ -111,7 +111,10 @@ def test_pair_side_and_order_number_filters_narrow_the_table_and_are_remembered(
     screen.order_edit.clear()
     qtbot.keyClicks(screen.order_edit, "999999")
     assert shown_rows(screen) == 0
-    assert screen.empty_label.text().startswith("None of the loaded trades belongs to order 999999")
+    # All three LTC trades are loaded (fewer than asked for), so there is nothing older to load.
+    assert screen.records.state_text().startswith("None of your trades belongs to order 999999")
+    assert "Load older" not in screen.records.state_text()
+    assert not screen.older_button.isEnabled()
 
     screen.side_combo.setCurrentIndex(screen.side_combo.findData("sell"))
     again = HistoryScreen(app_context.dispatcher, app_context.settings)
@@ -130,7 +133,7 @@ def test_dates_ask_the_exchange_for_that_range_and_a_backwards_range_is_explaine
 
     screen.to_edit.setDate(today.addDays(-2))
     qtbot.waitUntil(
-        lambda: "no trades for this pair and these dates" in screen.empty_label.text(),
+        lambda: "no trades for this market and these dates" in screen.records.state_text(),
         timeout=WAIT_MS,
     )
     assert screen.query().end is not None and screen.query().end.tzinfo is UTC
@@ -292,7 +295,7 @@ def test_when_the_exchange_cannot_be_reached_history_says_so_in_a_sentence(
     window, app_context, qtbot
 ):
     screen = window.show_screen("history")
-    qtbot.waitUntil(lambda: "not traded yet" in screen.empty_label.text(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "not traded yet" in screen.records.state_text(), timeout=WAIT_MS)
     app_context.connection.demo.stop()
 
     screen.refresh()

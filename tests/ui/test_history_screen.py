@@ -305,3 +305,60 @@ def test_when_the_exchange_cannot_be_reached_history_says_so_in_a_sentence(
         "Could not load your trades: Could not reach the exchange"
     )
     assert "Traceback" not in screen.result_label.text()
+
+
+def test_once_there_are_no_older_trades_the_button_is_off_and_the_sentences_say_so(
+    window, app_context, qtbot
+):
+    for _ in range(3):
+        place(qtbot, app_context, "LTC_USD", "buy", "90", "0.1")
+    screen = window.screens["history"]
+    screen.page_size = 2
+    window.show_screen("history")
+    qtbot.waitUntil(lambda: shown_rows(screen) == 2, timeout=WAIT_MS)
+    assert screen.older_button.isEnabled()  # a full page: there may be older trades
+
+    qtbot.keyClicks(screen.order_edit, "999999")
+    assert "Load older" in screen.records.state_text()  # it may be further back
+    while screen.result_label.text() != "No older trades.":
+        qtbot.mouseClick(screen.older_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not screen.older_button.is_busy(), timeout=WAIT_MS)
+
+    assert not screen.older_button.isEnabled()
+    assert "no older" in screen.older_button.toolTip()
+    assert "Load older" not in screen.records.state_text()
+    assert screen.records.state_text().startswith("None of your trades belongs to order 999999")
+    screen.order_edit.clear()
+    assert shown_rows(screen) == 3
+
+
+def test_a_load_problem_goes_away_when_a_later_load_succeeds(window, app_context, qtbot):
+    from cryptex_desktop.api.errors import ConnectError
+
+    screen = window.show_screen("history")
+    qtbot.waitUntil(lambda: "not traded yet" in screen.records.state_text(), timeout=WAIT_MS)
+    screen._loading += 1  # as refresh() counts a load that then fails to connect
+    screen._on_refresh_error(ConnectError("127.0.0.1"))
+    assert screen.result_label.is_problem()
+    assert "Could not reach the exchange" in screen.result_label.text()
+
+    screen.refresh()
+    qtbot.waitUntil(lambda: not screen.result_label.text(), timeout=WAIT_MS)
+    assert "not traded yet" in screen.records.state_text()
+
+
+def test_before_anything_loaded_a_failed_load_offers_try_again_in_place_of_the_table(
+    window, app_context, qtbot
+):
+    from cryptex_desktop.api.errors import ConnectError
+
+    screen = window.show_screen("history")
+    screen.account_changed()  # a new account: nothing loaded yet
+    screen._loading += 1
+    screen._on_refresh_error(ConnectError("127.0.0.1"))
+    assert screen.records.retry_button.isVisibleTo(screen.records)
+    assert screen.records.state_text().startswith("Could not load your trades")
+    assert "Loading" not in screen.records.state_text()
+
+    qtbot.mouseClick(screen.records.retry_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "not traded yet" in screen.records.state_text(), timeout=WAIT_MS)

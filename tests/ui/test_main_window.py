@@ -451,3 +451,30 @@ def test_the_no_keychain_notice_is_said_once_per_session_and_no_field_claims_a_k
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert "LIVE: ivan" in window.windowTitle()
     assert len(told) == 1
+
+
+def test_settings_is_walked_with_tab_in_the_order_it_is_read(qtbot, window):
+    dialog = open_live_settings(qtbot, window)
+    dialog.advanced_toggle.setChecked(True)
+    dialog.username.setFocus()
+    qtbot.waitUntil(dialog.username.hasFocus, timeout=WAIT_MS)
+    seen = []
+    for _ in range(5):
+        qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Tab)
+        seen.append(dialog.focusWidget())
+    assert seen == [dialog.key, dialog.secret, dialog.advanced_toggle, dialog.url,
+                    dialog.refresh_seconds]
+    for widget in (dialog.username, dialog.key, dialog.secret, dialog.url,
+                   dialog.refresh_seconds, dialog.save_button, dialog.forget_button):
+        assert widget.accessibleName(), widget
+    dialog.close()
+
+
+def test_every_menu_action_and_status_item_has_words(window):
+    for menu_action in window.menuBar().actions():
+        for action in [menu_action, *menu_action.menu().actions()]:
+            assert action.isSeparator() or action.text().replace("&", "").strip(), action
+    status = window.status
+    for item in (status.mode_badge, status.error_label, status.news_label, status.busy,
+                 status.in_flight_label, status.updated_label):
+        assert item.accessibleName(), item

@@ -9,6 +9,8 @@ session only and the app says so once.
 
 from __future__ import annotations
 
+import itertools
+
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -176,6 +178,12 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.message)
         layout.addLayout(behaviour)
         layout.addWidget(buttons)
+
+        order = (self.demo_choice, self.live_choice, self.username, self.key, self.secret,
+                 self.advanced_toggle, self.url, self.refresh_seconds, self.forget_button,
+                 cancel, self.save_anyway_button, self.save_button)
+        for before, after in itertools.pairwise(order):
+            self.setTabOrder(before, after)  # as they are seen, top to bottom, left to right
 
         for field in (self.username, self.key, self.secret, self.url):
             field.textEdited.connect(self._on_edited)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import QHeaderView, QLabel, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QWidget
 
 from cryptex_desktop.ui.dispatcher import Priority
 from cryptex_desktop.ui.errors import describe
@@ -12,6 +12,9 @@ from cryptex_desktop.ui.models import BalancesModel
 from cryptex_desktop.ui.screens.base import Screen
 from cryptex_desktop.ui.wallet_state import WalletState
 from cryptex_desktop.ui.widgets.record_list import RecordList
+
+#: The balances table is this wide at most, so an amount stays near its currency's name.
+TABLE_MAX_WIDTH = 1000
 
 
 class BalancesScreen(Screen):
@@ -50,7 +53,12 @@ class BalancesScreen(Screen):
         self.orders_label = QLabel()
         self.orders_label.setAccessibleName(_("Open orders"))
 
-        self.body.addWidget(self.records, 1)
+        # Five rows of four numbers: spread over a wide screen they no longer read as rows.
+        self.records.setMaximumWidth(TABLE_MAX_WIDTH)
+        row = QHBoxLayout()
+        row.addWidget(self.records, 1)
+        row.addStretch(0)  # takes only what the table leaves beyond its maximum
+        self.body.addLayout(row, 1)
         self.body.addWidget(self.orders_label)
 
         wallet.changed.connect(self._show)

@@ -68,9 +68,13 @@ class ThemedLabel(QLabel):
     """A label whose text colour is a theme role, kept when the theme changes."""
 
     def changeEvent(self, event: QEvent) -> None:
-        """Ask the theme again when the application palette changes."""
+        """Ask the theme again when the application palette changes.
+
+        Only top-level windows get ApplicationPaletteChange; a label inside one gets
+        PaletteChange as the new palette reaches it.
+        """
         super().changeEvent(event)
-        if event.type() == QEvent.Type.ApplicationPaletteChange:
+        if event.type() in (QEvent.Type.ApplicationPaletteChange, QEvent.Type.PaletteChange):
             _recolour(self)
 
 

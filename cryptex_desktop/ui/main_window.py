@@ -57,6 +57,8 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
         self._build_menus()
         self._wire()
+        if theme_keeper is not None:
+            theme_keeper.changed.connect(self.status.restyle)
         self._restore_state()
 
     # -- building -------------------------------------------------------------------------
@@ -257,6 +259,7 @@ class MainWindow(QMainWindow):
             self._theme_keeper = app.findChild(ThemeKeeper) or ThemeKeeper(
                 app, ThemeChoice(self.context.settings.theme)
             )
+            self._theme_keeper.changed.connect(self.status.restyle)
         return self._theme_keeper
 
     def choose_theme(self, choice: ThemeChoice) -> None:

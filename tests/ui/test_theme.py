@@ -20,6 +20,8 @@ from cryptex_desktop.ui.main_window import MainWindow
 from cryptex_desktop.ui.settings import AppSettings
 from cryptex_desktop.ui.theme import ThemeChoice, ThemeKeeper
 
+from .conftest import WAIT_MS
+
 #: WCAG AA for normal text.
 MINIMUM_CONTRAST = 4.5
 
@@ -84,15 +86,23 @@ def test_choosing_dark_in_the_view_menu_darkens_the_app_and_survives_a_restart(
     group = window.theme_actions[ThemeChoice.DARK].actionGroup()
     assert group is not None and group.isExclusive()
 
+    window.status.set_mode("LIVE: alice", is_demo=False)
+    assert theme.LIGHT.hex(theme.Role.LIVE_BADGE) in window.status.mode_badge.styleSheet()
+
+    window.status.show_problem("Could not reach the exchange at 127.0.0.1.")
+    window.show()
+
     window.theme_actions[ThemeChoice.DARK].trigger()
 
     assert window_colour() == theme.DARK.colour(theme.Role.WINDOW)
     assert theme.is_dark()
     assert window.theme_actions[ThemeChoice.DARK].isChecked()
     assert not window.theme_actions[ThemeChoice.SYSTEM].isChecked()
-    badge_style = window.status.mode_badge.styleSheet()
-    assert badge_style == "" or theme.DARK.hex(theme.Role.LIVE_BADGE) in badge_style \
-        or theme.DARK.hex(theme.Role.DEMO_BADGE) in badge_style
+    # Colours of their own follow the theme too: the badge's style sheet, the problem's red.
+    label = window.status.error_label
+    qtbot.waitUntil(lambda: label.palette().color(QPalette.ColorRole.WindowText)
+                    == theme.DARK.colour(theme.Role.PROBLEM), timeout=WAIT_MS)
+    assert theme.DARK.hex(theme.Role.LIVE_BADGE) in window.status.mode_badge.styleSheet()
 
     # Restart: the saved choice comes back, in the settings and in the menu.
     qsettings = QSettings(str(app_data_dir / "settings.ini"), QSettings.Format.IniFormat)

@@ -118,7 +118,7 @@ class AppStatusBar(QStatusBar):
         self.mode_badge.setToolTip(description)
         self.mode_badge.setAccessibleName(label)
         self.mode_badge.setAccessibleDescription(description)
-        self._style_badge()
+        self.restyle()
 
     def set_connecting(self, text: str) -> None:
         """Say that the app is connecting."""
@@ -126,9 +126,11 @@ class AppStatusBar(QStatusBar):
         self.mode_badge.setText(text)
         self.mode_badge.setAccessibleName(text)
         self.mode_badge.setToolTip("")
-        self._style_badge()
+        self.restyle()
 
-    def _style_badge(self) -> None:
+    @Slot()
+    def restyle(self) -> None:
+        """Colour the badge from the theme in use (again, after the theme changed)."""
         if self._mode is None:
             self.mode_badge.setStyleSheet("")
         elif self._mode:
@@ -141,8 +143,8 @@ class AppStatusBar(QStatusBar):
     def changeEvent(self, event: QEvent) -> None:
         """The badge's colours come from the theme: ask again when it changes."""
         super().changeEvent(event)
-        if event.type() == QEvent.Type.ApplicationPaletteChange:
-            self._style_badge()
+        if event.type() in (QEvent.Type.ApplicationPaletteChange, QEvent.Type.PaletteChange):
+            self.restyle()
 
     @Slot(int)
     def set_in_flight(self, count: int) -> None:

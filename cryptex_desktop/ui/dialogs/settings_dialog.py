@@ -148,6 +148,10 @@ class SettingsDialog(QDialog):
         buttons = QDialogButtonBox()
         self.save_button = BusyButton(_("&Save"), busy_text=_("Checking your key…"))
         self.save_button.setDefault(True)
+        # Wide enough for "Checking your key…" and its spinner, so the words are not cut.
+        self.save_button.setMinimumWidth(
+            self.save_button.fontMetrics().horizontalAdvance(_("Checking your key…")) + 48
+        )
         self.save_button.setAccessibleName(_("Save"))
         self.save_anyway_button = QPushButton(_("Save &anyway"))
         self.save_anyway_button.setToolTip(_(

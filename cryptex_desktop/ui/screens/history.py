@@ -659,7 +659,9 @@ class HistoryScreen(Screen):
         else:
             self.records.show_empty(self._empty_sentence(loaded))
         if not self.older_button.is_busy():
-            self.older_button.setEnabled(not self._no_older and self._query is not None)
+            # Before a first load, the load itself (or Try again) is the way to get trades.
+            self.older_button.setEnabled(self._loaded and not self._no_older
+                                         and self._query is not None)
         self.older_button.setToolTip(
             _("All your trades matching these filters are shown: there are no older ones.")
             if self._no_older else _("Load the trades before the oldest one shown.")

@@ -158,7 +158,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.demo:
         settings.mode = DEMO
     context = AppContext.create(data_dir, settings)
-    window = MainWindow(context)
+    from cryptex_desktop.ui.theme import ThemeChoice, ThemeKeeper
+
+    theme_keeper = ThemeKeeper(app, ThemeChoice(settings.theme))  # System unless chosen
+    window = MainWindow(context, theme_keeper=theme_keeper)
     FirstPaintProbe.install(window)
     window.show()
     QTimer.singleShot(0, lambda: start_connection(context))

@@ -6,6 +6,7 @@ both happen on a worker thread, and the result comes back as a signal.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 from collections.abc import Callable
@@ -107,8 +108,9 @@ class Connection(QObject):
     connected = Signal(object)
     #: Connecting failed; the argument is a sentence for a person.
     failed = Signal(str)
-    # Worker threads report through this one long-lived signal (see dispatcher.py for why).
+    # Worker threads report through these long-lived signals (see dispatcher.py for why).
     _finished = Signal(object, object)
+    _checked = Signal(int, object)
 
     def __init__(self, dispatcher: Dispatcher, data_dir: Path, parent: QObject | None = None):
         super().__init__(parent)
@@ -118,7 +120,13 @@ class Connection(QObject):
         self.demo = DemoExchange(data_dir / "demo-exchange")
         self.endpoint: Endpoint | None = None
         self._client: CryptexClient | None = None
+        #: Why the last connection attempt failed (None after a success).
+        self.failure: BaseException | None = None
+        self._last_attempt: Callable[[], None] | None = None
+        self._checks: dict[int, Callable[[BaseException | None], None]] = {}
+        self._check_ids = itertools.count(1)
         self._finished.connect(self._on_finished)
+        self._checked.connect(self._on_checked)
 
     @property
     def is_demo(self) -> bool:
@@ -127,6 +135,7 @@ class Connection(QObject):
 
     def connect_demo(self) -> None:
         """Start (if needed) and use the built-in demo exchange."""
+        self._last_attempt = self.connect_demo
         self.connecting.emit(_("Starting the demo exchange…"))
         self._in_background(self.demo.start)
 
@@ -138,6 +147,7 @@ class Connection(QObject):
         ``credentials`` may be a function that reads them (from the keychain, which can
         take a moment or ask to be unlocked): it runs off the UI thread.
         """
+        self._last_attempt = lambda: self.connect_live(url, credentials)
         self.connecting.emit(_("Connecting to {url}…").format(url=url))
 
         def endpoint() -> Endpoint:
@@ -147,6 +157,41 @@ class Connection(QObject):
             return Endpoint(url, creds, is_demo=False)
 
         self._in_background(endpoint)
+
+    def reconnect(self) -> None:
+        """Try the last connection again (Try again after it failed)."""
+        if self._last_attempt is not None:
+            self._last_attempt()
+
+    def check_key(self, url: str, credentials: Credentials,
+                  on_done: Callable[[BaseException | None], None]) -> None:
+        """Ask the exchange at ``url`` whether it accepts ``credentials``, with one call.
+
+        Runs off the UI thread; ``on_done`` gets None when the key works, or the error.
+        """
+        check_id = next(self._check_ids)
+        self._checks[check_id] = on_done
+        nonces = self._nonces
+
+        def run() -> None:
+            error: BaseException | None = None
+            try:
+                client = CryptexClient(url, credentials, nonce_book=nonces)
+                try:
+                    client.info()
+                finally:
+                    client.close()
+            except Exception as failure:  # told by the caller as a sentence
+                error = failure
+            self._checked.emit(check_id, error)
+
+        threading.Thread(target=run, name="check-key", daemon=True).start()
+
+    @Slot(int, object)
+    def _on_checked(self, check_id: int, error: object) -> None:
+        on_done = self._checks.pop(check_id, None)
+        if on_done is not None:
+            on_done(error if isinstance(error, BaseException) else None)
 
     def close(self) -> None:
         """Stop using the network and stop the demo exchange."""
@@ -167,9 +212,18 @@ class Connection(QObject):
 
         threading.Thread(target=run, name="connect", daemon=True).start()
 
+    def _drop_client(self) -> None:
+        old, self._client = self._client, None
+        self.endpoint = None
+        if old is not None:
+            self._dispatcher.set_client(None)
+            old.close()
+
     @Slot(object, object)
     def _on_finished(self, result: tuple[Endpoint, CryptexClient] | None, error: object) -> None:
         if result is None:
+            self.failure = error if isinstance(error, BaseException) else None
+            self._drop_client()  # the old account is not the one the person asked for
             if isinstance(error, CryptexError):
                 log.warning("connecting failed: %s", type(error).__name__)
                 self.failed.emit(str(error))
@@ -182,6 +236,7 @@ class Connection(QObject):
                 ))
             return
         endpoint, client = result
+        self.failure = None
         old, self._client = self._client, client
         self.endpoint = endpoint
         self._dispatcher.set_client(client)

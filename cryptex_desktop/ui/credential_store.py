@@ -68,6 +68,7 @@ class CredentialStore:
     def __init__(self, service: str = DEFAULT_SERVICE) -> None:
         self._service = service
         self._session: dict[str, Credentials] = {}
+        self._told_session_only = False
 
     def __repr__(self) -> str:
         return f"CredentialStore(service={self._service!r})"
@@ -105,6 +106,20 @@ class CredentialStore:
         self._session[profile] = creds
         log.info("credentials of profile %r kept for this session only", profile)
         return StorageResult(persistent=False, message=_session_only_message())
+
+    def is_session_only(self, profile: str) -> bool:
+        """Whether ``profile``'s credentials are kept in this session's memory, not a keychain."""
+        return profile in self._session
+
+    def first_session_only_notice(self, result: StorageResult) -> str | None:
+        """``result``'s "this session only" sentence the first time in this session, else None.
+
+        The person is told once; saving again in the same session says nothing new.
+        """
+        if result.persistent or not result.message or self._told_session_only:
+            return None
+        self._told_session_only = True
+        return result.message
 
     def load(self, profile: str) -> Credentials | None:
         """The credentials saved for ``profile`` (this session's first), or ``None``."""

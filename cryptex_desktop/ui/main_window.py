@@ -10,7 +10,7 @@ import logging
 from functools import partial
 
 from PySide6.QtCore import QUrl, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QMainWindow,
@@ -21,13 +21,16 @@ from PySide6.QtWidgets import (
 )
 
 from cryptex_desktop import __version__
+from cryptex_desktop.ui.account_watch import AccountWatch
 from cryptex_desktop.ui.connection import Endpoint
 from cryptex_desktop.ui.context import AppContext
 from cryptex_desktop.ui.dispatcher import Priority
 from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.notifier import Notifier
-from cryptex_desktop.ui.screens import as_screen, build_all
+from cryptex_desktop.ui.screens import build_all
+from cryptex_desktop.ui.screens.base import AccountProblem, ProblemKind, Screen
 from cryptex_desktop.ui.startup import APP_NAME
+from cryptex_desktop.ui.theme import ThemeChoice, ThemeKeeper
 from cryptex_desktop.ui.widgets.status_bar import AppStatusBar
 
 log = logging.getLogger(__name__)
@@ -36,9 +39,11 @@ log = logging.getLogger(__name__)
 class MainWindow(QMainWindow):
     """Tabs for Balances, Trade, Open orders, History, Deposit, Withdraw and Coupons."""
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, context: AppContext, parent: QWidget | None = None,
+                 theme_keeper: ThemeKeeper | None = None) -> None:
         super().__init__(parent)
         self.context = context
+        self._theme_keeper = theme_keeper
         self.setWindowTitle(APP_NAME)
         self.setMinimumSize(880, 560)
         self.resize(1100, 700)
@@ -46,25 +51,27 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
-        self.screens: dict[str, QWidget] = {}
+        self.screens: dict[str, Screen] = {}
         self._build_screens()
 
         self.status = AppStatusBar()
         self.setStatusBar(self.status)
         self._build_menus()
         self._wire()
+        if theme_keeper is not None:
+            theme_keeper.changed.connect(self.status.restyle)
         self._restore_state()
 
     # -- building -------------------------------------------------------------------------
 
     def _build_screens(self) -> None:
-        for widget in build_all(self.context, self):
-            screen = as_screen(widget)
-            self.screens[screen.NAME] = widget
-            self.tabs.addTab(widget, screen.TITLE)
-            self.tabs.setTabToolTip(self.tabs.count() - 1, screen.TOOLTIP)
+        for screen in build_all(self.context, self):
+            self.screens[screen.NAME] = screen
+            screen.accountProblemAction.connect(self._on_problem_action)
+            self.tabs.addTab(screen, screen.title())
+            self.tabs.setTabToolTip(self.tabs.count() - 1, screen.tooltip())
             self.context.refresher.register(
-                screen.NAME, screen.refresh, partial(self._is_showing, widget)
+                screen.NAME, screen.refresh, partial(self._is_showing, screen)
             )
         self.context.refresher.register("balances", self.context.wallet.refresh)
 
@@ -94,6 +101,22 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
             action.triggered.connect(lambda _checked=False, i=index: self.tabs.setCurrentIndex(i))
             view_menu.addAction(action)
+        view_menu.addSeparator()
+        theme_menu = view_menu.addMenu(_("&Theme"))
+        theme_menu.setToolTip(_("Light or dark colours, or as your desktop has them"))
+        self.theme_actions: dict[ThemeChoice, QAction] = {}
+        group = QActionGroup(self)
+        group.setExclusive(True)
+        saved = ThemeChoice(self.context.settings.theme)
+        for choice in ThemeChoice:
+            action = QAction(choice.label(), self, checkable=True)
+            action.setChecked(choice == saved)
+            action.setToolTip(_("Follow your desktop's light or dark setting")
+                              if choice == ThemeChoice.SYSTEM else "")
+            action.triggered.connect(lambda _checked=False, c=choice: self.choose_theme(c))
+            group.addAction(action)
+            theme_menu.addAction(action)
+            self.theme_actions[choice] = action
 
         help_menu = self.menuBar().addMenu(_("&Help"))
         logs = QAction(_("Open &log folder"), self)
@@ -112,10 +135,13 @@ class MainWindow(QMainWindow):
         context.dispatcher.busyChanged.connect(self.status.set_in_flight)
         context.dispatcher.succeeded.connect(self.status.mark_updated)
         context.dispatcher.refreshFailed.connect(self.status.show_problem)
+        context.dispatcher.clientChanged.connect(self._on_client_changed)
         context.connection.connecting.connect(self.status.set_connecting)
         context.connection.connected.connect(self._on_connected)
         context.connection.failed.connect(self._on_connect_failed)
         self.tabs.currentChanged.connect(self._on_tab_changed)
+        self.account_watch = AccountWatch(context.connection, context.dispatcher, self)
+        self.account_watch.problemChanged.connect(self._show_account_problem)
 
         self.notifier = Notifier(context.dispatcher, self)
         self.notifier.notified.connect(self._tell)
@@ -151,44 +177,94 @@ class MainWindow(QMainWindow):
         """News (an order filled, a deposit arrived) as a desktop notification."""
         if self.tray is not None and self.tray.supportsMessages():
             self.tray.showMessage(title, message, QSystemTrayIcon.MessageIcon.Information, 8000)
-        else:
-            self.status.showMessage(f"{title}: {message}", 10_000)
+        else:  # beside the DEMO/LIVE badge, never over it
+            self.status.tell(f"{title}: {message}")
 
     @Slot(str)
     def _on_connect_failed(self, message: str) -> None:
         self.status.set_connecting(_("Not connected"))
         self.status.show_problem(message)
+        self.setWindowTitle(f"{APP_NAME} — {_('not connected')}")
+
+    @Slot()
+    def _on_client_changed(self) -> None:
+        """Another account: every screen forgets the old one's rows and messages."""
+        for screen in self.screens.values():
+            screen.account_changed()
+
+    @Slot(object)
+    def _show_account_problem(self, problem: AccountProblem | None) -> None:
+        """One clear state on every screen (or the content again)."""
+        for screen in self.screens.values():
+            screen.set_account_problem(problem)
+
+    @Slot(object)
+    def _on_problem_action(self, kind: ProblemKind) -> None:
+        """The problem state's one button: enter the key, or try again now."""
+        if kind is ProblemKind.UNREACHABLE:
+            self.try_again()
+        else:
+            self.open_settings(live=True)
+
+    @Slot()
+    def try_again(self) -> None:
+        """Connect again if connecting failed; otherwise ask the exchange again now."""
+        if self.context.dispatcher.client is None or self.context.connection.failure is not None:
+            self.context.connection.reconnect()
+        else:
+            self.refresh_now()
 
     @Slot()
     def refresh_now(self) -> None:
         """F5: the balances and the screen on show, now, ahead of background work."""
         self.context.wallet.refresh(priority=Priority.ACTION)
         current = self.tabs.currentWidget()
-        if current is not None and hasattr(current, "refresh"):
+        if isinstance(current, Screen):
             current.refresh()
 
     @Slot(int)
     def _on_tab_changed(self, index: int) -> None:
         screen = self.tabs.widget(index)
-        if screen is None:
+        if not isinstance(screen, Screen):
             return
-        self.context.settings.last_tab = getattr(screen, "NAME", "")
+        self.context.settings.last_tab = screen.NAME
         if self.context.dispatcher.client is not None:
-            as_screen(screen).refresh()  # a hidden view was paused; catch up as it appears
+            screen.refresh()  # a hidden view was paused; catch up as it appears
 
-    def show_screen(self, name: str) -> QWidget:
+    def show_screen(self, name: str) -> Screen:
         """Bring one screen to the front (used by notifications and tests)."""
         screen = self.screens[name]
         self.tabs.setCurrentWidget(screen)
         return screen
 
     @Slot()
-    def open_settings(self) -> None:
-        """Open Settings: the live account, demo or live, refresh interval."""
+    def open_settings(self, live: bool = False) -> None:
+        """Open Settings: demo or live, the live account, refresh interval.
+
+        With ``live``, it opens on the live account, ready for its key.
+        """
         from cryptex_desktop.ui.dialogs.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.context, self)
+        dialog = SettingsDialog(self.context, self, live=live)
         dialog.open()
+
+    def theme_keeper(self) -> ThemeKeeper:
+        """The app's ThemeKeeper (made at start-up; made here if the app was started without)."""
+        if self._theme_keeper is None:
+            app = QApplication.instance()
+            assert isinstance(app, QApplication)
+            self._theme_keeper = app.findChild(ThemeKeeper) or ThemeKeeper(
+                app, ThemeChoice(self.context.settings.theme)
+            )
+            self._theme_keeper.changed.connect(self.status.restyle)
+        return self._theme_keeper
+
+    def choose_theme(self, choice: ThemeChoice) -> None:
+        """View > Theme: use ``choice`` at once and remember it."""
+        self.theme_actions[choice].setChecked(True)
+        self.context.settings.theme = choice.value
+        self.context.settings.sync()
+        self.theme_keeper().apply(choice)
 
     def _about(self) -> None:
         QMessageBox.about(

@@ -13,6 +13,9 @@ from cryptex_desktop.api.client import LIVE_URL
 DEMO = "demo"
 LIVE = "live"
 DEFAULT_REFRESH_SECONDS = 10
+#: The choices of View > Theme, as saved (the values of theme.ThemeChoice).
+SYSTEM_THEME = "system"
+THEMES = (SYSTEM_THEME, "light", "dark")
 
 
 class AppSettings:
@@ -74,6 +77,18 @@ class AppSettings:
     @refresh_seconds.setter
     def refresh_seconds(self, value: int) -> None:
         self._q.setValue("refresh/seconds", int(value))
+
+    # -- appearance -----------------------------------------------------------------------------
+
+    @property
+    def theme(self) -> str:
+        """View > Theme: ``"system"`` (follow the desktop), ``"light"`` or ``"dark"``."""
+        value = str(self._q.value("appearance/theme", SYSTEM_THEME))
+        return value if value in THEMES else SYSTEM_THEME
+
+    @theme.setter
+    def theme(self, value: str) -> None:
+        self._q.setValue("appearance/theme", value if value in THEMES else SYSTEM_THEME)
 
     # -- window and view state ------------------------------------------------------------------
 

@@ -27,6 +27,8 @@ class WalletState(QObject):
 
     #: New balances arrived.
     changed = Signal()
+    #: Reading the balances failed (the error); ``problem`` holds it until the next success.
+    failed = Signal(object)
 
     def __init__(self, dispatcher: Dispatcher, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -35,17 +37,23 @@ class WalletState(QObject):
         self.total: Mapping[str, Decimal] = _EMPTY
         self.open_orders = 0
         self.known = False
+        self.problem: BaseException | None = None
         dispatcher.clientChanged.connect(self.clear)
 
     def clear(self) -> None:
         """Forget balances (another account is now in use)."""
         self.free, self.total, self.open_orders, self.known = _EMPTY, _EMPTY, 0, False
+        self.problem = None
         self.changed.emit()
 
     def refresh(self, priority: Priority = Priority.REFRESH) -> None:
-        """Ask the exchange for balances; ``changed`` follows when they arrive."""
-        self._dispatcher.submit(_read_both, on_result=self._update, key="balances",
-                                priority=priority)
+        """Ask the exchange for balances; ``changed`` or ``failed`` follows."""
+        self._dispatcher.submit(_read_both, on_result=self._update, on_error=self._on_error,
+                                key="balances", priority=priority)
+
+    def _on_error(self, error: BaseException) -> None:
+        self.problem = error
+        self.failed.emit(error)
 
     def free_balance(self, currency: str) -> Decimal | None:
         """What is free to use in ``currency``, or None before the first refresh."""
@@ -64,4 +72,5 @@ class WalletState(QObject):
         self.free, self.total = free.balances, total.balances
         self.open_orders = free.open_orders
         self.known = True
+        self.problem = None
         self.changed.emit()

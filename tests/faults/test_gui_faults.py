@@ -112,7 +112,7 @@ def test_a_slow_exchange_shows_requests_in_progress_and_the_window_keeps_working
     try:
         window.refresh_now()
         qtbot.waitUntil(lambda: proxy.injected[Fault.LATENCY] == 1, timeout=WAIT_MS)
-        assert "in progress" in window.status.in_flight_label.text()
+        assert "Talking to the exchange" in window.status.in_flight_label.text()
         # The window still answers while the exchange does not: switching tabs works.
         trade = window.show_screen(TradeScreen.NAME)
         assert window.tabs.currentWidget() is trade

@@ -73,7 +73,7 @@ def test_trades_i_make_show_up_newest_first_with_their_order_numbers(window, app
         ("Sell", str(sold)),
     }
     assert screen.summary_label.text() == "Showing 2 trades."
-    assert screen.stack.currentWidget() is screen.table
+    assert screen.records.is_showing_table()
 
 
 def test_each_trade_shows_the_fee_the_demo_exchange_took(window, app_context, qtbot):
@@ -93,8 +93,8 @@ def test_each_trade_shows_the_fee_the_demo_exchange_took(window, app_context, qt
 def test_a_person_who_never_traded_reads_a_sentence_instead_of_an_empty_table(window, qtbot):
     screen = window.show_screen("history")
 
-    qtbot.waitUntil(lambda: "not traded yet" in screen.empty_label.text(), timeout=WAIT_MS)
-    assert screen.stack.currentWidget() is screen.empty_label
+    qtbot.waitUntil(lambda: "not traded yet" in screen.records.state_text(), timeout=WAIT_MS)
+    assert not screen.records.is_showing_table()
     assert not screen.export_button.isEnabled()
 
 
@@ -128,7 +128,10 @@ def test_pair_side_and_order_number_filters_narrow_the_table_and_are_remembered(
     screen.order_edit.clear()
     qtbot.keyClicks(screen.order_edit, "999999")
     assert shown_rows(screen) == 0
-    assert screen.empty_label.text().startswith("None of the loaded trades belongs to order 999999")
+    # All three LTC trades are loaded (fewer than asked for), so there is nothing older to load.
+    assert screen.records.state_text().startswith("None of your trades belongs to order 999999")
+    assert "Load older" not in screen.records.state_text()
+    assert not screen.older_button.isEnabled()
 
     screen.side_combo.setCurrentIndex(screen.side_combo.findData("sell"))
     again = HistoryScreen(app_context.dispatcher, app_context.settings)
@@ -147,7 +150,7 @@ def test_dates_ask_the_exchange_for_that_range_and_a_backwards_range_is_explaine
 
     screen.to_edit.setDate(today.addDays(-2))
     qtbot.waitUntil(
-        lambda: "no trades for this pair and these dates" in screen.empty_label.text(),
+        lambda: "no trades for this market and these dates" in screen.records.state_text(),
         timeout=WAIT_MS,
     )
     assert screen.query().end is not None and screen.query().end.tzinfo is UTC
@@ -311,7 +314,7 @@ def test_when_the_exchange_cannot_be_reached_history_says_so_in_a_sentence(
     window, app_context, qtbot
 ):
     screen = window.show_screen("history")
-    qtbot.waitUntil(lambda: "not traded yet" in screen.empty_label.text(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "not traded yet" in screen.records.state_text(), timeout=WAIT_MS)
     app_context.connection.demo.stop()
 
     screen.refresh()
@@ -335,3 +338,60 @@ def test_a_trade_whose_fee_the_exchange_did_not_report_exports_empty_fee_columns
     assert csv_row(replace(fill, fee=Decimal("0.00002"), fee_currency="BTC"))[-2:] == (
         "0.00002", "BTC"
     )
+
+
+def test_once_there_are_no_older_trades_the_button_is_off_and_the_sentences_say_so(
+    window, app_context, qtbot
+):
+    for _ in range(3):
+        place(qtbot, app_context, "LTC_USD", "buy", "90", "0.1")
+    screen = window.screens["history"]
+    screen.page_size = 2
+    window.show_screen("history")
+    qtbot.waitUntil(lambda: shown_rows(screen) == 2, timeout=WAIT_MS)
+    assert screen.older_button.isEnabled()  # a full page: there may be older trades
+
+    qtbot.keyClicks(screen.order_edit, "999999")
+    assert "Load older" in screen.records.state_text()  # it may be further back
+    while screen.result_label.text() != "No older trades.":
+        qtbot.mouseClick(screen.older_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not screen.older_button.is_busy(), timeout=WAIT_MS)
+
+    assert not screen.older_button.isEnabled()
+    assert "no older" in screen.older_button.toolTip()
+    assert "Load older" not in screen.records.state_text()
+    assert screen.records.state_text().startswith("None of your trades belongs to order 999999")
+    screen.order_edit.clear()
+    assert shown_rows(screen) == 3
+
+
+def test_a_load_problem_goes_away_when_a_later_load_succeeds(window, app_context, qtbot):
+    from cryptex_desktop.api.errors import ConnectError
+
+    screen = window.show_screen("history")
+    qtbot.waitUntil(lambda: "not traded yet" in screen.records.state_text(), timeout=WAIT_MS)
+    screen._loading += 1  # as refresh() counts a load that then fails to connect
+    screen._on_refresh_error(ConnectError("127.0.0.1"))
+    assert screen.result_label.is_problem()
+    assert "Could not reach the exchange" in screen.result_label.text()
+
+    screen.refresh()
+    qtbot.waitUntil(lambda: not screen.result_label.text(), timeout=WAIT_MS)
+    assert "not traded yet" in screen.records.state_text()
+
+
+def test_before_anything_loaded_a_failed_load_offers_try_again_in_place_of_the_table(
+    window, app_context, qtbot
+):
+    from cryptex_desktop.api.errors import ConnectError
+
+    screen = window.show_screen("history")
+    screen.account_changed()  # a new account: nothing loaded yet
+    screen._loading += 1
+    screen._on_refresh_error(ConnectError("127.0.0.1"))
+    assert screen.records.retry_button.isVisibleTo(screen.records)
+    assert screen.records.state_text().startswith("Could not load your trades")
+    assert "Loading" not in screen.records.state_text()
+
+    qtbot.mouseClick(screen.records.retry_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "not traded yet" in screen.records.state_text(), timeout=WAIT_MS)

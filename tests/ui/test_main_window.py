@@ -12,6 +12,7 @@ import keyring.backends.fail
 from PySide6.QtCore import QPoint, QSettings, Qt, QThread
 from PySide6.QtWidgets import QMessageBox
 
+from cryptex_desktop.api.signing import Credentials
 from cryptex_desktop.ui.app import start_connection
 from cryptex_desktop.ui.context import AppContext
 from cryptex_desktop.ui.credential_store import LIVE_PROFILE, CredentialStore
@@ -217,3 +218,263 @@ def test_a_long_problem_in_the_status_bar_is_shortened_not_widening_the_window(
     label = window.status.error_label
     assert label.text().endswith("…") and len(label.text()) < len(sentence)
     assert label.toolTip() == sentence and label.full_text() == sentence
+
+
+# --- the status bar ----------------------------------------------------------------------------
+
+
+def test_the_demo_badge_stays_visible_when_news_arrives_without_a_tray(qtbot, window):
+    window.tray = None  # a desktop without a tray: news goes to the status bar
+    badge = window.status.mode_badge
+    assert badge.isVisible() and badge.text() == "DEMO"
+    window.notifier.notified.emit("Order filled", "Bought 0.1 LTC at 90.00 USD (order #7).")
+    assert "Bought 0.1 LTC" in window.status.news_text()
+    assert badge.isVisible() and badge.text() == "DEMO"
+    assert badge.accessibleName() == "DEMO"
+    window.status.clear_news()
+    assert window.status.news_text() == "" and badge.isVisible()
+
+
+def test_the_status_bar_says_in_words_that_the_app_is_talking_to_the_exchange(window):
+    status = window.status
+    status.set_in_flight(1)
+    assert status.in_flight_label.text() == "Talking to the exchange…"
+    status.set_in_flight(3)
+    assert "request" not in status.in_flight_label.text()
+    assert status.in_flight_label.text().startswith("Talking to the exchange")
+    status.set_in_flight(0)
+    assert status.in_flight_label.text() == "" and not status.busy.isVisibleTo(status)
+
+
+def test_a_problem_in_the_status_bar_goes_when_the_exchange_answers_again(
+    qtbot, window, app_context
+):
+    window.status.show_problem("Could not reach the exchange at 127.0.0.1.")
+    assert window.status.problem_text()
+    window.refresh_now()
+    qtbot.waitUntil(lambda: window.status.problem_text() == "", timeout=WAIT_MS)
+
+
+# --- account problems ----------------------------------------------------------------------
+
+
+def converted(window) -> dict:
+    from cryptex_desktop.ui.screens.base import Screen
+
+    return {name: s for name, s in window.screens.items() if isinstance(s, Screen)}
+
+
+def test_a_live_account_without_its_key_says_so_on_every_screen_and_the_button_opens_settings(
+    qtbot, window, app_context
+):
+    from cryptex_desktop.ui.screens.base import ProblemKind
+
+    app_context.settings.mode = LIVE
+    app_context.settings.live_username = "dave"  # the keychain has nothing for dave
+    with qtbot.waitSignal(app_context.connection.failed, timeout=WAIT_MS):
+        start_connection(app_context)
+    screens = converted(window)
+    assert {"balances", "history"} <= set(screens)
+    for screen in screens.values():
+        problem = screen.account_problem()
+        assert problem is not None and problem.kind is ProblemKind.NO_KEY, screen.NAME
+        assert "keychain" in problem.sentence
+        assert screen.problem_view.button.text().replace("&", "") == "Enter your key…"
+    assert window.status.mode_badge.text() == "Not connected"
+    assert app_context.dispatcher.client is None  # the demo account is not shown as dave's
+
+    balances = window.show_screen("balances")
+    qtbot.mouseClick(balances.problem_view.button, Qt.MouseButton.LeftButton)
+    dialog = modal_dialog(qtbot, SettingsDialog)
+    assert dialog.live_choice.isChecked() and dialog.account_box.isEnabled()
+    assert dialog.username.text() == "dave"
+    assert "keychain" not in dialog.key.placeholderText()
+    dialog.close()
+
+
+def test_one_failed_refresh_does_not_blank_the_app_but_two_in_a_row_do_until_it_answers(
+    qtbot, window, app_context
+):
+    from cryptex_desktop.api.errors import ConnectError
+    from cryptex_desktop.ui.screens.base import ProblemKind
+
+    app_context.refresher.stop()
+    qtbot.waitUntil(lambda: app_context.dispatcher.pending == 0, timeout=WAIT_MS)
+    balances = window.show_screen("balances")
+    dispatcher = app_context.dispatcher
+    dispatcher.refreshFailed.emit(ConnectError("127.0.0.1"))  # as a failed refresh reports
+    assert balances.account_problem() is None
+    dispatcher.refreshFailed.emit(ConnectError("127.0.0.1"))
+    problem = balances.account_problem()
+    assert problem is not None and problem.kind is ProblemKind.UNREACHABLE
+    assert "Could not reach the exchange" in problem.sentence
+    assert balances.problem_view.button.text().replace("&", "") == "Try again"
+
+    qtbot.mouseClick(balances.problem_view.button, Qt.MouseButton.LeftButton)  # Try again
+    qtbot.waitUntil(lambda: balances.account_problem() is None, timeout=WAIT_MS)
+    assert balances.records.is_showing_table()
+
+
+def test_a_refused_key_is_shown_on_every_screen_with_enter_your_key(qtbot, window, app_context):
+    from cryptex_desktop.api.errors import AuthenticationError
+    from cryptex_desktop.ui.screens.base import ProblemKind
+
+    app_context.refresher.stop()
+    qtbot.waitUntil(lambda: app_context.dispatcher.pending == 0, timeout=WAIT_MS)
+    app_context.dispatcher.failed.emit(99, AuthenticationError("invalid api key"))
+    for screen in converted(window).values():
+        problem = screen.account_problem()
+        assert problem is not None and problem.kind is ProblemKind.KEY_REFUSED
+        assert "invalid api key" in problem.sentence
+
+
+# --- Settings: the key check -----------------------------------------------------------------
+
+
+def open_live_settings(qtbot, window) -> SettingsDialog:
+    window.open_settings()
+    dialog = modal_dialog(qtbot, SettingsDialog)
+    click_radio(qtbot, dialog.live_choice)
+    return dialog
+
+
+def test_a_key_the_exchange_refuses_is_told_in_the_dialog_and_the_app_stays_where_it_was(
+    qtbot, window, app_context, demo_exchange, memory_keyring
+):
+    demo_exchange.create_user("erin")
+    dialog = open_live_settings(qtbot, window)
+    qtbot.keyClicks(dialog.username, "erin")
+    qtbot.keyClicks(dialog.key, "not-erins-key")
+    qtbot.keyClicks(dialog.secret, "not-erins-secret")
+    dialog.url.setText(app_context.connection.demo.server.url)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.is_checking() and not dialog.save_button.isEnabled()
+
+    qtbot.waitUntil(lambda: not dialog.is_checking(), timeout=WAIT_MS)
+    assert dialog.message.is_problem()
+    assert dialog.message.text().startswith("The exchange refused this key")
+    assert "invalid api key" in dialog.message.text()
+    assert dialog.isVisible()
+    assert "DEMO" in window.windowTitle() and app_context.settings.mode != LIVE
+    assert not memory_keyring.entries
+    assert not dialog.save_anyway_button.isVisible()  # a refused key is not saved anyway
+
+    qtbot.keyClicks(dialog.secret, "x")  # the message was about the old text
+    assert not dialog.message.is_problem()
+    dialog.close()
+
+
+def test_when_the_exchange_cannot_be_reached_the_person_may_save_anyway_knowingly(
+    qtbot, window, app_context, demo_exchange
+):
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed_url = f"http://127.0.0.1:{probe.getsockname()[1]}/api/v1"
+    live = demo_exchange.create_user("frank")
+    dialog = open_live_settings(qtbot, window)
+    qtbot.keyClicks(dialog.username, "frank")
+    qtbot.keyClicks(dialog.key, live.key)
+    qtbot.keyClicks(dialog.secret, live.secret)
+    dialog.url.setText(closed_url)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.save_anyway_button.isVisible(), timeout=WAIT_MS)
+    assert "Could not reach the exchange" in dialog.message.text()
+    assert "Save anyway" in dialog.message.text()
+    assert app_context.settings.mode != LIVE
+
+    with qtbot.waitSignal(app_context.connection.connected, timeout=WAIT_MS):
+        qtbot.mouseClick(dialog.save_anyway_button, Qt.MouseButton.LeftButton)
+    assert "LIVE: frank" in window.windowTitle() and not dialog.isVisible()
+    balances = window.show_screen("balances")
+    qtbot.waitUntil(lambda: balances.account_problem() is not None, timeout=WAIT_MS)
+    assert balances.problem_view.button.text().replace("&", "") == "Try again"
+
+
+def test_re_entering_only_the_secret_keeps_the_saved_key(
+    qtbot, window, app_context, demo_exchange
+):
+    live = demo_exchange.create_user("gina", {"EUR": Decimal("5")})
+    app_context.credentials.save(LIVE_PROFILE, Credentials("gina", live.key, "an-old-secret"))
+    app_context.settings.live_username = "gina"
+    app_context.settings.live_url = app_context.connection.demo.server.url
+    dialog = open_live_settings(qtbot, window)
+    assert dialog.key.placeholderText().startswith("Saved in your keychain")
+    qtbot.keyClicks(dialog.secret, live.secret)
+    with qtbot.waitSignal(app_context.connection.connected, timeout=WAIT_MS) as connected:
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert connected.args[0].credentials.key == live.key
+    qtbot.waitUntil(lambda: app_context.wallet.free_balance("EUR") == Decimal("5"),
+                    timeout=WAIT_MS)
+    assert CredentialStore("test").load(LIVE_PROFILE).secret == live.secret
+
+
+def test_enter_your_username_goes_away_as_soon_as_a_username_is_typed(qtbot, window):
+    dialog = open_live_settings(qtbot, window)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.message.text() == "Enter your Cryptex username." and dialog.message.is_problem()
+    qtbot.keyClicks(dialog.username, "h")
+    assert "username" not in dialog.message.text()
+    dialog.close()
+
+
+def test_the_no_keychain_notice_is_said_once_per_session_and_no_field_claims_a_keychain(
+    qtbot, window, app_context, demo_exchange, monkeypatch
+):
+    keyring.set_keyring(keyring.backends.fail.Keyring())
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information",
+                        lambda _parent, _title, text, *a, **k: told.append(text))
+    live = demo_exchange.create_user("ivan")
+    url = app_context.connection.demo.server.url
+
+    dialog = open_live_settings(qtbot, window)
+    qtbot.keyClicks(dialog.username, "ivan")
+    qtbot.keyClicks(dialog.key, live.key)
+    qtbot.keyClicks(dialog.secret, live.secret)
+    dialog.url.setText(url)
+    with qtbot.waitSignal(app_context.connection.connected, timeout=WAIT_MS):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert len(told) == 1 and "this session only" in told[0]
+
+    # Back to demo, then to the live account again: nothing new to tell.
+    window.open_settings()
+    dialog = modal_dialog(qtbot, SettingsDialog)
+    assert "keychain" not in dialog.key.placeholderText().lower()
+    assert "session" in dialog.key.placeholderText()
+    click_radio(qtbot, dialog.demo_choice)
+    with qtbot.waitSignal(app_context.connection.connected, timeout=WAIT_MS):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    dialog = open_live_settings(qtbot, window)
+    with qtbot.waitSignal(app_context.connection.connected, timeout=WAIT_MS):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert "LIVE: ivan" in window.windowTitle()
+    assert len(told) == 1
+
+
+def test_settings_is_walked_with_tab_in_the_order_it_is_read(qtbot, window):
+    dialog = open_live_settings(qtbot, window)
+    dialog.advanced_toggle.setChecked(True)
+    dialog.username.setFocus()
+    qtbot.waitUntil(dialog.username.hasFocus, timeout=WAIT_MS)
+    seen = []
+    for _ in range(5):
+        qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Tab)
+        seen.append(dialog.focusWidget())
+    assert seen == [dialog.key, dialog.secret, dialog.advanced_toggle, dialog.url,
+                    dialog.refresh_seconds]
+    for widget in (dialog.username, dialog.key, dialog.secret, dialog.url,
+                   dialog.refresh_seconds, dialog.save_button, dialog.forget_button):
+        assert widget.accessibleName(), widget
+    dialog.close()
+
+
+def test_every_menu_action_and_status_item_has_words(window):
+    for menu_action in window.menuBar().actions():
+        for action in [menu_action, *menu_action.menu().actions()]:
+            assert action.isSeparator() or action.text().replace("&", "").strip(), action
+    status = window.status
+    for item in (status.mode_badge, status.error_label, status.news_label, status.busy,
+                 status.in_flight_label, status.updated_label):
+        assert item.accessibleName(), item

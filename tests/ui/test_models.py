@@ -15,11 +15,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, QPoint, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QTableView
 
 from cryptex_desktop.api.types import Order, OrderStatus, Trade, Transaction
+from cryptex_desktop.ui import theme
 from cryptex_desktop.ui.formatting import (
     format_amount,
     format_datetime,
@@ -335,21 +335,22 @@ def test_amounts_are_right_aligned_and_words_left_aligned(qapp):
     assert Qt.AlignmentFlag(left) & Qt.AlignmentFlag.AlignLeft
 
 
-def test_buys_are_green_and_sells_red_readable_on_light_and_dark_palettes(qapp):
+def test_buys_are_green_and_sells_red_readable_on_light_and_dark_palettes(qapp, monkeypatch):
     model = TradeHistoryModel()
     model.replace([trade(1, side="buy"), trade(2, side="sell")])
+    monkeypatch.setattr(theme, "_current", theme.LIGHT)
     sell = model.index(0, trade_columns.SIDE).data(FOREGROUND).color()
     buy = model.index(1, trade_columns.SIDE).data(FOREGROUND).color()
     assert buy.green() > buy.red() and sell.red() > sell.green()
     assert model.index(0, trade_columns.PRICE).data(FOREGROUND) is None
-    light = QGuiApplication.palette()
-    dark = QPalette(light)
-    dark.setColor(QPalette.ColorRole.Base, QColor("#1e1e1e"))
-    try:
-        QGuiApplication.setPalette(dark)
-        dark_buy = model.index(1, trade_columns.SIDE).data(FOREGROUND).color()
-    finally:
-        QGuiApplication.setPalette(light)
+    assert buy == theme.LIGHT.colour(theme.Role.BUY)
+    assert sell == theme.LIGHT.colour(theme.Role.SELL)
+
+    monkeypatch.setattr(theme, "_current", theme.DARK)  # as View > Theme > Dark does
+    dark_buy = model.index(1, trade_columns.SIDE).data(FOREGROUND).color()
+    dark_sell = model.index(0, trade_columns.SIDE).data(FOREGROUND).color()
+    assert dark_buy == theme.DARK.colour(theme.Role.BUY)
+    assert dark_sell == theme.DARK.colour(theme.Role.SELL)
     assert dark_buy.lightness() > buy.lightness()  # lighter text on a dark background
 
 

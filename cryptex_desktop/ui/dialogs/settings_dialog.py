@@ -1,21 +1,25 @@
 """Settings: practice on the demo exchange, or use a live Cryptex account; refresh interval.
 
-The API key and secret go to the system keychain, never to the settings file. When no
-keychain works, the dialog says so and they are kept for this session only.
+A new live key is checked with the exchange (one call, off the UI thread) before the app
+switches to it, and the dialog says what the exchange answered. When the exchange cannot be
+reached, the person may save anyway, knowingly. The API key and secret go to the system
+keychain, never to the settings file; when no keychain works, they are kept for this
+session only and the app says so once.
 """
 
 from __future__ import annotations
+
+import itertools
 
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QGroupBox,
-    QLabel,
     QLineEdit,
     QMessageBox,
+    QPushButton,
     QRadioButton,
     QSpinBox,
     QToolButton,
@@ -24,76 +28,110 @@ from PySide6.QtWidgets import (
 )
 
 from cryptex_desktop.api.client import LIVE_URL, check_url
-from cryptex_desktop.api.errors import ConfigurationError
+from cryptex_desktop.api.errors import AuthenticationError, ConfigurationError, TransportError
 from cryptex_desktop.api.signing import Credentials
 from cryptex_desktop.ui.context import AppContext
 from cryptex_desktop.ui.credential_store import LIVE_PROFILE
+from cryptex_desktop.ui.errors import describe
 from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.settings import DEMO, LIVE
+from cryptex_desktop.ui.widgets.busy_button import BusyButton
 from cryptex_desktop.ui.widgets.field_message import FieldMessage
+from cryptex_desktop.ui.widgets.labels import buddy_label, muted_label
+from cryptex_desktop.ui.widgets.layout import form_layout
+
+
+def refused_sentence(error: AuthenticationError) -> str:
+    """What the dialog says when the exchange refused the key, with the exchange's answer."""
+    if error.detail:
+        return _(
+            "The exchange refused this key: it answered “{answer}”. Check that you copied "
+            "the whole key and secret from cryptex.net > Settings > API keys, then Save again."
+        ).format(answer=error.detail)
+    return _("The exchange refused this key: {reason}").format(reason=describe(error))
+
+
+def unreachable_sentence(url: str, error: BaseException) -> str:
+    """What the dialog says when the key could not be checked."""
+    if isinstance(error, TransportError):
+        return _(
+            "Could not reach the exchange at {url}, so this key could not be checked. Check "
+            "your internet connection and try again, or press “Save anyway” to use it now "
+            "without a check."
+        ).format(url=url)
+    return _(
+        "This key could not be checked: {reason} Press “Save anyway” to use it without a check."
+    ).format(reason=describe(error))
 
 
 class SettingsDialog(QDialog):
-    """Choose demo or live; enter the live account; set how often views refresh."""
+    """Choose demo or live; enter and check the live account; set how often views refresh.
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+    With ``live``, it opens on the live account, ready for its key (the "Enter your key…"
+    button of a screen's problem state).
+    """
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None, *,
+                 live: bool = False) -> None:
         super().__init__(parent)
         self._context = context
+        self._attempt = 0  # which key check is awaited; an edit or a new Save makes it stale
         settings = context.settings
         self.setWindowTitle(_("Settings"))
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(560)
 
-        self.demo_choice = QRadioButton(_("Demo mode: practise with pretend money"))
+        self.demo_choice = QRadioButton(_("&Demo mode: practise with pretend money"))
         self.demo_choice.setToolTip(_(
             "A practice exchange runs inside this app. Nothing you do there touches real funds."
         ))
-        self.live_choice = QRadioButton(_("My Cryptex account: real money"))
+        self.live_choice = QRadioButton(_("&My Cryptex account: real money"))
         choice = QButtonGroup(self)
         choice.addButton(self.demo_choice)
         choice.addButton(self.live_choice)
 
         self.username = QLineEdit(settings.live_username)
         self.username.setPlaceholderText(_("Your Cryptex username"))
+        self.username.setAccessibleName(_("Username"))
         self.key = QLineEdit()
         self.key.setEchoMode(QLineEdit.EchoMode.Password)
-        self.key.setPlaceholderText(_("From cryptex.net > Settings > API keys"))
+        self.key.setAccessibleName(_("API key"))
         self.secret = QLineEdit()
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
-        self.secret.setPlaceholderText(_("Shown once when you create the key"))
+        self.secret.setAccessibleName(_("API secret"))
         self.url = QLineEdit(settings.live_url)
         self.url.setPlaceholderText(LIVE_URL)
+        self.url.setAccessibleName(_("Exchange address"))
         self.message = FieldMessage()
+        self.message.setAccessibleName(_("Settings message"))
 
-        saved = context.credentials.load(LIVE_PROFILE) if settings.live_username else None
-        if saved is not None:
-            self.key.setPlaceholderText(_("Saved in your keychain; type to replace"))
-            self.secret.setPlaceholderText(_("Saved in your keychain; type to replace"))
-        self._saved = saved
+        store = context.credentials
+        self._saved = store.load(LIVE_PROFILE) if settings.live_username else None
+        self._show_where_kept()
 
         account = QGroupBox(_("Your Cryptex account"))
         account_layout = QVBoxLayout(account)
-        form = QFormLayout()
+        form = form_layout()
         account_layout.addLayout(form)
-        form.addRow(_("Username:"), self.username)
-        form.addRow(_("API key:"), self.key)
-        form.addRow(_("API secret:"), self.secret)
+        form.addRow(buddy_label(_("&Username:"), self.username), self.username)
+        form.addRow(buddy_label(_("API &key:"), self.key), self.key)
+        form.addRow(buddy_label(_("API s&ecret:"), self.secret), self.secret)
         self.advanced_toggle = QToolButton()
-        self.advanced_toggle.setText(_("Advanced"))
+        self.advanced_toggle.setText(_("&Advanced"))
+        self.advanced_toggle.setAccessibleName(_("Advanced"))
         self.advanced_toggle.setCheckable(True)
-        self.url_label = QLabel(_("Exchange address:"))
+        self.url_label = buddy_label(_("Exchange add&ress:"), self.url)
         form.addRow(self.advanced_toggle)
         form.addRow(self.url_label, self.url)
         self.advanced_toggle.toggled.connect(self._show_advanced)
         self._show_advanced(settings.live_url != LIVE_URL)
         self.advanced_toggle.setChecked(settings.live_url != LIVE_URL)
-        keychain_note = QLabel(
+        self.keychain_note = muted_label(
             _("Your API key and secret are kept in this computer's keychain, not in a file.")
-            if context.credentials.available() else
+            if store.available() else
             _("No keychain is available on this computer, so your API key and secret will be "
               "kept for this session only and asked for again next time.")
         )
-        keychain_note.setWordWrap(True)
-        account_layout.addWidget(keychain_note)  # under the form: a wrapped form row clips
+        account_layout.addWidget(self.keychain_note)  # under the form: a wrapped row clips
         self.account_box = account
 
         self.refresh_seconds = QSpinBox()
@@ -101,21 +139,40 @@ class SettingsDialog(QDialog):
         self.refresh_seconds.setSuffix(_(" seconds"))
         self.refresh_seconds.setValue(settings.refresh_seconds)
         self.refresh_seconds.setToolTip(_("How often the screen on show asks for new data"))
-        behaviour = QFormLayout()
-        behaviour.addRow(_("Update every:"), self.refresh_seconds)
+        self.refresh_seconds.setAccessibleName(_("Update every"))
+        behaviour = form_layout()
+        behaviour.addRow(buddy_label(_("Update e&very:"), self.refresh_seconds),
+                         self.refresh_seconds)
 
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        buttons = QDialogButtonBox()
+        self.save_button = BusyButton(_("&Save"), busy_text=_("Checking your key…"))
+        self.save_button.setDefault(True)
+        # Wide enough for "Checking your key…" and its spinner, so the words are not cut.
+        self.save_button.setMinimumWidth(
+            self.save_button.fontMetrics().horizontalAdvance(_("Checking your key…")) + 48
         )
-        buttons.accepted.connect(self._save)
-        buttons.rejected.connect(self.reject)
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setAccessibleName(_("Save"))
+        self.save_anyway_button = QPushButton(_("Save &anyway"))
+        self.save_anyway_button.setToolTip(_(
+            "Use this key now without checking it; the app will tell you if the exchange "
+            "refuses it."
+        ))
+        self.save_anyway_button.setAccessibleName(_("Save anyway"))
+        self.save_anyway_button.hide()
+        cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setAccessibleName(_("Cancel"))
+        buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ApplyRole)
+        buttons.addButton(self.save_anyway_button, QDialogButtonBox.ButtonRole.ApplyRole)
         self.forget_button = buttons.addButton(
-            _("Forget my account"), QDialogButtonBox.ButtonRole.DestructiveRole
+            _("&Forget my account"), QDialogButtonBox.ButtonRole.DestructiveRole
         )
         self.forget_button.setToolTip(_("Remove the username, key and secret from this computer"))
-        self.forget_button.clicked.connect(self._forget)
+        self.forget_button.setAccessibleName(_("Forget my account"))
         self.forget_button.setEnabled(bool(settings.live_username))
+        self.save_button.clicked.connect(self._save)
+        self.save_anyway_button.clicked.connect(self._save_anyway)
+        self.forget_button.clicked.connect(self._forget)
+        buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.demo_choice)
@@ -125,30 +182,85 @@ class SettingsDialog(QDialog):
         layout.addLayout(behaviour)
         layout.addWidget(buttons)
 
+        order = (self.demo_choice, self.live_choice, self.username, self.key, self.secret,
+                 self.advanced_toggle, self.url, self.refresh_seconds, self.forget_button,
+                 cancel, self.save_anyway_button, self.save_button)
+        for before, after in itertools.pairwise(order):
+            self.setTabOrder(before, after)  # as they are seen, top to bottom, left to right
+
+        for field in (self.username, self.key, self.secret, self.url):
+            field.textEdited.connect(self._on_edited)
         self.live_choice.toggled.connect(account.setEnabled)
-        (self.live_choice if settings.mode == LIVE else self.demo_choice).setChecked(True)
-        account.setEnabled(settings.mode == LIVE)
+        self.live_choice.toggled.connect(self._on_edited)
+        on_live = live or settings.mode == LIVE
+        (self.live_choice if on_live else self.demo_choice).setChecked(True)
+        account.setEnabled(on_live)
+        if live:
+            (self.key if self.username.text() else self.username).setFocus()
+
+    # -- the fields ---------------------------------------------------------------------------
+
+    def _show_where_kept(self) -> None:
+        """Placeholders that say where the saved key really is (or that there is none)."""
+        if self._saved is None:
+            self.key.setPlaceholderText(_("From cryptex.net > Settings > API keys"))
+            self.secret.setPlaceholderText(_("Shown once when you create the key"))
+        elif self._context.credentials.is_session_only(LIVE_PROFILE):
+            kept = _("Kept for this session only; type to replace")
+            self.key.setPlaceholderText(kept)
+            self.secret.setPlaceholderText(kept)
+        else:
+            kept = _("Saved in your keychain; type to replace")
+            self.key.setPlaceholderText(kept)
+            self.secret.setPlaceholderText(kept)
 
     @Slot(bool)
     def _show_advanced(self, shown: bool) -> None:
         self.url.setVisible(shown)
         self.url_label.setVisible(shown)
 
+    @Slot()
+    def _on_edited(self, *_args: object) -> None:
+        """Messages follow the fields: what was said about the old text goes with it."""
+        self._attempt += 1  # a key check still running is about what was there before
+        self.save_button.set_busy(False)
+        self.save_anyway_button.hide()
+        if self.message.is_problem():
+            self.message.show_problem(self._problem())
+
+    def _url(self) -> str:
+        return self.url.text().strip() or LIVE_URL
+
     def _problem(self) -> str | None:
         if not self.live_choice.isChecked():
             return None
         if not self.username.text().strip():
             return _("Enter your Cryptex username.")
-        if self._saved is None or self.key.text() or self.secret.text():
-            if not self.key.text().strip():
+        key, secret = self.key.text().strip(), self.secret.text().strip()
+        if self._saved is None or key:
+            if not key:
                 return _("Enter your API key. You can create one on cryptex.net under API keys.")
-            if not self.secret.text().strip():
+            if not secret:
                 return _("Enter your API secret. It is shown once, when you create the key.")
         try:
-            check_url(self.url.text().strip() or LIVE_URL)
+            check_url(self._url())
         except ConfigurationError as error:
             return str(error)
         return None
+
+    def credentials(self) -> Credentials:
+        """The live account as typed; a key or secret left empty keeps the saved one."""
+        saved = self._saved
+        key = self.key.text().strip() or (saved.key if saved else "")
+        secret = self.secret.text().strip() or (saved.secret if saved else "")
+        return Credentials(self.username.text().strip(), key, secret)
+
+    def _needs_check(self, creds: Credentials) -> bool:
+        settings = self._context.settings
+        return (settings.mode != LIVE or creds != self._saved
+                or self._url() != settings.live_url)
+
+    # -- saving -------------------------------------------------------------------------------
 
     @Slot()
     def _save(self) -> None:
@@ -168,20 +280,53 @@ class SettingsDialog(QDialog):
                 context.connection.connect_demo()
             self.accept()
             return
+        creds = self.credentials()
+        if not self._needs_check(creds):
+            settings.sync()
+            self.accept()
+            return
+        self._attempt += 1
+        attempt, url = self._attempt, self._url()
+        self.message.show_problem(None)
+        self.save_anyway_button.hide()
+        self.save_button.set_busy(True)
+        context.connection.check_key(
+            url, creds, lambda error: self._on_checked(attempt, url, creds, error)
+        )
 
-        username = self.username.text().strip()
-        if self.key.text() or self.secret.text() or self._saved is None:
-            creds = Credentials(username, self.key.text().strip(), self.secret.text().strip())
+    def _on_checked(self, attempt: int, url: str, creds: Credentials,
+                    error: BaseException | None) -> None:
+        if attempt != self._attempt or not self.isVisible():
+            return  # edited or closed meanwhile: this answer is about something else
+        self.save_button.set_busy(False)
+        if error is None:
+            self._switch(creds, url)
+        elif isinstance(error, AuthenticationError):
+            self.message.show_problem(refused_sentence(error))
+            self.key.setFocus()
         else:
-            creds = Credentials(username, self._saved.key, self._saved.secret)
+            self.message.show_problem(unreachable_sentence(url, error))
+            self.save_anyway_button.show()
+            self.save_anyway_button.setFocus()
+
+    @Slot()
+    def _save_anyway(self) -> None:
+        if self._problem() is None:
+            self._switch(self.credentials(), self._url())
+
+    def _switch(self, creds: Credentials, url: str) -> None:
+        """Keep the live account and use it from now on."""
+        context = self._context
+        settings = context.settings
         result = context.credentials.save(LIVE_PROFILE, creds)
-        settings.live_username = username
-        settings.live_url = self.url.text().strip() or LIVE_URL
+        settings.live_username = creds.username
+        settings.live_url = url
         settings.mode = LIVE
         settings.sync()
         context.connection.connect_live(settings.live_url, creds)
-        if not result.persistent and result.message:
-            QMessageBox.information(self, _("Kept for this session only"), result.message)
+        notice = context.credentials.first_session_only_notice(result)
+        if notice:
+            QMessageBox.information(self, _("Kept for this session only"), notice)
         self.accept()
 
     @Slot()
@@ -193,6 +338,7 @@ class SettingsDialog(QDialog):
         self.key.clear()
         self.secret.clear()
         self._saved = None
+        self._show_where_kept()
         self.forget_button.setEnabled(False)
         if context.settings.mode == LIVE:
             context.settings.mode = DEMO
@@ -200,3 +346,8 @@ class SettingsDialog(QDialog):
             self.demo_choice.setChecked(True)
         context.settings.sync()
         self.message.show_hint(_("Your live account was removed from this computer."))
+
+    def is_checking(self) -> bool:
+        """Whether a key check is under way (Save shows it is busy)."""
+        return self.save_button.is_busy()
+

@@ -28,8 +28,9 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPalette
+from PySide6.QtGui import QBrush
 
+from cryptex_desktop.ui import theme
 from cryptex_desktop.ui.formatting import market
 
 #: The role whose value a column sorts by: a Decimal, datetime, int or str, never display text.
@@ -120,23 +121,22 @@ class Tone(enum.IntEnum):
     NEGATIVE = -1
 
 
-# (light background, dark background) colours, each readable at about 5:1 contrast or more.
-_TONE_COLOURS = {
-    Tone.POSITIVE: ("#1a7f37", "#3fb950"),
-    Tone.NEGATIVE: ("#cf222e", "#ff7b72"),
+_TONE_ROLES = {
+    Tone.POSITIVE: theme.Role.BUY,
+    Tone.NEGATIVE: theme.Role.SELL,
 }
-_tone_brushes: dict[tuple[int, bool], QBrush] = {}
+# data() runs for every painted cell: one brush per tone and theme, made once.
+_tone_brushes: dict[tuple[Tone, str], QBrush] = {}
 
 
 def tone_brush(tone: Tone) -> QBrush | None:
-    """The brush for ``tone`` on the application palette: darker on light, lighter on dark."""
+    """The brush for ``tone`` in the theme in use (it follows a switch to dark or light)."""
     if tone == Tone.PLAIN:
         return None
-    dark = QGuiApplication.palette().color(QPalette.ColorRole.Base).lightness() < 128
-    brush = _tone_brushes.get((tone, dark))
+    key = (tone, theme.current().name)
+    brush = _tone_brushes.get(key)
     if brush is None:
-        brush = QBrush(QColor(_TONE_COLOURS[tone][1 if dark else 0]))
-        _tone_brushes[(tone, dark)] = brush
+        brush = _tone_brushes[key] = QBrush(theme.colour(_TONE_ROLES[tone]))
     return brush
 
 

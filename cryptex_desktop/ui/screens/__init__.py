@@ -2,30 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Protocol, cast
-
 from PySide6.QtWidgets import QWidget
 
 from cryptex_desktop.ui.context import AppContext
+from cryptex_desktop.ui.screens.base import Screen
 
 
-class Screen(Protocol):
-    """What the main window asks of a tab, besides its being a QWidget."""
-
-    NAME: str
-    TITLE: str
-    TOOLTIP: str
-
-    def refresh(self) -> None:
-        """Queue the calls that bring the screen up to date, and return at once."""
-
-
-def as_screen(widget: QWidget) -> Screen:
-    """A tab seen as a :class:`Screen`: every widget :func:`build_all` makes is one."""
-    return cast(Screen, widget)
-
-
-def build_all(context: AppContext, parent: QWidget) -> list[QWidget]:
+def build_all(context: AppContext, parent: QWidget) -> list[Screen]:
     """Every screen in tab order, each given only the shared objects it uses."""
     from cryptex_desktop.ui.screens.balances import BalancesScreen
     from cryptex_desktop.ui.screens.coupons import CouponsScreen
@@ -41,7 +24,8 @@ def build_all(context: AppContext, parent: QWidget) -> list[QWidget]:
         TradeScreen(c.dispatcher, c.wallet, c.refresher, c.settings, parent),
         OpenOrdersScreen(c.dispatcher, c.wallet, c.refresher, c.settings, parent),
         HistoryScreen(c.dispatcher, c.settings, parent),
-        DepositScreen(c.dispatcher, c.refresher, c.settings, parent),
+        DepositScreen(c.dispatcher, c.refresher, c.settings, parent,
+                      is_demo=lambda: c.connection.is_demo),
         WithdrawScreen(c.dispatcher, c.wallet, c.refresher, c.settings, parent),
         CouponsScreen(c.dispatcher, c.wallet, c.refresher, c.settings, parent),
     ]

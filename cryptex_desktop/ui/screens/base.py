@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.widgets.labels import ResultLabel
@@ -60,9 +60,15 @@ class AccountProblemView(QWidget):
         self.button = QPushButton()
         self.button.setAutoDefault(True)
         self.button.clicked.connect(self._on_clicked)
+        # Centred by stretches, not by an alignment flag: an aligned wrapped label gets its
+        # one-line width and loses the rest of its sentence.
+        centred = QHBoxLayout()
+        centred.addStretch(1)
+        centred.addWidget(self.sentence, 4)
+        centred.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
-        layout.addWidget(self.sentence, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addLayout(centred)
         layout.addSpacing(8)
         layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(2)

@@ -257,8 +257,6 @@ class CouponsScreen(Screen):
 
     NAME = "coupons"
     # Transitional: the main window reads these until it asks title() and tooltip().
-    TITLE = _("Coupons")
-    TOOLTIP = _("Turn money into a code to give someone, or redeem one")
 
     @classmethod
     def title(cls) -> str:
@@ -303,7 +301,6 @@ class CouponsScreen(Screen):
         self.redeem_action.finished.connect(self._on_redeem_finished)
         wallet.changed.connect(self._on_wallet_changed)
         # Until the main window calls account_changed() itself; calling it twice is harmless.
-        dispatcher.clientChanged.connect(self.account_changed)
         self._on_currency_changed()
         self._on_code_changed()
 

@@ -130,8 +130,6 @@ class DepositScreen(Screen):
 
     NAME = "deposit"
     # Transitional: the main window reads these until it asks title() and tooltip().
-    TITLE = _("Deposit")
-    TOOLTIP = _("Get an address to send coins to this account")
 
     @classmethod
     def title(cls) -> str:
@@ -333,7 +331,6 @@ class DepositScreen(Screen):
             signal.connect(self._show_transactions_state)
         self.transactions.retryRequested.connect(self.refresh)
         # Until the main window calls account_changed() itself; calling it twice is harmless.
-        self._dispatcher.clientChanged.connect(self.account_changed)
 
     # -- reading the screen -----------------------------------------------------------------
 

@@ -39,25 +39,25 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from cryptex_desktop.api.currencies import PAIRS
 from cryptex_desktop.api.money import to_wire
 from cryptex_desktop.api.types import Trade
 from cryptex_desktop.ui.dispatcher import Dispatcher, Priority
 from cryptex_desktop.ui.errors import describe
-from cryptex_desktop.ui.formatting import pair_description, pair_text, side_word
+from cryptex_desktop.ui.formatting import pair_text, side_word
 from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.models import RECORD_ROLE, Row, SortFilterProxy, TradeHistoryModel
 from cryptex_desktop.ui.models.trade_history import DATE
+from cryptex_desktop.ui.screens.base import Screen
 from cryptex_desktop.ui.settings import AppSettings
 from cryptex_desktop.ui.widgets.busy_button import BusyButton
+from cryptex_desktop.ui.widgets.currency_combo import MarketCombo
 from cryptex_desktop.ui.widgets.field_message import FieldMessage
-from cryptex_desktop.ui.widgets.labels import OutcomeLabel, heading_label
-from cryptex_desktop.ui.widgets.record_table import record_table
+from cryptex_desktop.ui.widgets.labels import ResultLabel, buddy_label
+from cryptex_desktop.ui.widgets.record_list import RecordList
 
 #: The most fills the exchange returns for one request.
 MAX_PAGE = 1000
@@ -87,7 +87,7 @@ _ORDER_NUMBER = QRegularExpression(r"^\s*\d{0,18}\s*$")
 
 @dataclass(frozen=True)
 class HistoryQuery:
-    """What the exchange is asked for: a pair (None: all), a time range (UTC), how many."""
+    """What the exchange is asked for: a market (None: all), a time range (UTC), how many."""
 
     pair: str | None = None
     since: datetime | None = None
@@ -96,7 +96,7 @@ class HistoryQuery:
 
     @property
     def is_filtered(self) -> bool:
-        """Whether the pair or the dates narrow what the exchange sends."""
+        """Whether the market or the dates narrow what the exchange sends."""
         return self.pair is not None or self.since is not None or self.end is not None
 
 
@@ -190,7 +190,7 @@ def _own_order(trade: Trade) -> int:
 
 
 class HistoryProxy(SortFilterProxy):
-    """The history table's filter: pair and side like every table, plus one order number."""
+    """The history table's filter: market and side like every table, plus one order number."""
 
     def __init__(self, source: TradeHistoryModel, parent: QObject | None = None) -> None:
         super().__init__(source, parent)
@@ -262,7 +262,7 @@ def _plural(count: int, one: str, many: str, **values: object) -> str:
     return (one if count == 1 else many).format(n=f"{count:,}", **values)
 
 
-class HistoryScreen(QWidget):
+class HistoryScreen(Screen):
     """Every trade you made, with filters, older pages on request and CSV export.
 
     ``page_size`` is how many trades one request asks for (the exchange's limit, 1,000);
@@ -270,13 +270,26 @@ class HistoryScreen(QWidget):
     """
 
     NAME = "history"
-    TITLE = _("History")
-    TOOLTIP = _("Every trade you made, with filters and export")
+
+    @classmethod
+    def title(cls) -> str:
+        """The tab's title."""
+        return _("History")
+
+    @classmethod
+    def tooltip(cls) -> str:
+        """The tab's tooltip."""
+        return _("Every trade you made, with filters and export")
 
     def __init__(
         self, dispatcher: Dispatcher, settings: AppSettings, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
+        super().__init__(
+            _("Trade history"),
+            _("Every time one of your orders trades, it shows here. A big order can trade in "
+              "several parts, each its own row. Times are in your computer's time zone."),
+            parent,
+        )
         self._dispatcher = dispatcher
         self._settings = settings
         self.page_size = MAX_PAGE
@@ -284,6 +297,7 @@ class HistoryScreen(QWidget):
         self._loaded = False
         self._loading = 0
         self._load_problem = ""
+        self._no_older = False  # every trade matching the filters is loaded
 
         self.model = TradeHistoryModel(self)
         self.proxy = HistoryProxy(self.model, self)
@@ -302,29 +316,16 @@ class HistoryScreen(QWidget):
     # -- building ---------------------------------------------------------------------------
 
     def _build(self) -> None:
-        heading = heading_label(_("Trade history"))
-
-        explanation = QLabel(_(
-            "Every time one of your orders trades, it shows here. A big order can trade in "
-            "several parts, each its own row. Times are in your computer's time zone."
-        ))
-        explanation.setWordWrap(True)
-
-        self.pair_combo = QComboBox()
-        self.pair_combo.addItem(_("All pairs"), "")
-        for code in PAIRS:
-            self.pair_combo.addItem(pair_text(code), code)
-            self.pair_combo.setItemData(
-                self.pair_combo.count() - 1, pair_description(code), Qt.ItemDataRole.ToolTipRole
-            )
+        self.pair_combo = MarketCombo(all_text=_("All markets"))
         self.pair_combo.setToolTip(_("Show the trades of one market only."))
 
         self.side_combo = QComboBox()
         self.side_combo.addItem(_("Buy and sell"), "")
         self.side_combo.addItem(_("Buy only"), "buy")
         self.side_combo.addItem(_("Sell only"), "sell")
-        self.side_combo.setToolTip(_("Buy: you received the first currency of the pair. "
-                                     "Sell: you gave it."))
+        self.side_combo.setToolTip(_("Buy: you received the first currency of the market "
+                                     "(BTC in BTC/USD). Sell: you gave it."))
+        self.side_combo.setAccessibleName(_("Side"))
 
         self.count_combo = QComboBox()
         for count in COUNT_CHOICES:
@@ -332,6 +333,7 @@ class HistoryScreen(QWidget):
         self.count_combo.setToolTip(_(
             "How many of your newest trades to load. “Load older” below brings earlier ones."
         ))
+        self.count_combo.setAccessibleName(_("How many trades"))
 
         self.from_edit = _date_edit(_("Show trades from this day on (your local time). "
                                       "“Any”: from the first one."))
@@ -339,6 +341,9 @@ class HistoryScreen(QWidget):
                                     "“Any”: up to now."))
         self.any_date_button = QPushButton(_("&Any date"))
         self.any_date_button.setToolTip(_("Clear both dates."))
+        self.any_date_button.setAccessibleName(_("Any date"))
+        self.from_edit.setAccessibleName(_("From day"))
+        self.to_edit.setAccessibleName(_("To day"))
 
         self.order_edit = QLineEdit()
         self.order_edit.setValidator(QRegularExpressionValidator(_ORDER_NUMBER, self.order_edit))
@@ -349,6 +354,7 @@ class HistoryScreen(QWidget):
             "Type the number of one of your orders to see only its trades "
             "(among the trades loaded)."
         ))
+        self.order_edit.setAccessibleName(_("Order number"))
         self.order_message = FieldMessage()
         self.date_message = FieldMessage()
 
@@ -356,7 +362,7 @@ class HistoryScreen(QWidget):
         filters.setHorizontalSpacing(10)
         filters.setVerticalSpacing(6)
         row_one = (
-            (_("&Pair:"), self.pair_combo),
+            (_("M&arket:"), self.pair_combo),
             (_("Si&de:"), self.side_combo),
             (_("&Show:"), self.count_combo),
         )
@@ -367,8 +373,7 @@ class HistoryScreen(QWidget):
         )
         for row, pairs in enumerate((row_one, row_two)):
             for position, (text, field) in enumerate(pairs):
-                label = QLabel(text)
-                label.setBuddy(field)
+                label = buddy_label(text, field)
                 filters.addWidget(label, row, position * 2, Qt.AlignmentFlag.AlignRight)
                 if field is self.to_edit:
                     # "Any date" sits with the dates it clears.
@@ -384,7 +389,10 @@ class HistoryScreen(QWidget):
         for column in (1, 3, 5):
             filters.setColumnStretch(column, 1)
 
-        self.table = record_table(self.proxy)  # newest first; column settings need the model
+        self.records = RecordList(self.proxy, accessible_name=_("Your trades"))
+        self.records.filter_row.addLayout(filters, 1)
+        self.records.retryRequested.connect(self.refresh)
+        self.table = self.records.table  # newest first; column settings need the model
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(80)
@@ -393,26 +401,18 @@ class HistoryScreen(QWidget):
         date_width = self.table.fontMetrics().horizontalAdvance("8888-88-88 88:88") + 24
         header.resizeSection(DATE, date_width)
 
-        self.empty_label = QLabel()
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setWordWrap(True)
-        self.empty_label.setTextFormat(Qt.TextFormat.PlainText)
-        empty_font = self.empty_label.font()
-        empty_font.setPointSizeF(empty_font.pointSizeF() * 1.1)
-        self.empty_label.setFont(empty_font)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.table)
-        self.stack.addWidget(self.empty_label)
-
         self.summary_label = QLabel()
         self.summary_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.result_label = OutcomeLabel()
+        self.summary_label.setAccessibleName(_("How many trades are shown"))
+        self.result_label = ResultLabel(reserve_lines=1)
+        self.result_label.setAccessibleName(_("History message"))
         self.older_button = BusyButton(_("Load &older"), busy_text=_("Loading older trades…"))
-        self.older_button.setToolTip(_("Load the trades before the oldest one shown."))
+        self.older_button.setAccessibleName(_("Load older"))
         self.export_button = QPushButton(_("&Export to CSV…"))
         self.export_button.setToolTip(_(
             "Save the trades shown, in the order shown, as a spreadsheet file (Ctrl+E)."
         ))
+        self.export_button.setAccessibleName(_("Export to CSV"))
 
         bottom = QHBoxLayout()
         bottom.setSpacing(10)
@@ -424,14 +424,8 @@ class HistoryScreen(QWidget):
         bottom.addWidget(self.older_button)
         bottom.addWidget(self.export_button)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 14, 16, 12)
-        layout.setSpacing(10)
-        layout.addWidget(heading)
-        layout.addWidget(explanation)
-        layout.addLayout(filters)
-        layout.addWidget(self.stack, 1)
-        layout.addLayout(bottom)
+        self.body.addWidget(self.records, 1)
+        self.body.addLayout(bottom)
 
         self.setTabOrder(self.pair_combo, self.side_combo)
         self.setTabOrder(self.side_combo, self.count_combo)
@@ -464,7 +458,6 @@ class HistoryScreen(QWidget):
             self.proxy.layoutChanged,
         ):
             signal.connect(self._show_state)
-        self._dispatcher.clientChanged.connect(self._on_client_changed)
 
     def _restore_filters(self) -> None:
         state = self._settings.view_state
@@ -521,7 +514,9 @@ class HistoryScreen(QWidget):
         self._query = query
         self.model.clear()
         self._loaded = False
-        self.result_label.clear_outcome()
+        self._no_older = False
+        self._load_problem = ""
+        self.result_label.clear_message()
         self._show_state()
         if refresh:
             self.refresh()
@@ -559,42 +554,54 @@ class HistoryScreen(QWidget):
             key="history",
         )
 
-    def _fetch_current(self, client: Any) -> tuple[HistoryQuery | None, list[Row]]:
+    def _fetch_current(self, client: Any) -> tuple[HistoryQuery | None, list[Row], bool]:
         # Runs on a worker thread, maybe later than queued: read the filters as they are now.
         # The table rows are built here too, so the UI thread only inserts them.
-        query = self._query
+        query, page_size = self._query, self.page_size
         if query is None:
-            return None, []
-        return query, self.model.rows_for(fetch_latest(client, query, self.page_size))
+            return None, [], False
+        trades = fetch_latest(client, query, page_size)
+        complete = len(trades) < max(1, min(query.count, page_size, MAX_PAGE))
+        return query, self.model.rows_for(trades), complete
 
-    def _on_latest(self, result: tuple[HistoryQuery | None, list[Row]]) -> None:
+    def _on_latest(self, result: tuple[HistoryQuery | None, list[Row], bool]) -> None:
         self._loading = max(0, self._loading - 1)
-        query, rows = result
+        query, rows, complete = result
         if query is not None and query == self._query:
             self.model.add_rows(rows)
             self._loaded = True
-            self._load_problem = ""
+            self._no_older = self._no_older or complete
+            self._forget_load_problem()
         self._show_state()
+
+    def _forget_load_problem(self) -> None:
+        """A load succeeded: the sentence about the failed one is over."""
+        if self._load_problem and self.result_label.text() == self._load_problem:
+            self.result_label.clear_message()
+        self._load_problem = ""
 
     def _on_refresh_error(self, error: BaseException) -> None:
         self._loading = max(0, self._loading - 1)
+        self._forget_load_problem()
         self._load_problem = _("Could not load your trades: {reason}").format(
             reason=describe(error)
         )
-        self.result_label.show_problem(self._load_problem)
+        if self._loaded:  # the table stays; the sentence says it may be out of date
+            self.result_label.show_problem(self._load_problem)
         self._show_state()
 
     @Slot()
     def load_older(self) -> None:
         """Ask for the page of trades before the oldest one shown."""
         query = self._query
-        if self.older_button.is_busy() or query is None or self._dispatcher.client is None:
+        if (self.older_button.is_busy() or self._no_older or query is None
+                or self._dispatcher.client is None):
             return
         oldest = self.model.oldest()
         page_size = self.page_size
         rows_for = self.model.rows_for
         self.older_button.set_busy(True)
-        self.result_label.clear_outcome()
+        self.result_label.clear_message()
 
         if oldest is None:
             def call(client: Any) -> tuple[HistoryQuery, list[Row]]:
@@ -620,11 +627,13 @@ class HistoryScreen(QWidget):
             return  # the filters changed meanwhile; the table was emptied and reloaded
         added = self.model.add_rows(rows)
         self._loaded = True
+        self._forget_load_problem()
         if added:
             self.result_label.show_result(
                 _plural(added, _("Loaded 1 older trade."), _("Loaded {n} older trades."))
             )
         else:
+            self._no_older = True
             self.result_label.show_result(_("No older trades."))
         self._show_state()
 
@@ -634,15 +643,16 @@ class HistoryScreen(QWidget):
             _("Could not load older trades: {reason}").format(reason=describe(error))
         )
 
-    @Slot()
-    def _on_client_changed(self) -> None:
-        """Another account: its trades are not this one's."""
+    def account_changed(self) -> None:
+        """Another account: its trades and messages are not this one's."""
         self.model.clear()
         self._loaded = False
+        self._no_older = False
+        self._load_problem = ""
         # The old client's calls are dropped without a callback: nothing is waiting any more.
         self._loading = 0
         self.older_button.set_busy(False)
-        self.result_label.clear_outcome()
+        self.result_label.clear_message()
         self._show_state()
 
     # -- what the person sees -----------------------------------------------------------------
@@ -651,12 +661,21 @@ class HistoryScreen(QWidget):
     def _show_state(self, *_args: object) -> None:
         shown, loaded = self.proxy.rowCount(), self.model.rowCount()
         if shown:
-            self.stack.setCurrentWidget(self.table)
+            self.records.show_table()
+        elif self._load_problem and not self._loaded:
+            self.records.show_problem(self._load_problem)
         else:
-            self.empty_label.setText(self._empty_sentence(loaded))
-            self.stack.setCurrentWidget(self.empty_label)
-        if self._loading and not loaded:
-            summary = _("Loading your trades…")
+            self.records.show_empty(self._empty_sentence(loaded))
+        if not self.older_button.is_busy():
+            # Before a first load, the load itself (or Try again) is the way to get trades.
+            self.older_button.setEnabled(self._loaded and not self._no_older
+                                         and self._query is not None)
+        self.older_button.setToolTip(
+            _("All your trades matching these filters are shown: there are no older ones.")
+            if self._no_older else _("Load the trades before the oldest one shown.")
+        )
+        if not loaded:
+            summary = ""  # the sentence in place of the table says it all
         elif shown == loaded:
             summary = _plural(shown, _("Showing 1 trade."), _("Showing {n} trades."))
         else:
@@ -670,16 +689,22 @@ class HistoryScreen(QWidget):
         if self._query is None:
             return _("No trade can match these dates.")
         if loaded:
-            if self.proxy.order_filter() is not None:
+            order = self.proxy.order_filter()
+            if order is not None and self._no_older:
+                return _(
+                    "None of your trades belongs to order {n}: every trade matching the "
+                    "market and dates is loaded. Check the number."
+                ).format(n=order)
+            if order is not None:
                 return _(
                     "None of the loaded trades belongs to order {n}. Check the number, or "
                     "press “Load older” to look further back."
-                ).format(n=self.proxy.order_filter())
+                ).format(n=order)
             return _("None of the loaded trades matches these filters.")
         if not self._loaded:
-            return self._load_problem or _("Loading your trades…")
+            return _("Loading your trades…")
         if self._query.is_filtered:
-            return _("You have no trades for this pair and these dates.")
+            return _("You have no trades for this market and these dates.")
         return _(
             "You have not traded yet. When one of your orders buys or sells, "
             "the trade appears here."

@@ -163,8 +163,6 @@ class OpenOrdersScreen(Screen):
     """Orders waiting to fill; cancel them here."""
 
     NAME: ClassVar[str] = "open_orders"
-    TITLE: ClassVar[str] = _("Open orders")
-    TOOLTIP: ClassVar[str] = _("Orders waiting to fill; cancel them here")
 
     def __init__(
         self,
@@ -197,7 +195,6 @@ class OpenOrdersScreen(Screen):
         remembered = str(settings.view_state(self.NAME, "pair", "") or "")
         self.set_pair_filter(remembered if remembered in PAIRS else None)
         self.pair_filter.currentIndexChanged.connect(self._on_filter_chosen)
-        dispatcher.clientChanged.connect(self.account_changed)
         self._update_view()
 
     @classmethod

@@ -97,8 +97,6 @@ class TradeScreen(Screen):
     """Buy or sell at a price you choose."""
 
     NAME: ClassVar[str] = "trade"
-    TITLE: ClassVar[str] = _("Trade")
-    TOOLTIP: ClassVar[str] = _("Buy or sell at a price you choose")
 
     def __init__(
         self,
@@ -134,7 +132,6 @@ class TradeScreen(Screen):
         self.form.edited.connect(self._forget_result)
         self.form.submitted.connect(self.place_order)
         wallet.changed.connect(self._update_button)
-        dispatcher.clientChanged.connect(self.account_changed)
         self._on_side_changed(self.form.side())
 
     @classmethod

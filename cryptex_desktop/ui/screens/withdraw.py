@@ -152,8 +152,6 @@ class WithdrawScreen(Screen):
 
     NAME = "withdraw"
     # Transitional: the main window reads these until it asks title() and tooltip().
-    TITLE = _("Withdraw")
-    TOOLTIP = _("Send coins from this account to another wallet")
 
     @classmethod
     def title(cls) -> str:
@@ -192,7 +190,6 @@ class WithdrawScreen(Screen):
         self.action.finished.connect(self._on_finished)
         wallet.changed.connect(self._on_wallet_changed)
         # Until the main window calls account_changed() itself; calling it twice is harmless.
-        dispatcher.clientChanged.connect(self.account_changed)
         self._on_currency_changed()
 
     # -- building -------------------------------------------------------------------------

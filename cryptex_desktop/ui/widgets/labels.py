@@ -68,7 +68,11 @@ class ThemedLabel(QLabel):
     """A label whose text colour is a theme role, kept when the theme changes."""
 
     def changeEvent(self, event: QEvent) -> None:
-        """Ask the theme again when the application palette changes."""
+        """Ask the theme again when the application palette changes.
+
+        Only top-level windows get ApplicationPaletteChange; a label inside one gets
+        PaletteChange as the new palette reaches it.
+        """
         super().changeEvent(event)
         # Qt 6 tells a widget of a new application palette with PaletteChange.
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):

@@ -60,6 +60,12 @@ $(PACKAGE_STAMP): pyproject.toml $(STAMP)
 	$(BIN)/pip install --quiet -e '.[package]'
 	@touch $(PACKAGE_STAMP)
 
+# Two builds of one commit are byte-identical (packaging/compare_builds.py checks it): the times
+# in the zip archives are the last commit's, not the clock's (1980 outside a git checkout), and
+# Python's string hashes, which order some of what PyInstaller writes, are fixed.
+package: export SOURCE_DATE_EPOCH = $(shell git log -1 --format=%ct 2>/dev/null || echo 315532800)
+package: export PYTHONHASHSEED = 0
+
 # dist/cryptex-desktop/ (one folder) and dist/cryptex-desktop-onefile (one file): no Python needed.
 package: $(PACKAGE_STAMP) system-deps
 	@command -v objdump >/dev/null || \
@@ -67,7 +73,8 @@ package: $(PACKAGE_STAMP) system-deps
 	$(BIN)/python packaging/make_icons.py $(ICON_DIR) >/dev/null
 	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
 	  packaging/cryptex-desktop.spec
-	@echo "Built dist/cryptex-desktop/cryptex-desktop and dist/cryptex-desktop-onefile."
+	@echo "Built dist/cryptex-desktop/cryptex-desktop and dist/cryptex-desktop-onefile" \
+	  "(commit time $$SOURCE_DATE_EPOCH)."
 
 # The PNG sizes kept in resources/icons/, drawn again from resources/cryptex-desktop.svg.
 icons: $(STAMP)

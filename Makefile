@@ -60,9 +60,10 @@ $(PACKAGE_STAMP): pyproject.toml $(STAMP)
 	$(BIN)/pip install --quiet -e '.[package]'
 	@touch $(PACKAGE_STAMP)
 
-# Two builds of one commit are byte-identical (packaging/compare_builds.py checks it): the times
-# in the zip archives are the last commit's, not the clock's (1980 outside a git checkout), and
-# Python's string hashes, which order some of what PyInstaller writes, are fixed.
+# Two builds of one commit are byte-identical (packaging/compare_builds.py checks it). Python's
+# string hashes are fixed: they order the modules PyInstaller writes into base_library.zip
+# and the one-file executable. What takes a date takes the last commit's, not the clock's
+# (1980 outside a git checkout): the tarball's times, and any a build tool writes.
 package linux-download: export SOURCE_DATE_EPOCH = \
   $(shell git log -1 --format=%ct 2>/dev/null || echo 315532800)
 package: export PYTHONHASHSEED = 0

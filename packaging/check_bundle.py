@@ -54,6 +54,9 @@ SYSTEM_PACKAGES = {
 #: The newest glibc a download may need: Ubuntu 22.04's. README.md names what this covers.
 RELEASE_GLIBC_CEILING = "2.35"
 
+#: The tools' output is parsed, so they must not translate it (objdump does, under ru_RU).
+ENGLISH = {"LC_ALL": "C", "LANGUAGE": ""}
+
 _LDD_LINE = re.compile(r"^\s*(\S+)\s+=>\s+(not found|\S+)")
 
 
@@ -94,7 +97,8 @@ def links_of(bundle: Path) -> list[Link]:
     if ldd is None:
         raise SystemExit("ldd is missing: it comes with the C library (Debian: libc-bin)")
     internal = bundle / "_internal"
-    env = {**os.environ, "LD_LIBRARY_PATH": str(internal if internal.is_dir() else bundle)}
+    env = {**os.environ, "LD_LIBRARY_PATH": str(internal if internal.is_dir() else bundle),
+           **ENGLISH}
     links = []
     for path in elf_files(bundle):
         # Only the bundle's own files are named, and ldd only traces their loading.
@@ -142,7 +146,7 @@ def glibc_needed(bundle: Path) -> dict[str, str]:
     for path in elf_files(bundle):
         # Only the bundle's own files are named; objdump reads them, runs nothing.
         result = subprocess.run([objdump, "-p", str(path)], capture_output=True,  # noqa: S603
-                                text=True, check=True)
+                                text=True, check=True, env={**os.environ, **ENGLISH})
         versions = parse_version_references(result.stdout)
         if versions:
             newest[str(path.relative_to(bundle))] = max(versions, key=version_key)

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint sandbox clean system-deps package install-desktop icons
+.PHONY: run test bench lint sandbox clean system-deps package linux-download install-desktop icons
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -62,6 +62,14 @@ $(PACKAGE_STAMP): pyproject.toml $(STAMP)
 	$(BIN)/pip install --quiet -e '.[package]'
 	@touch $(PACKAGE_STAMP)
 
+# Two builds of one commit are byte-identical (packaging/compare_builds.py checks it). Python's
+# string hashes are fixed: they order the modules PyInstaller writes into base_library.zip
+# and the one-file executable. What takes a date takes the last commit's, not the clock's
+# (1980 outside a git checkout): the tarball's times, and any a build tool writes.
+package linux-download: export SOURCE_DATE_EPOCH = \
+  $(shell git log -1 --format=%ct 2>/dev/null || echo 315532800)
+package: export PYTHONHASHSEED = 0
+
 # dist/cryptex-desktop/ (one folder) and dist/cryptex-desktop-onefile (one file): no Python needed.
 package: $(PACKAGE_STAMP) system-deps
 	@command -v objdump >/dev/null || \
@@ -69,7 +77,19 @@ package: $(PACKAGE_STAMP) system-deps
 	$(BIN)/python packaging/make_icons.py $(ICON_DIR) >/dev/null
 	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
 	  packaging/cryptex-desktop.spec
-	@echo "Built dist/cryptex-desktop/cryptex-desktop and dist/cryptex-desktop-onefile."
+	@echo "Built dist/cryptex-desktop/cryptex-desktop and dist/cryptex-desktop-onefile" \
+	  "(commit time $$SOURCE_DATE_EPOCH)."
+
+# The Linux download as the package workflow packs it: names sorted, times, owners and the
+# group's and others' permissions fixed, no time in the gzip header, so one build, one tarball.
+LINUX_DOWNLOAD ?= dist/cryptex-desktop-linux-$(shell uname -m).tar.gz
+linux-download:
+	@test -x dist/cryptex-desktop/cryptex-desktop -a -x dist/cryptex-desktop-onefile \
+	  || $(MAKE) package
+	tar --sort=name --mtime="@$$SOURCE_DATE_EPOCH" --owner=0 --group=0 --numeric-owner \
+	  --mode=go=u-w --format=gnu -C dist -cf - cryptex-desktop cryptex-desktop-onefile \
+	  | gzip -n > "$(LINUX_DOWNLOAD)"
+	@echo "Packed $(LINUX_DOWNLOAD)."
 
 # The PNG sizes kept in resources/icons/, drawn again from resources/cryptex-desktop.svg.
 icons: $(STAMP)

@@ -253,6 +253,8 @@ def test_could_not_reach_the_exchange_goes_when_the_exchange_answers_again(
     window, app_context, qtbot, monkeypatch
 ):
     screen = open_deposit(window, "BTC")
+    # Any answer clears the message (the exchange is back): let the tab's own refresh end first.
+    qtbot.waitUntil(lambda: app_context.dispatcher.pending == 0, timeout=WAIT_MS)
     client = app_context.dispatcher.client
 
     def unreachable(currency):

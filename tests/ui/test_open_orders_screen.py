@@ -287,7 +287,7 @@ def test_a_load_problem_goes_away_once_the_exchange_answers_again(qtbot, window,
                                                                   monkeypatch):
     app_context.refresher.stop()
     screen = window.show_screen(OpenOrdersScreen.NAME)
-    app_context.dispatcher.set_client(app_context.dispatcher.client)  # forget what was loaded
+    screen.account_changed()  # forget what was loaded (the app as a whole has loaded before)
     client = app_context.dispatcher.client
     real_active_orders = client.active_orders
 

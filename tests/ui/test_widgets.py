@@ -159,21 +159,32 @@ def test_typing_an_amount_gives_a_decimal_and_a_signal_per_keystroke(qtbot, amou
     assert message.text() == "How much to send." and not message.is_problem()
 
 
-def test_comma_and_spaces_are_understood_like_a_person_writes_them(qtbot, amount_form):
+def test_spaces_between_thousands_are_understood_like_a_person_writes_them(qtbot, amount_form):
     edit, _message = amount_form
     edit.set_currency("USD")
-    qtbot.keyClicks(edit, "1 000,5")
+    qtbot.keyClicks(edit, "1 000.5")
     assert edit.amount() == Decimal("1000.5")
     edit.setText("1\u2009234\u202f567.25")
     assert edit.amount() == Decimal("1234567.25")
 
 
-def test_thousands_separators_are_refused_with_a_sentence(qtbot, amount_form):
+def test_thousands_separators_are_read_as_thousands_and_the_reading_is_shown(qtbot, amount_form):
     edit, message = amount_form
+    edit.set_currency("USD")
     qtbot.keyClicks(edit, "1,000.50")
-    assert edit.amount() is None
+    assert edit.amount() == Decimal("1000.50")
+    assert edit.reading() == "Read as 1,000.50 USD"
+    assert message.text() == "Read as 1,000.50 USD" and not message.is_problem()
+
+
+def test_a_comma_for_decimals_is_refused_with_the_reading_it_would_have(qtbot, amount_form):
+    edit, message = amount_form
+    edit.set_currency("USD")
+    qtbot.keyClicks(edit, "65,13")
+    assert edit.amount() is None and edit.reading() is None
     assert edit.problem() == (
-        "Use only one decimal separator and no thousands separators, like 1000.5."
+        "Did you mean 65.13? Here a point marks decimals and a comma separates thousands, "
+        "as in 1,234.56."
     )
     assert message.text() == edit.problem() and message.is_problem()
 
@@ -182,7 +193,7 @@ def test_letters_are_refused_with_a_sentence(qtbot, amount_form):
     edit, message = amount_form
     qtbot.keyClicks(edit, "1e5")
     assert edit.amount() is None
-    assert edit.problem() == "Use only digits and one decimal point, like 0.5."
+    assert edit.problem() == "Use only digits, with a point for decimals, like 1,234.56."
     assert message.text() == edit.problem()
 
 

@@ -19,6 +19,7 @@ from cryptex_desktop.ui.formatting import (
     format_datetime,
     format_datetime_long,
     market,
+    number_convention,
     side_word,
 )
 from cryptex_desktop.ui.i18n import _
@@ -82,6 +83,7 @@ class TradeHistoryModel(KeyedTableModel):
         sides = _SIDE_WORDS
         rows = []
         append = rows.append
+        localize = number_convention().localize  # the marks: asked once, not per cell
         with display_rounding():
             for trade in records:
                 details = market(trade.pair)
@@ -92,9 +94,9 @@ class TradeHistoryModel(KeyedTableModel):
                     format_datetime(trade.timestamp),
                     details.text,
                     sides.get(trade.type) or side_word(trade.type),
-                    format(price, details.price_format),
-                    format(amount, details.base_format),
-                    format(total, details.quote_format),
+                    localize(format(price, details.price_format)),
+                    localize(format(amount, details.base_format)),
+                    localize(format(total, details.quote_format)),
                     _TAKER if taker else _MAKER,
                     str(order_id),
                 )

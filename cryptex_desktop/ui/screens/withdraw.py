@@ -380,7 +380,7 @@ class WithdrawScreen(QWidget):
             if not force and not edit.text().strip():
                 message.show_problem(None)
             else:
-                message.show_problem(edit.problem())
+                message.show_field_state(edit, edit.problem())
 
     def _update_button(self) -> None:
         if not self.withdraw_button.is_busy():

@@ -1,4 +1,10 @@
-"""The sentence under a form field: red when something needs fixing, grey for a hint."""
+"""The sentence under a form field: red when something needs fixing, grey for a hint.
+
+A field that can say how it read what was typed (``reading()``, as AmountEdit's "Read as
+65,130 USD") has that shown in grey while nothing is wrong: :meth:`FieldMessage.show_field_state`
+is the one place that decides, for :meth:`FieldMessage.follow` and for screens that check
+their fields by hand.
+"""
 
 from __future__ import annotations
 
@@ -60,6 +66,24 @@ class FieldMessage(QLabel):
         self.setText(text)
         self._recolour()
 
+    def show_field_state(self, field: CheckedField, problem: str | None) -> None:
+        """``problem`` in red; without one, how ``field`` read its text (grey), else the hint.
+
+        The caller decides ``problem`` (usually ``field.problem()``, ``None`` for an untouched
+        empty field, or a problem of its own such as a balance); a field without a
+        ``reading()`` method goes straight back to the hint.
+        """
+        reading = None
+        if not problem:
+            read = getattr(field, "reading", None)
+            reading = read() if callable(read) else None
+        if reading:
+            self._is_problem = False
+            self.setText(reading)  # the hint is kept for when the reading goes
+            self._recolour()
+        else:
+            self.show_problem(problem)
+
     def clear_message(self) -> None:
         """Show nothing (the label keeps its height) and forget the hint."""
         self._hint = ""
@@ -70,7 +94,7 @@ class FieldMessage(QLabel):
         return self._is_problem
 
     def follow(self, field: CheckedField, *, only_after_typing: bool = True) -> None:
-        """Show ``field.problem()`` after every edit of a QLineEdit-like field.
+        """Show ``field.problem()``, else its reading, after every edit of a QLineEdit-like field.
 
         With ``only_after_typing`` an empty field shows the hint instead of "enter something":
         nobody wants to be told off before they started.
@@ -80,7 +104,7 @@ class FieldMessage(QLabel):
             if only_after_typing and not field.text().strip():
                 self.show_problem(None)
             else:
-                self.show_problem(field.problem())
+                self.show_field_state(field, field.problem())
 
         field.textChanged.connect(refresh)
 

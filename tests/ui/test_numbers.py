@@ -157,15 +157,7 @@ def test_an_amount_written_without_grouping_reads_back_too(code, convention, uni
 # --- the current convention -------------------------------------------------------------------
 
 
-@pytest.fixture
-def russian_locale():
-    previous = QLocale()
-    QLocale.setDefault(QLocale(QLocale.Language.Russian, QLocale.Country.Russia))
-    yield
-    QLocale.setDefault(previous)
-
-
-def test_the_default_locale_decides_the_marks_of_everything_displayed(russian_locale):
+def test_the_default_locale_decides_the_marks_of_everything_displayed(russian_numbers):
     convention = formatting.number_convention()
     assert convention.decimal_mark == ","
     assert convention.group_mark in (NBSP, NARROW, " ")
@@ -182,7 +174,7 @@ def test_english_is_pinned_for_the_tests_whatever_the_machine_says():
     assert formatting.format_money(Decimal("10000"), "USD") == "10,000.00 USD"
 
 
-def test_csv_export_stays_machine_readable_in_any_language(russian_locale):
+def test_csv_export_stays_machine_readable_in_any_language(russian_numbers):
     trade = Trade(7, 1, 2, datetime(2026, 1, 2, 3, 4, tzinfo=UTC), "BTC_USD", "buy",
                   Decimal("65130.50"), Decimal("1.25"), False)
     row = csv_row(trade)

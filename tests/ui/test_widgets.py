@@ -189,6 +189,35 @@ def test_a_comma_for_decimals_is_refused_with_the_reading_it_would_have(qtbot, a
     assert message.text() == edit.problem() and message.is_problem()
 
 
+def test_the_reading_is_grey_a_problem_red_and_the_hint_comes_back(qtbot, amount_form):
+    edit, message = amount_form
+    edit.set_currency("BTC")
+    qtbot.keyClicks(edit, "1,000")
+    assert message.text() == "Read as 1,000 BTC" and not message.is_problem()
+    qtbot.keyClick(edit, Qt.Key.Key_Backspace)  # "1,00": a broken group, never 1.00
+    assert message.is_problem() and message.text().startswith("Did you mean 1.00? ")
+    edit.setText("2")  # one meaning only: nothing to say
+    assert edit.reading() is None
+    assert message.text() == "How much to send." and not message.is_problem()
+
+
+def test_in_russian_an_amount_is_typed_and_written_the_russian_way(qtbot, russian_numbers):
+    edit = AmountEdit(currency="USD")
+    qtbot.addWidget(edit)
+    qtbot.keyClicks(edit, "1 234,56")
+    assert edit.amount() == Decimal("1234.56")
+    edit.setText("1\u00a0234\u00a0567,5")  # pasted from the app's own Balances
+    assert edit.amount() == Decimal("1234567.5")
+    assert edit.reading() == "Read as 1\u00a0234\u00a0567,5 USD"
+    edit.setText("1.234")
+    assert edit.amount() is None and "1,234" in edit.problem()
+    edit.set_amount(Decimal("2.5"))
+    assert edit.text() == "2,5"
+    edit.set_maximum(Decimal("1.25"))
+    assert edit.problem() == "You have 1,25 USD available; enter that or less."
+    assert AmountEdit().placeholderText() == "0,00"
+
+
 def test_letters_are_refused_with_a_sentence(qtbot, amount_form):
     edit, message = amount_form
     qtbot.keyClicks(edit, "1e5")

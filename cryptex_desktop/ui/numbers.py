@@ -177,7 +177,7 @@ def parse_number(text: str, convention: NumberConvention) -> NumberReading:
 
     # A "." or "," this convention does not use at all: a decimal mark, if it cannot group.
     foreign = [char for char in body if char not in _DIGITS and char not in own_marks]
-    if len(foreign) == 1 and convention.decimal_mark not in body:
+    if len(foreign) == 1 and foreign[0] in ".," and convention.decimal_mark not in body:
         as_decimal = _read(body, foreign[0], convention.group_marks)
         as_groups = _read(body, None, convention.group_marks | {foreign[0]})
         if as_decimal is not None and as_groups is None:

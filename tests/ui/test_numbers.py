@@ -58,6 +58,10 @@ TRICKY_INPUTS = [
     (ENGLISH, "1 000,5", None, f"Did you mean 1,000.5? {EN_RULE}", False),
     (ENGLISH, "1 00", None, f"That is not a number as written here. {EN_RULE}", False),
     (ENGLISH, "-1,000", "-1000", None, True),
+    # An apostrophe (Swiss thousands) is never anyone's decimal mark.
+    (ENGLISH, "1'234", None, f"Did you mean 1,234? {EN_RULE}", False),
+    (ENGLISH, "1'5", None, f"That is not a number as written here. {EN_RULE}", False),
+    (RUSSIAN, "1'5", None, f"That is not a number as written here. {RU_RULE}", False),
     (ENGLISH, "+1,234.50", "1234.50", None, True),  # as the transactions table writes it
     # Russian: a comma is the decimal mark, any space separates thousands.
     (RUSSIAN, "1 234,56", "1234.56", None, True),

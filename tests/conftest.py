@@ -19,6 +19,20 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 _names = itertools.count(1)
 
 
+@pytest.fixture(autouse=True)
+def english_numbers() -> Iterator[None]:
+    """Numbers are written and read the English way ("1,234.56") whatever the machine's language.
+
+    A test about another language sets ``QLocale.setDefault`` itself; this puts it back.
+    """
+    from PySide6.QtCore import QLocale  # here, so that tests without Qt never load it
+
+    previous = QLocale()
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+    yield
+    QLocale.setDefault(previous)
+
+
 @pytest.fixture(scope="session")
 def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
     """One sandbox exchange for the session: no market maker, no automatic blocks, no rate limit."""

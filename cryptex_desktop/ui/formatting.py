@@ -2,7 +2,9 @@
 
 Amounts stay ``Decimal`` to the last step: a currency's decimals come from
 :mod:`cryptex_desktop.api.currencies`, digits are grouped by thousands, there is never an
-exponent, and no float is involved. Display rounds half to even; :func:`spendable` rounds
+exponent, and no float is involved. The decimal and group marks are those of
+:func:`number_convention`, the one rule amount fields read with too
+(:mod:`cryptex_desktop.ui.numbers`). Display rounds half to even; :func:`spendable` rounds
 down, because showing more than can be spent invites an order the exchange refuses.
 """
 
@@ -17,14 +19,22 @@ from decimal import Decimal
 from functools import cache
 from typing import NamedTuple
 
+from PySide6.QtCore import QLocale
+
 from cryptex_desktop.api.currencies import CURRENCIES, PAIRS, currency_decimals, split_pair
 from cryptex_desktop.ui.i18n import _
+from cryptex_desktop.ui.numbers import (
+    NumberConvention,
+    convention_of,
+    exact_number,
+    format_number,
+)
 
 # Rounding is set by quantizing in these contexts, not by the thread's context (which
 # ``format()`` would otherwise consult); 100 digits hold any amount with any decimals.
 _HALF_EVEN = decimal.Context(prec=100, rounding=decimal.ROUND_HALF_EVEN)
 _DOWN = decimal.Context(prec=100, rounding=decimal.ROUND_DOWN)
-_STEPS = {places: Decimal(1).scaleb(-places) for places in range(31)}
+_conventions: dict[tuple[str, str], NumberConvention] = {}
 
 #: Decimals for a price of a pair this app does not know.
 _UNKNOWN_PRICE_DECIMALS = 8
@@ -42,10 +52,27 @@ _day_texts: dict[int, str] = {}
 _memo_zone: tuple[str, str] | None = None
 
 
+def number_convention() -> NumberConvention:
+    """The marks numbers are written and read with now: those of the default ``QLocale``.
+
+    The default locale follows the system until the app sets one (``QLocale.setDefault``);
+    this is asked on every call, so a change of language shows at the next refresh. It costs
+    microseconds: loops over many rows ask once (see :func:`display_rounding`).
+    """
+    locale = QLocale()
+    marks = (locale.decimalPoint(), locale.groupSeparator())
+    known = _conventions.get(marks)
+    if known is None:
+        known = _conventions[marks] = convention_of(*marks)
+    return known
+
+
 def display_rounding() -> AbstractContextManager[decimal.Context]:
     """``with display_rounding():`` makes ``format(amount, number_format(n))`` round half even.
 
-    For loops that format thousands of amounts: one context switch instead of one each.
+    For loops that format thousands of amounts: one context switch instead of one each. The
+    text that ``format()`` gives has English marks: pass it through
+    ``number_convention().localize`` (fetched once before the loop).
     """
     return decimal.localcontext(_HALF_EVEN)
 
@@ -55,25 +82,21 @@ def number_format(decimals: int) -> str:
     return f"z,.{decimals}f"
 
 
-def number_text(amount: Decimal, decimals: int, *, sign: bool = False) -> str:
+def number_text(amount: Decimal, decimals: int, *, sign: bool = False,
+                convention: NumberConvention | None = None) -> str:
     """``amount`` with exactly ``decimals`` places and thousands separators, half to even.
 
-    ``-0.00`` reads ``0.00``; with ``sign`` a positive amount gets a ``+``.
+    ``-0.00`` reads ``0.00``; with ``sign`` a positive amount gets a ``+``. The marks are the
+    current :func:`number_convention`'s unless ``convention`` is given.
     """
-    return _grouped(amount, decimals, sign, _HALF_EVEN)
+    return format_number(amount, decimals, convention or number_convention(), sign=sign,
+                         rounding=_HALF_EVEN)
 
 
-def _grouped(amount: Decimal, decimals: int, sign: bool, rounding: decimal.Context) -> str:
-    """The text of ``amount`` rounded to ``decimals`` places under ``rounding``."""
-    if not isinstance(amount, Decimal):
-        if not isinstance(amount, int) or isinstance(amount, bool):
-            raise TypeError(f"amounts are Decimal, not {type(amount).__name__}")
-        amount = Decimal(amount)
-    step = _STEPS.get(decimals) or Decimal(1).scaleb(-decimals)
-    text = format(amount.quantize(step, context=rounding), "z,f")
-    if sign and amount > 0 and text.strip("0.,"):
-        return "+" + text
-    return text
+def exact_amount(amount: Decimal) -> str:
+    """``amount`` never rounded, with the places it needs and no trailing zeros: for tooltips."""
+    return exact_number(amount.normalize(_HALF_EVEN) if amount else Decimal(0),
+                        number_convention())
 
 
 def format_amount(amount: Decimal, currency: str, *, sign: bool = False) -> str:
@@ -92,7 +115,7 @@ def format_money(amount: Decimal, currency: str, *, sign: bool = False) -> str:
 
 def spendable(amount: Decimal, currency: str) -> str:
     """``amount`` of ``currency`` rounded DOWN to its decimals: never more than can be spent."""
-    return _grouped(amount, currency_decimals(currency), False, _DOWN)
+    return format_number(amount, currency_decimals(currency), number_convention(), rounding=_DOWN)
 
 
 def price_decimals(pair: str) -> int:
@@ -189,7 +212,8 @@ class Market(NamedTuple):
     """How the app writes one pair: its text, description, currencies and decimals.
 
     The ``*_format`` fields are :func:`number_format` specs, for use under
-    :func:`display_rounding`.
+    :func:`display_rounding`; their text gets the current marks from
+    ``number_convention().localize``.
     """
 
     code: str

@@ -9,7 +9,7 @@ from pathlib import Path
 import keyring
 import keyring.backend
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QLocale, QSettings
 from PySide6.QtWidgets import QApplication, QDialog
 
 from cryptex_desktop.ui.context import AppContext
@@ -53,6 +53,18 @@ def app_data_dir(tmp_path: Path) -> Path:
     path = tmp_path / "app-data"
     path.mkdir()
     return path
+
+
+@pytest.fixture
+def russian_numbers() -> Iterator[None]:
+    """The app in Russian: numbers written and read as "1 234,56"; English again afterwards.
+
+    Ask for it before ``window`` so the window is built in Russian.
+    """
+    previous = QLocale()
+    QLocale.setDefault(QLocale(QLocale.Language.Russian, QLocale.Country.Russia))
+    yield
+    QLocale.setDefault(previous)
 
 
 @pytest.fixture

@@ -254,6 +254,18 @@ def test_a_btc_coupon_above_the_review_limit_explains_moderation_and_shows_no_co
     assert app_context.wallet.total["BTC"] == Decimal("2")  # reserved, not gone
 
 
+def test_a_coupon_amount_with_a_thousands_comma_says_how_it_was_read(qtbot, window):
+    screen = open_coupons(qtbot, window, "USD")
+    qtbot.keyClicks(screen.amount_edit, "1,000")
+    assert screen.amount_edit.amount() == Decimal("1000")
+    assert screen.amount_message.text() == "Read as 1,000 USD"
+    assert not screen.amount_message.is_problem()
+    assert screen.create_button.isEnabled()
+    qtbot.keyClicks(screen.amount_edit, ",5")  # "1,000,5": a broken group
+    assert screen.amount_message.is_problem()
+    assert not screen.create_button.isEnabled()
+
+
 def test_cancel_in_the_coupon_confirmation_creates_nothing(qtbot, window, app_context):
     screen = open_coupons(qtbot, window, "EUR")
     confirmation = open_create_confirmation(qtbot, screen, "20")

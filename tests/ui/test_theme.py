@@ -221,8 +221,6 @@ def _files_with_literals() -> list[str]:
     )
 
 
-@pytest.mark.xfail(condition=bool(_files_with_literals()), strict=False,
-                   reason="other screens are converted in parallel")
 def test_no_colour_literal_remains_in_screens_dialogs_models_or_widgets():
     left = {str(p.relative_to(UI)): colour_literals(p)
             for folder in NO_LITERAL_DIRS for p in (UI / folder).rglob("*.py")}

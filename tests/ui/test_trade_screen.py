@@ -7,7 +7,7 @@ import re
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import QApplication, QLabel
 
 from cryptex_desktop.api.currencies import PAIRS
@@ -130,6 +130,53 @@ def test_the_form_says_what_you_pay_and_receive_as_you_type(qtbot, window):
     assert screen.pay_label.text() == "2.00000000 LTC"
     screen.pair_combo.setCurrentIndex(screen.pair_combo.findData("BTC_USD"))
     assert (screen.price_edit.text(), screen.amount_edit.text()) == ("65000", "0.01")
+
+
+def test_a_price_with_a_thousands_comma_is_read_as_thousands_and_costed_right(qtbot, window):
+    screen = window.show_screen(TradeScreen.NAME)
+    assert screen.available_label.text() == "Available: 10,000.00 USD"
+    fill_in(qtbot, screen, side="buy", price="65,130", amount="0.01")
+    assert screen.price_edit.amount() == Decimal("65130")
+    assert screen.price_message.text() == "Read as 65,130 USD"
+    assert not screen.price_message.is_problem()
+    assert screen.pay_label.text() == "651.30 USD"
+    assert screen.place_button.isEnabled()
+
+    # "65,13" is how a German writes 65.13: refused with that reading, never taken as 65.13.
+    screen.price_edit.clear()
+    qtbot.keyClicks(screen.price_edit, "65,13")
+    assert screen.price_edit.amount() is None
+    assert screen.price_message.is_problem()
+    assert screen.price_message.text().startswith("Did you mean 65.13? ")
+    assert screen.pay_label.text() == "—"
+    assert not screen.place_button.isEnabled()
+
+    # What the app displays, pasted back, is read as displayed.
+    screen.price_edit.setText("10,000.00")
+    assert screen.price_edit.amount() == Decimal("10000")
+    assert screen.pay_label.text() == "100.00 USD"
+
+
+def test_in_russian_the_form_reads_and_writes_numbers_the_russian_way(
+    qtbot, russian_numbers, window
+):
+    group = QLocale().groupSeparator()  # a no-break space
+    screen = window.show_screen(TradeScreen.NAME)
+    assert screen.available_label.text() == f"Available: 10{group}000,00 USD"
+    fill_in(qtbot, screen, side="buy", price="1 234,56", amount="0,01")
+    assert screen.price_edit.amount() == Decimal("1234.56")
+    assert screen.price_message.text() == f"Read as 1{group}234,56 USD"
+    assert screen.amount_edit.amount() == Decimal("0.01")
+    assert screen.pay_label.text() == "12,3456 USD"
+    assert screen.place_button.isEnabled()
+
+    qtbot.mouseClick(screen.max_button, Qt.MouseButton.LeftButton)
+    assert screen.amount_edit.text() == "8,10005184"  # 10,000 USD / 1,234.56, rounded down
+    assert screen.amount_edit.amount() == Decimal("8.10005184")
+
+    balances = window.screens["balances"].model
+    cells = {balances.index(row, 1).data() for row in range(balances.rowCount())}
+    assert f"10{group}000,00" in cells and "2,00000000" in cells
 
 
 def test_max_fills_the_largest_amount_the_balance_covers(qtbot, window):

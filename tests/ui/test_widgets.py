@@ -170,30 +170,70 @@ def test_typing_an_amount_gives_a_decimal_and_a_signal_per_keystroke(qtbot, amou
     assert message.text() == "How much to send." and not message.is_problem()
 
 
-def test_comma_and_spaces_are_understood_like_a_person_writes_them(qtbot, amount_form):
+def test_spaces_between_thousands_are_understood_like_a_person_writes_them(qtbot, amount_form):
     edit, _message = amount_form
     edit.set_currency("USD")
-    qtbot.keyClicks(edit, "1 000,5")
+    qtbot.keyClicks(edit, "1 000.5")
     assert edit.amount() == Decimal("1000.5")
     edit.setText("1\u2009234\u202f567.25")
     assert edit.amount() == Decimal("1234567.25")
 
 
-def test_thousands_separators_are_refused_with_a_sentence(qtbot, amount_form):
+def test_thousands_separators_are_read_as_thousands_and_the_reading_is_shown(qtbot, amount_form):
     edit, message = amount_form
+    edit.set_currency("USD")
     qtbot.keyClicks(edit, "1,000.50")
-    assert edit.amount() is None
+    assert edit.amount() == Decimal("1000.50")
+    assert edit.reading() == "Read as 1,000.50 USD"
+    assert message.text() == "Read as 1,000.50 USD" and not message.is_problem()
+
+
+def test_a_comma_for_decimals_is_refused_with_the_reading_it_would_have(qtbot, amount_form):
+    edit, message = amount_form
+    edit.set_currency("USD")
+    qtbot.keyClicks(edit, "65,13")
+    assert edit.amount() is None and edit.reading() is None
     assert edit.problem() == (
-        "Use only one decimal separator and no thousands separators, like 1000.5."
+        "Did you mean 65.13? Here a point marks decimals and a comma separates thousands, "
+        "as in 1,234.56."
     )
     assert message.text() == edit.problem() and message.is_problem()
+
+
+def test_the_reading_is_grey_a_problem_red_and_the_hint_comes_back(qtbot, amount_form):
+    edit, message = amount_form
+    edit.set_currency("BTC")
+    qtbot.keyClicks(edit, "1,000")
+    assert message.text() == "Read as 1,000 BTC" and not message.is_problem()
+    qtbot.keyClick(edit, Qt.Key.Key_Backspace)  # "1,00": a broken group, never 1.00
+    assert message.is_problem() and message.text().startswith("Did you mean 1.00? ")
+    edit.setText("2")  # one meaning only: nothing to say
+    assert edit.reading() is None
+    assert message.text() == "How much to send." and not message.is_problem()
+
+
+def test_in_russian_an_amount_is_typed_and_written_the_russian_way(qtbot, russian_numbers):
+    edit = AmountEdit(currency="USD")
+    qtbot.addWidget(edit)
+    qtbot.keyClicks(edit, "1 234,56")
+    assert edit.amount() == Decimal("1234.56")
+    edit.setText("1\u00a0234\u00a0567,5")  # pasted from the app's own Balances
+    assert edit.amount() == Decimal("1234567.5")
+    assert edit.reading() == "Read as 1\u00a0234\u00a0567,5 USD"
+    edit.setText("1.234")
+    assert edit.amount() is None and "1,234" in edit.problem()
+    edit.set_amount(Decimal("2.5"))
+    assert edit.text() == "2,5"
+    edit.set_maximum(Decimal("1.25"))
+    assert edit.problem() == "You have 1,25 USD available; enter that or less."
+    assert AmountEdit().placeholderText() == "0,00"
 
 
 def test_letters_are_refused_with_a_sentence(qtbot, amount_form):
     edit, message = amount_form
     qtbot.keyClicks(edit, "1e5")
     assert edit.amount() is None
-    assert edit.problem() == "Use only digits and one decimal point, like 0.5."
+    assert edit.problem() == "Use only digits, with a point for decimals, like 1,234.56."
     assert message.text() == edit.problem()
 
 

@@ -180,6 +180,24 @@ def test_an_amount_above_what_is_available_is_refused_as_typed_and_max_fills_it_
     assert screen.withdraw_button.isEnabled()
 
 
+def test_one_thousand_with_a_comma_is_one_thousand_and_refused_for_the_balance(qtbot, window):
+    screen = open_withdraw(qtbot, window, "BTC")
+    assert screen.available_label.text() == "Available: 2.00000000 BTC"
+    fill(qtbot, screen, new_address("BTC"), "1,000")
+
+    # Never read as 1 BTC, which the balance would cover.
+    assert screen.amount_edit.typed_amount() == Decimal("1000")
+    assert screen.amount_edit.amount() is None
+    assert screen.amount_message.text() == "You have 2 BTC available; enter that or less."
+    assert screen.amount_message.is_problem()
+    assert not screen.withdraw_button.isEnabled()
+
+    screen.amount_edit.setText("1.5")
+    assert screen.amount_edit.amount() == Decimal("1.5")
+    assert screen.amount_message.text() == ""
+    assert screen.withdraw_button.isEnabled()
+
+
 def test_only_coins_are_offered_fiat_is_explained_and_the_choice_is_remembered(
     qtbot, window, app_context
 ):

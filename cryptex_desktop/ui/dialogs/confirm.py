@@ -43,15 +43,15 @@ class AccentButton(QPushButton):
     def changeEvent(self, event: QEvent) -> None:
         """Ask the theme again when the application palette changes."""
         super().changeEvent(event)
-        if event.type() == QEvent.Type.ApplicationPaletteChange:
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
             self._restyle()
 
     def _restyle(self) -> None:
         back = theme.colour(self._role)
-        text = theme.hex_colour(theme.Role.ON_ACCENT)
         focus = theme.hex_colour(theme.Role.TEXT)
         self.setStyleSheet(
-            f"QPushButton {{ background: {back.name()}; color: {text}; border: 1px solid "
+            f"QPushButton {{ background: {back.name()}; "
+            f"color: {theme.hex_colour(theme.Role.ON_ACCENT)}; border: 1px solid "
             f"{back.darker(120).name()}; border-radius: 3px; padding: 5px 14px; }}"
             f"QPushButton:hover {{ background: {back.lighter(110).name()}; }}"
             f"QPushButton:pressed {{ background: {back.darker(115).name()}; }}"

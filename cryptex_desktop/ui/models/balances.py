@@ -14,8 +14,8 @@ from decimal import Decimal
 from PySide6.QtCore import Qt
 
 from cryptex_desktop.api.currencies import CURRENCIES
-from cryptex_desktop.api.money import money_context, to_wire
-from cryptex_desktop.ui.formatting import currency_name, format_amount, spendable
+from cryptex_desktop.api.money import money_context
+from cryptex_desktop.ui.formatting import currency_name, exact_amount, format_amount, spendable
 from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.models.keyed_table import Column, KeyedTableModel, Row, filter_tag
 
@@ -98,7 +98,7 @@ class BalancesModel(KeyedTableModel[Balance]):
         amount = amounts[column]
         if amount is None:
             return _("Not known yet: the exchange has only said what is available.")
-        return f"{to_wire(amount)} {record.currency}"
+        return f"{exact_amount(amount)} {record.currency}"
 
     def update(
         self, free: Mapping[str, Decimal], total: Mapping[str, Decimal] | None = None

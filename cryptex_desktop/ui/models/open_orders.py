@@ -16,6 +16,7 @@ from cryptex_desktop.ui.formatting import (
     format_datetime,
     format_datetime_long,
     market,
+    number_convention,
     side_word,
 )
 from cryptex_desktop.ui.i18n import _
@@ -72,6 +73,7 @@ class OpenOrdersModel(KeyedTableModel[Order]):
     def rows_for(self, records: Sequence[Order]) -> list[Row[Order]]:
         """The rows of many orders, formatting under one decimal context."""
         rows = []
+        localize = number_convention().localize  # the marks: asked once, not per cell
         with display_rounding():
             for order in records:
                 details = market(order.pair)
@@ -80,10 +82,10 @@ class OpenOrdersModel(KeyedTableModel[Order]):
                     format_datetime(order.timestamp),
                     details.text,
                     side_word(order.type),
-                    format(order.price, details.price_format),
-                    format(order.amount, details.base_format),
-                    format(order.filled, details.base_format),
-                    format(remaining, details.base_format),
+                    localize(format(order.price, details.price_format)),
+                    localize(format(order.amount, details.base_format)),
+                    localize(format(order.filled, details.base_format)),
+                    localize(format(remaining, details.base_format)),
                     order.status_text,
                 )
                 sort_keys = (

@@ -22,6 +22,7 @@ from cryptex_desktop.ui.formatting import (
     format_datetime,
     format_datetime_long,
     market,
+    number_convention,
     number_format,
     side_word,
 )
@@ -106,6 +107,7 @@ class TradeHistoryModel(KeyedTableModel[Trade]):
         sides = _SIDE_WORDS
         rows: list[Row[Trade]] = []
         append = rows.append
+        localize = number_convention().localize  # the marks: asked once, not per cell
         with display_rounding():
             for trade in records:
                 details = market(trade.pair)
@@ -116,14 +118,14 @@ class TradeHistoryModel(KeyedTableModel[Trade]):
                 if fee is None or fee_currency is None:
                     fee_cell, fee_key = UNKNOWN_FEE, _UNKNOWN_FEE_KEY
                 else:
-                    fee_cell, fee_key = _fee_text(fee, fee_currency), fee
+                    fee_cell, fee_key = localize(_fee_text(fee, fee_currency)), fee
                 cells = (
                     format_datetime(trade.timestamp),
                     details.text,
                     sides.get(trade.type) or side_word(trade.type),
-                    format(price, details.price_format),
-                    format(amount, details.base_format),
-                    format(total, details.quote_format),
+                    localize(format(price, details.price_format)),
+                    localize(format(amount, details.base_format)),
+                    localize(format(total, details.quote_format)),
                     fee_cell,
                     _TAKER if taker else _MAKER,
                     str(order_id),

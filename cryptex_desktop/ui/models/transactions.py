@@ -11,10 +11,10 @@ from collections.abc import Iterable
 
 from PySide6.QtCore import Qt
 
-from cryptex_desktop.api.money import to_wire
 from cryptex_desktop.api.types import Transaction
 from cryptex_desktop.ui.formatting import (
     currency_name,
+    exact_amount,
     format_amount,
     format_datetime,
     format_datetime_long,
@@ -111,7 +111,7 @@ class TransactionsModel(KeyedTableModel[Transaction]):
                 return _("A deposit on its way in; it is credited after enough confirmations.")
             return _("A withdrawal on its way out to the address shown.")
         if column == AMOUNT:
-            return f"{to_wire(record.amount)} {record.currency}"
+            return f"{exact_amount(record.amount)} {record.currency}"
         if column == ADDRESS:
             return record.address or None
         if column == TXID:

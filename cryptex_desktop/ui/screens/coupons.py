@@ -634,7 +634,7 @@ class CouponsScreen(Screen):
         """Each field's sentence under it; an untouched empty field is not told off."""
         if force or self.amount_edit.text().strip():
             problem = self.amount_edit.problem()
-            self.amount_message.show_problem(problem)
+            self.amount_message.show_field_state(self.amount_edit, problem)
             amount = self.amount_edit.amount()
             threshold = MODERATION_THRESHOLDS.get(self.currency())
             if problem is None and amount is not None and threshold is not None \
@@ -643,7 +643,8 @@ class CouponsScreen(Screen):
                     "Above {threshold}, Cryptex checks a coupon by hand before issuing its code."
                 ).format(threshold=moderation_threshold_text(self.currency())))
             elif problem is None:
-                self.amount_message.clear_message()
+                self.amount_message.clear_message()  # forget the moderation hint
+                self.amount_message.show_field_state(self.amount_edit, None)
         else:
             self.amount_message.clear_message()
         self.recipient_message.show_problem(recipient_problem(self.recipient_edit.text()))

@@ -411,7 +411,7 @@ class WithdrawScreen(Screen):
             if not force and not edit.text().strip():
                 message.show_problem(None)
             else:
-                message.show_problem(edit.problem())
+                message.show_field_state(edit, edit.problem())
 
     def _update_button(self) -> None:
         if not self.action.is_busy():

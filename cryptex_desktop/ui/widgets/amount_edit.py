@@ -1,14 +1,15 @@
 """A field for an amount of money that says, in a sentence, what is wrong with what was typed.
 
-Text goes to ``Decimal`` through :func:`cryptex_desktop.api.money.to_decimal`; there is no float
-anywhere. Accepted: digits with at most one decimal separator, "." or ","; spaces (also thin and
-no-break spaces) are ignored, so "1 000,5" is 1000.5. Anything else is refused with a sentence,
-because guessing whether "1,000" means one thousand or one is how money goes astray.
+Text is read with the app's one rule for numbers (:func:`cryptex_desktop.ui.numbers.parse_number`
+under :func:`cryptex_desktop.ui.formatting.number_convention`), the marks the app displays
+with: in English "1,000" is one thousand, never one, and "65,13" is refused with a sentence
+that says how to write 65.13. Then :func:`cryptex_desktop.api.money.to_decimal` checks the size;
+there is no float anywhere. While typing, :meth:`AmountEdit.reading` says how a number that
+might surprise was read ("Read as 65,130 USD").
 """
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 from PySide6.QtCore import Qt, Signal
@@ -16,11 +17,10 @@ from PySide6.QtWidgets import QLineEdit, QWidget
 
 from cryptex_desktop.api.currencies import CURRENCIES
 from cryptex_desktop.api.money import decimals_of, money_context, to_decimal, to_wire
+from cryptex_desktop.ui.formatting import number_convention, number_text
 from cryptex_desktop.ui.i18n import _
+from cryptex_desktop.ui.numbers import exact_number, parse_number
 
-#: Characters people type or paste between groups of digits: space, no-break, thin, narrow.
-_IGNORED_SPACES = str.maketrans("", "", " \u00a0\u2009\u202f\t")
-_NUMBER = re.compile(r"^(\d*)(?:[.,](\d*))?$")
 _DEFAULT_DECIMALS = 8
 
 
@@ -42,7 +42,7 @@ class AmountEdit(QLineEdit):
         self._minimum: Decimal | None = None
         self._maximum: Decimal | None = None
         self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.setPlaceholderText("0.00")
+        self.setPlaceholderText(number_text(Decimal(0), 2))
         self.setMaxLength(64)  # no real amount is longer; keeps a stray paste harmless
         self.textChanged.connect(self._on_text_changed)
         if currency is not None:
@@ -86,12 +86,18 @@ class AmountEdit(QLineEdit):
     # --- value --------------------------------------------------------------------------------
 
     def set_amount(self, amount: Decimal | None) -> None:
-        """Write ``amount`` as plain digits (never an exponent); ``None`` empties the field."""
-        self.setText("" if amount is None else to_wire(amount))
+        """Write ``amount`` with the current decimal mark and no grouping; ``None`` empties.
+
+        Ungrouped, so deleting a digit of "10000" never leaves a broken group like "1,000"→"1,00".
+        """
+        if amount is None:
+            self.setText("")
+            return
+        self.setText(to_wire(amount).replace(".", number_convention().decimal_mark))
 
     def typed_amount(self) -> Decimal | None:
         """The number as typed, even outside the limits (for live previews); None if not one."""
-        number, _problem = self._parse()
+        number, _problem, _surprising = self._parse()
         return number
 
     def amount(self) -> Decimal | None:
@@ -100,37 +106,40 @@ class AmountEdit(QLineEdit):
 
     def problem(self) -> str | None:
         """A sentence telling the person what to change, or ``None`` when the amount is fine."""
-        number, problem = self._parse()
+        number, problem, _surprising = self._parse()
         if problem is not None or number is None:
             return problem
         return self._problem_with_limits(number)
 
+    def reading(self) -> str | None:
+        """How a typed number that could surprise was read, e.g. "Read as 65,130 USD".
+
+        ``None`` when the field is empty or refused, or the text can only mean one thing.
+        """
+        number, problem, surprising = self._parse()
+        if number is None or problem is not None or not surprising:
+            return None
+        unit = f" {self._currency}" if self._currency else ""
+        return _("Read as {number}{unit}").format(
+            number=exact_number(number, number_convention()), unit=unit)
+
     # --- inside -------------------------------------------------------------------------------
 
-    def _parse(self) -> tuple[Decimal | None, str | None]:
-        text = self.text().translate(_IGNORED_SPACES)
-        if not text:
-            return None, _("Enter an amount, like 0.5.")
-        negative = text[0] in "-−"
-        if negative:
-            text = text[1:]
-            if not text:
-                return None, _("Enter a number greater than zero.")
-        match = _NUMBER.match(text)
-        if not match or not (match.group(1) or match.group(2)):
-            if text.count(".") + text.count(",") > 1 and not re.search(r"[^\d.,]", text):
-                return None, _(
-                    "Use only one decimal separator and no thousands separators, like 1000.5."
-                )
-            return None, _("Use only digits and one decimal point, like 0.5.")
-        whole, fraction = match.group(1) or "0", match.group(2) or ""
+    def _parse(self) -> tuple[Decimal | None, str | None, bool]:
+        """The number typed, the sentence if refused, and whether the reading could surprise."""
+        text = self.text().strip()
+        if text in ("-", "\u2212"):
+            return None, _("Enter a number greater than zero."), False
+        reading = parse_number(text, number_convention())
+        if reading.value is None:
+            return None, reading.problem, False
         try:
-            number = to_decimal(f"{whole}.{fraction}" if fraction else whole)
+            number = to_decimal(reading.value)
         except ValueError:
-            return None, _("That number is too large or too long; check the amount.")
-        if negative and number:
-            return None, _("Enter a number greater than zero.")
-        return number, None
+            return None, _("That number is too large or too long; check the amount."), False
+        if number.is_signed() and number:
+            return None, _("Enter a number greater than zero."), False
+        return abs(number), None, reading.worth_showing
 
     def _problem_with_limits(self, number: Decimal) -> str | None:
         unit = f" {self._currency}" if self._currency else ""
@@ -141,11 +150,11 @@ class AmountEdit(QLineEdit):
         with money_context():
             if self._minimum is not None and number < self._minimum:
                 return _("The smallest amount is {minimum}{unit}.").format(
-                    minimum=to_wire(self._minimum), unit=unit
+                    minimum=_exact_text(self._minimum), unit=unit
                 )
             if self._maximum is not None and number > self._maximum:
                 return _("You have {maximum}{unit} available; enter that or less.").format(
-                    maximum=to_wire(self._maximum), unit=unit
+                    maximum=_exact_text(self._maximum), unit=unit
                 )
         return None
 
@@ -167,3 +176,8 @@ class AmountEdit(QLineEdit):
 
     def _limits_changed(self) -> None:
         self.amountChanged.emit(self.amount())
+
+
+def _exact_text(amount: Decimal) -> str:
+    """``amount`` as the app displays it, with the places it has and no trailing zeros."""
+    return exact_number(to_decimal(to_wire(amount)), number_convention())

@@ -1,16 +1,20 @@
-"""The sentence under a form field: red when something needs fixing, grey for a hint."""
+"""The sentence under a form field: red when something needs fixing, grey for a hint.
+
+A field that can say how it read what was typed (``reading()``, as AmountEdit's "Read as
+65,130 USD") has that shown in grey while nothing is wrong: :meth:`FieldMessage.show_field_state`
+is the one place that decides, for :meth:`FieldMessage.follow` and for screens that check
+their fields by hand.
+"""
 
 from __future__ import annotations
 
 from typing import Protocol
 
 from PySide6.QtCore import QEvent, Qt, SignalInstance
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QWidget
 
-# Reds that read well on light and on dark window backgrounds.
-_RED_ON_LIGHT = QColor(176, 0, 32)
-_RED_ON_DARK = QColor(255, 128, 128)
+from cryptex_desktop.ui import theme
 
 
 class CheckedField(Protocol):
@@ -28,7 +32,7 @@ class CheckedField(Protocol):
 class FieldMessage(QLabel):
     """A word-wrapped sentence under a field that keeps one line of height when empty.
 
-    Problems are red, hints grey; both colours come from the palette so they stay readable
+    Problems are red, hints grey; both colours come from the theme, so they stay readable
     in dark themes. Text is always plain text: a sentence from the server is never HTML.
     """
 
@@ -60,6 +64,24 @@ class FieldMessage(QLabel):
         self.setText(text)
         self._recolour()
 
+    def show_field_state(self, field: CheckedField, problem: str | None) -> None:
+        """``problem`` in red; without one, how ``field`` read its text (grey), else the hint.
+
+        The caller decides ``problem`` (usually ``field.problem()``, ``None`` for an untouched
+        empty field, or a problem of its own such as a balance); a field without a
+        ``reading()`` method goes straight back to the hint.
+        """
+        reading = None
+        if not problem:
+            read = getattr(field, "reading", None)
+            reading = read() if callable(read) else None
+        if reading:
+            self._is_problem = False
+            self.setText(reading)  # the hint is kept for when the reading goes
+            self._recolour()
+        else:
+            self.show_problem(problem)
+
     def clear_message(self) -> None:
         """Show nothing (the label keeps its height) and forget the hint."""
         self._hint = ""
@@ -70,7 +92,7 @@ class FieldMessage(QLabel):
         return self._is_problem
 
     def follow(self, field: CheckedField, *, only_after_typing: bool = True) -> None:
-        """Show ``field.problem()`` after every edit of a QLineEdit-like field.
+        """Show ``field.problem()``, else its reading, after every edit of a QLineEdit-like field.
 
         With ``only_after_typing`` an empty field shows the hint instead of "enter something":
         nobody wants to be told off before they started.
@@ -80,7 +102,7 @@ class FieldMessage(QLabel):
             if only_after_typing and not field.text().strip():
                 self.show_problem(None)
             else:
-                self.show_problem(field.problem())
+                self.show_field_state(field, field.problem())
 
         field.textChanged.connect(refresh)
 
@@ -102,11 +124,7 @@ class FieldMessage(QLabel):
         if self._recolouring:
             return
         palette = self.palette()
-        if self._is_problem:
-            dark_theme = palette.color(QPalette.ColorRole.Window).lightness() < 128
-            colour = _RED_ON_DARK if dark_theme else _RED_ON_LIGHT
-        else:
-            colour = palette.color(QPalette.ColorRole.PlaceholderText)
+        colour = theme.colour(theme.Role.PROBLEM if self._is_problem else theme.Role.MUTED)
         if palette.color(QPalette.ColorRole.WindowText) == colour:
             return
         palette.setColor(QPalette.ColorRole.WindowText, colour)

@@ -350,8 +350,8 @@ class OrderForm(QWidget):
         if price is not None and amount is not None:
             terms = OrderTerms(self._pair, self.side(), price, amount)
             amount_problem = amount_problem or self._balance_problem(terms)
-        self.price_message.show_problem(price_problem)
-        self.amount_message.show_problem(amount_problem)
+        self.price_message.show_field_state(self.price_edit, price_problem)
+        self.amount_message.show_field_state(self.amount_edit, amount_problem)
         self._show_summary(terms)
         self.max_button.setEnabled(self._wallet.known)
 

@@ -12,6 +12,7 @@ desktop's colour scheme (Qt's colour scheme hint) and changes when the desktop d
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -234,6 +235,33 @@ def qt_palette(theme: Theme) -> QPalette:
     return palette
 
 
+class _ThemeSignals(QObject):
+    """The one object that says the colours changed; widgets with colours of their own listen."""
+
+    changed = Signal()
+
+
+_signals: _ThemeSignals | None = None
+
+
+def signals() -> _ThemeSignals:
+    """Where :func:`follow` listens; made on first use (Qt must be running)."""
+    global _signals
+    if _signals is None:
+        _signals = _ThemeSignals()
+    return _signals
+
+
+def follow(refresh: Callable[[], None]) -> None:
+    """Call ``refresh`` (a bound method of a widget) after every change of theme.
+
+    A widget that draws colours of its own (a style sheet, its own palette) cannot rely on
+    palette events: one with a palette of its own is not told of the application's. Connected
+    to a bound method, the connection ends with the widget.
+    """
+    signals().changed.connect(refresh)
+
+
 class ThemeKeeper(QObject):
     """Applies the chosen colours to the app and follows the desktop while "System" is chosen.
 
@@ -265,6 +293,7 @@ class ThemeKeeper(QObject):
         _current = theme
         self._app.setPalette(qt_palette(theme))
         if changed:
+            signals().changed.emit()
             self.changed.emit()
 
     def _on_desktop_changed(self, _scheme: Qt.ColorScheme) -> None:

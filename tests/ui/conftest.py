@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 from cryptex_desktop.ui.context import AppContext
 from cryptex_desktop.ui.credential_store import CredentialStore
 from cryptex_desktop.ui.settings import AppSettings
+from cryptex_desktop.ui.theme import ThemeChoice, ThemeKeeper
 
 #: Long enough for a slow CI machine; tests wait on conditions, never on the clock.
 WAIT_MS = 20_000
@@ -101,6 +102,15 @@ def window(qtbot, app_context, caplog) -> Iterator:
 def demo_exchange(window, app_context):
     """The embedded sandbox's Exchange object (to deposit and mine like the outside world)."""
     return app_context.connection.demo.server.exchange
+
+
+@pytest.fixture
+def keeper(qapp) -> Iterator[ThemeKeeper]:
+    """The app's ThemeKeeper, back on System (as most people have it) after the test."""
+    existing = qapp.findChild(ThemeKeeper)
+    made = existing or ThemeKeeper(qapp, ThemeChoice.SYSTEM)
+    yield made
+    made.apply(ThemeChoice.SYSTEM)
 
 
 def modal_dialog(qtbot, kind: type[QDialog] = QDialog) -> QDialog:

@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
@@ -18,7 +16,7 @@ from PySide6.QtWidgets import QApplication
 from cryptex_desktop.ui import theme
 from cryptex_desktop.ui.main_window import MainWindow
 from cryptex_desktop.ui.settings import AppSettings
-from cryptex_desktop.ui.theme import ThemeChoice, ThemeKeeper
+from cryptex_desktop.ui.theme import ThemeChoice
 
 from .conftest import WAIT_MS
 
@@ -62,15 +60,6 @@ def test_every_text_colour_reads_at_4_5_to_1_on_its_background_in_both_themes():
 
 
 # -- View > Theme ---------------------------------------------------------------------------
-
-
-@pytest.fixture
-def keeper(qapp) -> Iterator[ThemeKeeper]:
-    """The app's ThemeKeeper, back on System (as most people have it) after the test."""
-    existing = qapp.findChild(ThemeKeeper)
-    made = existing or ThemeKeeper(qapp, ThemeChoice.SYSTEM)
-    yield made
-    made.apply(ThemeChoice.SYSTEM)
 
 
 def window_colour() -> object:

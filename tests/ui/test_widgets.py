@@ -19,6 +19,7 @@ from cryptex_desktop.api.errors import ConnectError, ExchangeRefusal
 from cryptex_desktop.ui import theme
 from cryptex_desktop.ui.dialogs.confirm import ConfirmDialog
 from cryptex_desktop.ui.money_action import ActionReport, Outcome
+from cryptex_desktop.ui.theme import ThemeChoice
 from cryptex_desktop.ui.widgets.address_edit import AddressEdit
 from cryptex_desktop.ui.widgets.amount_edit import AmountEdit
 from cryptex_desktop.ui.widgets.busy_button import BusyButton
@@ -590,7 +591,7 @@ def test_problems_are_red_and_hints_grey(qtbot):
     message = FieldMessage()
     qtbot.addWidget(message)
     message.show_hint("Addresses start with bc1, 1 or 3.")
-    grey = message.palette().color(QPalette.ColorRole.PlaceholderText)
+    grey = theme.colour(theme.Role.MUTED)
     assert message.palette().color(QPalette.ColorRole.WindowText) == grey
     message.show_problem("The address is empty.")
     red = message.palette().color(QPalette.ColorRole.WindowText)
@@ -600,22 +601,19 @@ def test_problems_are_red_and_hints_grey(qtbot):
     assert message.text() == "Addresses start with bc1, 1 or 3." and not message.is_problem()
 
 
-def test_problems_stay_readable_in_a_dark_theme(qtbot):
+def test_problems_stay_readable_in_a_dark_theme(qtbot, keeper):
     form = QWidget()
-    dark = QPalette()
-    dark.setColor(QPalette.ColorRole.Window, QColor(30, 30, 30))
-    dark.setColor(QPalette.ColorRole.WindowText, QColor(230, 230, 230))
-    form.setPalette(dark)
     message = FieldMessage(form)
     qtbot.addWidget(form)
     message.show_problem("Enter a number greater than zero.")
+    keeper.apply(ThemeChoice.DARK)
     on_dark = message.palette().color(QPalette.ColorRole.WindowText)
+    assert on_dark == theme.DARK.colour(theme.Role.PROBLEM)
     assert on_dark.lightness() > 128 and on_dark.red() > on_dark.green()
 
-    light = QPalette()
-    light.setColor(QPalette.ColorRole.Window, QColor(245, 245, 245))
-    form.setPalette(light)
+    keeper.apply(ThemeChoice.LIGHT)
     on_light = message.palette().color(QPalette.ColorRole.WindowText)
+    assert on_light == theme.LIGHT.colour(theme.Role.PROBLEM)
     assert on_light.lightness() < 128 and on_light.red() > on_light.green()
 
 

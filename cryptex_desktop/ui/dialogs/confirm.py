@@ -34,7 +34,9 @@ class AccentButton(QPushButton):
     def __init__(self, text: str, role: theme.Role, parent: QWidget | None = None) -> None:
         super().__init__(text, parent)
         self._role = role
+        self._style_for = ""  # the theme the style sheet was made for
         self._restyle()
+        theme.follow(self._restyle)
 
     def role(self) -> theme.Role:
         """The theme colour the button is drawn in."""
@@ -47,6 +49,10 @@ class AccentButton(QPushButton):
             self._restyle()
 
     def _restyle(self) -> None:
+        # A style sheet sends a PaletteChange of its own: restyle only for a new theme.
+        if self._style_for == theme.current().name:
+            return
+        self._style_for = theme.current().name
         back = theme.colour(self._role)
         focus = theme.hex_colour(theme.Role.TEXT)
         self.setStyleSheet(

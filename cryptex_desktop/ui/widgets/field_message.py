@@ -46,6 +46,7 @@ class FieldMessage(QLabel):
         self.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         self._keep_one_line()
         self._recolour()
+        theme.follow(self._recolour)
 
     def show_problem(self, text: str | None) -> None:
         """Show ``text`` in red; ``None`` or empty goes back to the hint (if any)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from typing import Any
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QPalette
@@ -40,7 +41,10 @@ def heading_label(text: str, scale: float = 1.3) -> QLabel:
 
 
 def set_text_role(label: QLabel, role: theme.Role) -> None:
-    """Draw ``label``'s text in the theme's colour for ``role``; it follows theme changes."""
+    """Draw ``label``'s text in the theme's colour for ``role``.
+
+    A :class:`ThemedLabel` (and so a :class:`ResultLabel`) keeps it when the theme changes.
+    """
     label.setProperty("textRole", role.value)
     _recolour(label)
 
@@ -67,16 +71,12 @@ def muted_label(text: str = "", *, wrap: bool = True) -> QLabel:
 class ThemedLabel(QLabel):
     """A label whose text colour is a theme role, kept when the theme changes."""
 
-    def changeEvent(self, event: QEvent) -> None:
-        """Ask the theme again when the application palette changes.
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        theme.follow(self._follow_theme)
 
-        Only top-level windows get ApplicationPaletteChange; a label inside one gets
-        PaletteChange as the new palette reaches it.
-        """
-        super().changeEvent(event)
-        # Qt 6 tells a widget of a new application palette with PaletteChange.
-        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
-            _recolour(self)
+    def _follow_theme(self) -> None:
+        _recolour(self)
 
 
 class ResultLabel(ThemedLabel):

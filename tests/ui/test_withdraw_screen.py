@@ -330,7 +330,9 @@ def test_could_not_reach_the_exchange_goes_once_balances_come_in_again(
         raise ConnectError(client.host)
 
     monkeypatch.setattr(client, "withdraw", unreachable)
+    app_context.refresher.stop()  # any answer clears the message: none may come in between
     screen = open_withdraw(qtbot, window, "BTC")
+    qtbot.waitUntil(lambda: app_context.dispatcher.pending == 0, timeout=WAIT_MS)
     recipient = new_address("BTC")
     fill(qtbot, screen, recipient, "0.1")
     qtbot.mouseClick(open_confirmation(qtbot, screen).confirm_button, Qt.MouseButton.LeftButton)

@@ -1,0 +1,95 @@
+"""GUI fixtures: the real app window on its embedded demo exchange, driven as a person would.
+
+Any test in any folder asks for ``window``, ``app_context``, ``demo_exchange``... by name;
+what tests wait with and look at is in :mod:`tests.gui_checks`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import keyring.backend
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QDialog
+
+from cryptex_desktop.ui.context import AppContext
+from cryptex_desktop.ui.credential_store import CredentialStore
+from cryptex_desktop.ui.settings import AppSettings
+from tests.gui_checks import WAIT_MS
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """A keychain that lives in memory, standing in for the OS one in tests."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.entries.pop((service, username), None)
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """An in-memory keychain in place of the OS one, for one test."""
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def app_data_dir(tmp_path: Path) -> Path:
+    """The app's data folder, empty and private to the test."""
+    path = tmp_path / "app-data"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def app_context(qapp, app_data_dir, memory_keyring) -> Iterator[AppContext]:
+    """The app's objects with settings in a temporary ini file and an in-memory keychain."""
+    qsettings = QSettings(str(app_data_dir / "settings.ini"), QSettings.Format.IniFormat)
+    context = AppContext.create(app_data_dir, AppSettings(qsettings), CredentialStore("test"))
+    context.connection.demo.block_seconds = 0  # tests mine blocks themselves
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def window(qtbot, app_context, caplog) -> Iterator:
+    """The main window, shown, connected to the embedded demo exchange, balances loaded."""
+    from cryptex_desktop.ui.main_window import MainWindow
+
+    caplog.set_level(logging.WARNING)
+    main = MainWindow(app_context)
+    qtbot.addWidget(main)
+    main.show()
+    with qtbot.waitSignal(app_context.connection.connected, timeout=WAIT_MS):
+        app_context.connection.connect_demo()
+    qtbot.waitUntil(lambda: app_context.wallet.known, timeout=WAIT_MS)
+    yield main
+    for dialog in main.findChildren(QDialog):
+        dialog.close()
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR
+              and r.name.startswith("cryptex_desktop")]
+    assert not errors, f"the app logged errors: {[r.getMessage() for r in errors]}"
+
+
+@pytest.fixture
+def demo_exchange(window, app_context):
+    """The embedded sandbox's Exchange object (to deposit and mine like the outside world)."""
+    return app_context.connection.demo.server.exchange

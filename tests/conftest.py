@@ -80,9 +80,9 @@ def english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         monkeypatch.setenv(name, value)
     previous = QLocale()
     QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
-    messages = getattr(locale, "LC_MESSAGES", None)  # not on Windows, where they stay English
-    previous_messages = locale.setlocale(messages) if messages is not None else None
+    messages = getattr(locale, "LC_MESSAGES", None)  # Windows has none: its texts stay English
     if messages is not None:
+        previous_messages = locale.setlocale(messages)
         locale.setlocale(messages, "C")
     yield
     if messages is not None:

@@ -33,8 +33,10 @@ run: $(STAMP) system-deps
 sandbox: $(STAMP)
 	$(BIN)/cryptex-sandbox serve --port 8765 --data-dir .sandbox-data
 
+# The suite sets up Qt (headless, scale 1, light Fusion), English and its markers itself
+# (tests/conftest.py): nothing needs exporting. `pytest -m "not slow"` is the quick loop.
 test: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q
 	@if command -v dbus-run-session >/dev/null && command -v gnome-keyring-daemon >/dev/null; then \
 	  PYTHON=$(BIN)/python bash tests/trust/run_secret_service_test.sh; \
 	else echo "Skipped the Secret Service test: install dbus and gnome-keyring to run it."; fi

@@ -1,9 +1,23 @@
-"""Fixtures shared by the whole suite: a real sandbox exchange on loopback, and accounts on it."""
+"""What the whole suite relies on, set by the suite itself rather than taken from the desktop.
+
+- Qt: headless (offscreen) at scale 1 and 96 dpi, set before any QApplication exists; the
+  Fusion style with its light palette, so a dark or scaled desktop changes no result. To
+  watch the GUI tests, run them with ``CRYPTEX_TEST_QT_PLATFORM=xcb``.
+- Language: every test reads English, whatever the desktop speaks: Qt's default locale is
+  US English, and child processes get ``LANGUAGE`` and ``LC_ALL`` for English. A test that
+  wants another language sets it itself.
+- Markers: ``gui`` and ``slow`` are given by folder, fixture and Hypothesis, so that
+  ``pytest -m "not slow"`` is a quick loop; ``make test`` runs everything.
+- Fixtures: a real sandbox exchange on loopback and accounts on it; the GUI fixtures
+  (``window``, ``app_context``...) come from :mod:`tests.plugins.gui`.
+"""
 
 from __future__ import annotations
 
 import itertools
+import locale
 import os
+import sys
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -13,24 +27,78 @@ import pytest
 from cryptex_desktop.api import Credentials, CryptexClient
 from cryptex_desktop.sandbox import Account, SandboxServer
 
-# Headless by default, as CI runs it; set QT_QPA_PLATFORM=xcb to watch the GUI tests.
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Qt reads these when the first QApplication is made, which no test does before this runs.
+os.environ["QT_QPA_PLATFORM"] = os.environ.get("CRYPTEX_TEST_QT_PLATFORM", "offscreen")
+os.environ["QT_SCALE_FACTOR"] = "1"
+os.environ["QT_ENABLE_HIGHDPI_SCALING"] = "0"
+os.environ["QT_FONT_DPI"] = "96"
+for _desktop_setting in ("QT_SCREEN_SCALE_FACTORS", "QT_AUTO_SCREEN_SCALE_FACTOR",
+                         "QT_DEVICE_PIXEL_RATIO", "QT_SCALE_FACTOR_ROUNDING_POLICY",
+                         "QT_STYLE_OVERRIDE", "QT_QPA_PLATFORMTHEME"):
+    os.environ.pop(_desktop_setting, None)
+
+pytest_plugins = ["tests.plugins.gui", "tests.plugins.trust_figures"]
+
+#: The environment a child process needs to speak English (C.UTF-8 is no locale on macOS).
+ENGLISH = {"LANGUAGE": "en_US:en",
+           "LC_ALL": "en_US.UTF-8" if sys.platform == "darwin" else "C.UTF-8"}
+
+#: Folders whose every test drives Qt, and the trust tests, which load, kill and fuzz.
+GUI_FOLDERS = {"ui"}
+SLOW_FOLDERS = {"trust"}
+#: Fixtures that bring up Qt, and fixtures that bring up the whole app on its demo exchange.
+GUI_FIXTURES = {"qapp", "qtbot"}
+SLOW_FIXTURES = {"window"}
 
 _names = itertools.count(1)
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark tests ``gui`` and ``slow`` by their folder, their fixtures, and Hypothesis."""
+    tests_root = Path(__file__).parent
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        folders = set(item.path.relative_to(tests_root).parts[:-1])
+        # A property test (Hypothesis's @given) tries hundreds of cases.
+        property_test = hasattr(getattr(item, "obj", None), "hypothesis")
+        if folders & GUI_FOLDERS or fixtures & (GUI_FIXTURES | SLOW_FIXTURES):
+            item.add_marker(pytest.mark.gui)
+        if folders & SLOW_FOLDERS or fixtures & SLOW_FIXTURES or property_test:
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(autouse=True)
-def english_numbers() -> Iterator[None]:
-    """Numbers are written and read the English way ("1,234.56") whatever the machine's language.
+def english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """English for Qt, the C library's messages and child processes, as tests compare it.
 
-    A test about another language sets ``QLocale.setDefault`` itself; this puts it back.
+    QApplication takes the desktop's locale for the C library, so an OSError's text would be
+    in the desktop's language; a test that wants another language sets it itself.
     """
-    from PySide6.QtCore import QLocale  # here, so that tests without Qt never load it
+    from PySide6.QtCore import QLocale
 
+    for name, value in ENGLISH.items():
+        monkeypatch.setenv(name, value)
     previous = QLocale()
     QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+    messages = getattr(locale, "LC_MESSAGES", None)  # Windows has none: its texts stay English
+    if messages is not None:
+        previous_messages = locale.setlocale(messages)
+        locale.setlocale(messages, "C")
     yield
+    if messages is not None:
+        locale.setlocale(messages, previous_messages)
     QLocale.setDefault(previous)
+
+
+@pytest.fixture(scope="session")
+def qapp(qapp):
+    """pytest-qt's application, in the Fusion style with its light palette."""
+    from PySide6.QtCore import Qt
+
+    qapp.setStyle("Fusion")
+    qapp.styleHints().setColorScheme(Qt.ColorScheme.Light)
+    qapp.setPalette(qapp.style().standardPalette())
+    return qapp
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ import decimal
 import math
 import time
 from contextlib import AbstractContextManager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal
 from functools import cache
 from typing import NamedTuple
@@ -49,7 +49,7 @@ _MIXED_HOUR = -1_000_000  # an hour in which the offset changes: no shortcut
 _MEMO_LIMIT = 100_000
 _hour_offsets: dict[int, int] = {}
 _day_texts: dict[int, str] = {}
-_memo_zone: tuple[str, str] | None = None
+_memo_zone: tzinfo | tuple[str, str] | None = None
 
 
 def number_convention() -> NumberConvention:
@@ -160,6 +160,11 @@ def side_word(side: str) -> str:
     return _SIDE_WORDS.get(side.lower(), side.capitalize())
 
 
+def local_zone() -> tzinfo | None:
+    """The time zone dates are shown in: None, the computer's own (tests put another here)."""
+    return None
+
+
 def format_datetime(moment: datetime) -> str:
     """``moment`` in the local time zone, to the minute: ``2026-11-27 14:03``.
 
@@ -168,17 +173,19 @@ def format_datetime(moment: datetime) -> str:
     global _memo_zone
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    if time.tzname is not _memo_zone:  # time.tzset() ran: another zone, other offsets
+    zone = local_zone()
+    memo_zone = time.tzname if zone is None else zone  # a new tzname tuple: time.tzset() ran
+    if memo_zone is not _memo_zone:  # another zone, other offsets
         _hour_offsets.clear()
         _day_texts.clear()
-        _memo_zone = time.tzname
+        _memo_zone = memo_zone
     seconds = math.floor(moment.timestamp())
     hour = seconds // 3600
     offset = _hour_offsets.get(hour)
     if offset is None:
         offset = _offset_of_hour(hour)
     if offset == _MIXED_HOUR:
-        return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+        return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
     day, second = divmod(seconds + offset, 86400)
     day_text = _day_texts.get(day)
     if day_text is None:
@@ -192,8 +199,8 @@ def format_datetime(moment: datetime) -> str:
 def _offset_of_hour(hour: int) -> int:
     """The local UTC offset in seconds throughout ``hour`` (hours since 1970), remembered."""
     start = hour * 3600
-    offset = time.localtime(start).tm_gmtoff
-    if time.localtime(start + 3599).tm_gmtoff != offset:
+    offset = _utc_offset(start)
+    if _utc_offset(start + 3599) != offset:
         offset = _MIXED_HOUR
     if len(_hour_offsets) >= _MEMO_LIMIT:
         _hour_offsets.clear()
@@ -201,11 +208,17 @@ def _offset_of_hour(hour: int) -> int:
     return offset
 
 
+def _utc_offset(seconds: int) -> int:
+    """The local zone's UTC offset in seconds at ``seconds`` since 1970."""
+    local = datetime.fromtimestamp(seconds, UTC).astimezone(local_zone())
+    return int(local.utcoffset().total_seconds())
+
+
 def format_datetime_long(moment: datetime) -> str:
     """``moment`` in the local time zone to the second, with the zone: for tooltips."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
+    return moment.astimezone(local_zone()).strftime("%Y-%m-%d %H:%M:%S %Z")
 
 
 class Market(NamedTuple):

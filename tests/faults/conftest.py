@@ -16,15 +16,6 @@ import pytest
 
 from tests.faults.proxy import Fault, FaultProxy
 
-# The GUI fixtures (the real window on the embedded demo exchange) live with the GUI tests.
-from tests.ui.conftest import (  # noqa: F401
-    app_context,
-    app_data_dir,
-    demo_exchange,
-    memory_keyring,
-    window,
-)
-
 #: Faults injected over the whole run, and those in tests that passed.
 INJECTED: Counter[Fault] = Counter()
 SURVIVED: Counter[Fault] = Counter()

@@ -28,21 +28,19 @@ from cryptex_desktop.ui.screens.coupons import CouponsScreen
 from cryptex_desktop.ui.screens.open_orders import OpenOrdersScreen
 from cryptex_desktop.ui.screens.trade import TradeScreen
 from cryptex_desktop.ui.screens.withdraw import WithdrawScreen
+from tests.exchange_helpers import (
+    free_on_exchange,
+    open_orders_on_exchange,
+    order_on_exchange,
+    outgoing_on_exchange,
+    place_order,
+)
 from tests.faults.proxy import Fault, FaultProxy
-from tests.ui.conftest import WAIT_MS, modal_dialog
+from tests.gui_checks import WAIT_MS, modal_dialog
 
 CHECKING = "Checking with the exchange what happened…"
 DROPS = {"after": Fault.DROP_AFTER_FORWARD, "before": Fault.DROP_BEFORE_FORWARD}
 WHEN = list(DROPS)
-
-
-def ask_exchange(qtbot, app_context, call):
-    """Run ``call(client)`` through the app's dispatcher (and so the proxy); its result."""
-    answers: list[object] = []
-    app_context.dispatcher.submit(call, on_result=answers.append, on_error=answers.append)
-    qtbot.waitUntil(lambda: bool(answers), timeout=WAIT_MS)
-    assert not isinstance(answers[0], BaseException), answers[0]
-    return answers[0]
 
 
 def assert_sentence(text: str) -> None:
@@ -188,7 +186,7 @@ def test_an_order_whose_answer_is_lost_is_looked_up_and_reported_in_words(
     qtbot.waitUntil(lambda: not screen.place_button.is_busy(), timeout=WAIT_MS)
 
     text = screen.result_label.text()
-    orders = ask_exchange(qtbot, app_context, lambda client: client.active_orders())
+    orders = open_orders_on_exchange(qtbot, app_context)
     if when == "after":
         assert text.startswith("The connection dropped, but the exchange has your order #")
         assert text.endswith("The order was placed and is open.")
@@ -210,32 +208,31 @@ def test_an_order_whose_answer_is_lost_is_looked_up_and_reported_in_words(
 def test_a_cancel_whose_answer_is_lost_is_checked_on_the_order_and_reported(
     when, qtbot, window, app_context, proxy
 ):
-    placed = ask_exchange(qtbot, app_context, lambda client: client.trade(
-        "BTC_USD", "buy", Decimal("30000"), Decimal("0.1")))
+    order_id = place_order(qtbot, app_context, "BTC_USD", "buy", "30000", "0.1")
     app_context.refresher.stop()  # the list must not change under the click
     screen = window.show_screen(OpenOrdersScreen.NAME)
     screen.refresh()
-    qtbot.waitUntil(lambda: screen.select_order(placed.order_id), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: screen.select_order(order_id), timeout=WAIT_MS)
     qtbot.mouseClick(screen.cancel_button, Qt.MouseButton.LeftButton)
     dialog = modal_dialog(qtbot, ConfirmDialog)
     assert dialog.value_text("Back to your available balance") == "3,000.00 USD"
 
     lose_the_answer(qtbot, proxy, "CancelOrder", when, "OrderInfo", dialog.confirm_button,
                     screen.result_label,
-                    f"Checking with the exchange what happened to order #{placed.order_id}…")
+                    f"Checking with the exchange what happened to order #{order_id}…")
     assert screen.cancel_button.is_busy()
     qtbot.waitUntil(lambda: not screen.cancel_button.is_busy(), timeout=WAIT_MS)
 
-    order = ask_exchange(qtbot, app_context, lambda client: client.order_info(placed.order_id))
+    order = order_on_exchange(qtbot, app_context, order_id)
     if when == "after":
         assert screen.result_label.text() == (
-            f"Order #{placed.order_id} is cancelled. Back in your available balance: "
+            f"Order #{order_id} is cancelled. Back in your available balance: "
             "3,000.00 USD."
         )
         assert order.status == OrderStatus.CANCELLED
     else:
         assert screen.result_label.text() == (
-            f"Order #{placed.order_id}: the exchange did not confirm the cancel, so the app "
+            f"Order #{order_id}: the exchange did not confirm the cancel, so the app "
             "checked. The order is still open: it was not cancelled."
         )
         assert order.status == OrderStatus.ACTIVE
@@ -260,9 +257,7 @@ def test_a_withdrawal_whose_answer_is_lost_is_looked_for_and_reported(
     assert screen.withdraw_button.is_busy()
     qtbot.waitUntil(lambda: not screen.withdraw_button.is_busy(), timeout=WAIT_MS)
 
-    pending = ask_exchange(
-        qtbot, app_context, lambda client: client.unconfirmed_transactions(currency="BTC"))
-    outgoing = [(tx.address, tx.amount) for tx in pending if not tx.is_incoming]
+    outgoing = outgoing_on_exchange(qtbot, app_context, "BTC")
     if when == "after":
         assert screen.result_label.text() == (
             "The withdrawal was sent and is being confirmed. 0.3 BTC is on its way to the "
@@ -298,7 +293,7 @@ def test_a_coupon_whose_answer_is_lost_is_reported_honestly(
     assert screen.create_button.is_busy()
     qtbot.waitUntil(lambda: not screen.create_button.is_busy(), timeout=WAIT_MS)
 
-    free_usd = ask_exchange(qtbot, app_context, lambda client: client.info()).balances["USD"]
+    free_usd = free_on_exchange(qtbot, app_context, "USD")
     if when == "after":
         # The code lived only in the lost answer: said plainly, with whom to ask.
         assert screen.create_result_label.text() == (
@@ -336,7 +331,7 @@ def test_a_redeem_whose_answer_is_lost_is_checked_against_the_balance(
     assert screen.redeem_button.is_busy()
     qtbot.waitUntil(lambda: not screen.redeem_button.is_busy(), timeout=WAIT_MS)
 
-    free_usd = ask_exchange(qtbot, app_context, lambda client: client.info()).balances["USD"]
+    free_usd = free_on_exchange(qtbot, app_context, "USD")
     if when == "after":
         assert screen.redeem_result_label.text() == (
             "Your USD balance rose by 12.50 USD, so the coupon was redeemed."

@@ -15,7 +15,7 @@ from PySide6.QtGui import QClipboard, QGuiApplication
 
 from cryptex_desktop.ui.clipboard import copy_secret
 from cryptex_desktop.ui.dialogs.coupon_created import CouponCreatedDialog
-from tests.ui.conftest import WAIT_MS
+from tests.gui_checks import WAIT_MS
 
 CODE = "CTX-USD-a1B2c3D4-e5F6g7H8-i9J0k1L2-m3N4o5P6"
 HINT = "x-kde-passwordManagerHint"

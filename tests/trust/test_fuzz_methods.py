@@ -29,7 +29,7 @@ from cryptex_desktop.api.currencies import CURRENCIES, PAIRS
 from cryptex_desktop.api.signing import sign
 from cryptex_desktop.sandbox import Account, SandboxServer
 from cryptex_desktop.sandbox.coupons import new_code
-from tests.trust.conftest import add_figure
+from tests.plugins.trust_figures import add_figure
 
 #: How many cases each test tries; CRYPTEX_FUZZ_SCALE=10 tries ten times as many.
 SCALE = max(1, int(os.environ.get("CRYPTEX_FUZZ_SCALE", "1") or 1))

@@ -25,7 +25,7 @@ from cryptex_desktop.api import Credentials, CryptexClient, NonceBook, NonceErro
 from cryptex_desktop.api.addresses import new_address
 from cryptex_desktop.sandbox import Account, SandboxServer
 from cryptex_desktop.sandbox.store import DATABASE_NAME
-from tests.trust.conftest import add_figure
+from tests.plugins.trust_figures import add_figure
 
 CALLS = 10_000
 THREADS = 8

@@ -38,7 +38,7 @@ from cryptex_desktop.api import (
 from cryptex_desktop.api.addresses import new_address
 from cryptex_desktop.sandbox import Account, Exchange
 from cryptex_desktop.sandbox.store import DATABASE_NAME
-from tests.trust.conftest import add_figure
+from tests.plugins.trust_figures import add_figure
 
 CLI = [sys.executable, "-m", "cryptex_desktop.sandbox.cli"]
 KILLS = 5

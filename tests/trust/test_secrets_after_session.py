@@ -32,7 +32,7 @@ from cryptex_desktop.ui.screens.coupons import CouponsScreen
 from cryptex_desktop.ui.screens.trade import TradeScreen
 from cryptex_desktop.ui.screens.withdraw import WithdrawScreen
 from cryptex_desktop.ui.startup import setup_logging
-from tests.ui.conftest import WAIT_MS, modal_dialog
+from tests.gui_checks import WAIT_MS, modal_dialog
 
 #: Signatures of this many nonces before the last one accepted are searched for too.
 SIGNATURE_WINDOW = 200

@@ -24,31 +24,10 @@ from cryptex_desktop.ui.screens.coupons import CouponsScreen
 from cryptex_desktop.ui.widgets.coupon_code_edit import group_coupon_code
 from cryptex_desktop.ui.widgets.fonts import monospace_font
 from cryptex_desktop.ui.widgets.labels import Tone
-from tests.ui.conftest import WAIT_MS, modal_dialog
+from tests.exchange_helpers import coupon_code, free_on_exchange
+from tests.gui_checks import WAIT_MS, is_monospace, modal_dialog
 
 CODE_SHAPE = re.compile(r"^CTX-USD(-[A-Za-z0-9]{8}){4}$")
-
-
-def ask_exchange(qtbot, app_context, call):
-    """Run ``call(client)`` through the app's dispatcher and return its result."""
-    answers: list[object] = []
-    app_context.dispatcher.submit(call, on_result=answers.append, on_error=answers.append)
-    qtbot.waitUntil(lambda: bool(answers), timeout=WAIT_MS)
-    assert not isinstance(answers[0], BaseException), answers[0]
-    return answers[0]
-
-
-def free_on_exchange(qtbot, app_context, currency: str) -> Decimal:
-    sheet = ask_exchange(qtbot, app_context, lambda client: client.info())
-    return sheet.balances.get(currency, Decimal(0))
-
-
-def coupon_code(qtbot, app_context, amount: str, recipient: str | None = None) -> str:
-    """A USD coupon made straight through the client, for tests about redeeming."""
-    coupon = ask_exchange(
-        qtbot, app_context, lambda client: client.coupon_create("USD", amount, recipient)
-    )
-    return coupon.code
 
 
 def open_coupons(qtbot, window, currency: str = "USD") -> CouponsScreen:
@@ -132,6 +111,7 @@ def test_a_coupon_made_here_is_redeemed_in_another_account_and_the_code_is_kept_
     assert shown.code_label.text() == group_coupon_code(code)  # CTX-USD-Ab3d Ef7h-…
     assert shown.code_label.text() != code
     assert shown.code_label.font().family() == monospace_font().family()
+    assert is_monospace(shown.code_label.font())
     assert shown.warning_label.text() == ONLY_TIME
     assert screen.amount_edit.text() == ""  # the form is cleared after success
     qtbot.mouseClick(shown.close_button, Qt.MouseButton.LeftButton)  # copied: no question
@@ -189,7 +169,7 @@ def test_a_coupon_for_a_named_recipient_is_refused_for_anyone_else_with_a_senten
 
 
 def test_redeeming_a_spent_code_says_it_was_already_redeemed(qtbot, window, app_context):
-    code = coupon_code(qtbot, app_context, "3")
+    code = coupon_code(qtbot, app_context, "USD", "3")
     screen = open_coupons(qtbot, window, "USD")
 
     screen.code_edit.set_code_visible(True)  # the person pressed the eye to check the code
@@ -348,7 +328,7 @@ def test_a_recipient_that_cannot_be_a_username_blocks_the_button(qtbot, window, 
 def test_a_lost_redeem_answer_is_checked_against_the_balance_and_never_resent(
     qtbot, window, app_context, monkeypatch
 ):
-    code = coupon_code(qtbot, app_context, "12.5")
+    code = coupon_code(qtbot, app_context, "USD", "12.5")
     client = app_context.dispatcher.client
     sends: list[int] = []
     real_redeem = client.coupon_redeem

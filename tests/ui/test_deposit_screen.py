@@ -21,7 +21,8 @@ from cryptex_desktop.ui.screens.deposit import (
     is_nothing_yet,
 )
 from cryptex_desktop.ui.widgets.fonts import monospace_font
-from tests.ui.conftest import WAIT_MS
+from tests.exchange_helpers import ask_exchange
+from tests.gui_checks import WAIT_MS
 
 OUTSIDE_BTC_ADDRESS = "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"
 
@@ -122,13 +123,8 @@ def test_coins_sent_from_outside_arrive_unconfirmed_then_are_credited_after_thre
 
 def test_a_withdrawal_on_its_way_out_shows_as_outgoing(window, app_context, qtbot):
     screen = open_deposit(window, "BTC")
-    done: list[object] = []
-    app_context.dispatcher.submit(
-        lambda client: client.withdraw(Decimal("0.01"), OUTSIDE_BTC_ADDRESS, "BTC"),
-        on_result=done.append,
-        on_error=done.append,
-    )
-    qtbot.waitUntil(lambda: bool(done), timeout=WAIT_MS)
+    ask_exchange(qtbot, app_context,
+                 lambda client: client.withdraw(Decimal("0.01"), OUTSIDE_BTC_ADDRESS, "BTC"))
 
     screen.refresh()
     qtbot.waitUntil(lambda: screen.proxy.rowCount() == 1, timeout=WAIT_MS)

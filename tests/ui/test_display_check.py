@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -142,15 +141,6 @@ def test_the_check_imports_no_qt():
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert result.stdout.strip() == "[]"
-
-
-def test_the_check_is_quick_enough_to_run_at_every_start():
-    problem_opening_window(DESKTOP, system="linux")  # the first run loads the libraries
-    started = time.perf_counter()
-    for _ in range(10):
-        problem_opening_window(DESKTOP, system="linux")
-    # 20 ms is the budget on a slow machine; ten already-loaded checks fit in it with room.
-    assert (time.perf_counter() - started) / 10 < 0.02
 
 
 def test_the_command_line_prints_missing_packages_and_exits_1(monkeypatch, capsys):

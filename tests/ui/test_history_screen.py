@@ -21,32 +21,8 @@ from cryptex_desktop.ui.screens.history import (
     csv_row,
     fetch_older,
 )
-from tests.ui.conftest import WAIT_MS, modal_dialog
-
-
-def run(qtbot, context, call):
-    """One client call through the app's own dispatcher (off the UI thread); its result."""
-    outcome: list[tuple[bool, object]] = []
-    context.dispatcher.submit(
-        call,
-        on_result=lambda result: outcome.append((True, result)),
-        on_error=lambda error: outcome.append((False, error)),
-    )
-    qtbot.waitUntil(lambda: bool(outcome), timeout=WAIT_MS)
-    ok, value = outcome[0]
-    if not ok:
-        raise AssertionError(f"the call failed: {value}")
-    return value
-
-
-def place(qtbot, context, pair: str, side: str, price: str, amount: str) -> int:
-    """Place an order that fills at once against the market maker; its order number."""
-    return run(qtbot, context, lambda client: client.trade(pair, side, price, amount)).order_id
-
-
-def exchange_history(qtbot, context) -> list[Trade]:
-    """Every trade of the demo account, newest first, as the exchange tells it."""
-    return run(qtbot, context, lambda client: client.trade_history(count=1000, order="DESC"))
+from tests.exchange_helpers import place_order, trades_on_exchange
+from tests.gui_checks import WAIT_MS, modal_dialog
 
 
 def cell(screen: HistoryScreen, row: int, column: int) -> str:
@@ -58,13 +34,13 @@ def shown_rows(screen: HistoryScreen) -> int:
 
 
 def test_trades_i_make_show_up_newest_first_with_their_order_numbers(window, app_context, qtbot):
-    bought = place(qtbot, app_context, "LTC_USD", "buy", "90", "0.15")
-    sold = place(qtbot, app_context, "BTC_USD", "sell", "60000", "0.01")
+    bought = place_order(qtbot, app_context, "LTC_USD", "buy", "90", "0.15")
+    sold = place_order(qtbot, app_context, "BTC_USD", "sell", "60000", "0.01")
 
     screen = window.show_screen("history")
     qtbot.waitUntil(lambda: shown_rows(screen) == 2, timeout=WAIT_MS)
 
-    expected = exchange_history(qtbot, app_context)
+    expected = trades_on_exchange(qtbot, app_context)
     assert [t.transaction_id for t in screen.visible_trades()] == [
         t.transaction_id for t in expected
     ]
@@ -77,12 +53,12 @@ def test_trades_i_make_show_up_newest_first_with_their_order_numbers(window, app
 
 
 def test_each_trade_shows_the_fee_the_demo_exchange_took(window, app_context, qtbot):
-    place(qtbot, app_context, "LTC_USD", "buy", "90", "0.15")
-    place(qtbot, app_context, "BTC_USD", "sell", "60000", "0.01")
+    place_order(qtbot, app_context, "LTC_USD", "buy", "90", "0.15")
+    place_order(qtbot, app_context, "BTC_USD", "sell", "60000", "0.01")
     screen = window.show_screen("history")
     qtbot.waitUntil(lambda: shown_rows(screen) == 2, timeout=WAIT_MS)
 
-    fees = {(t.fee, t.fee_currency) for t in exchange_history(qtbot, app_context)}
+    fees = {(t.fee, t.fee_currency) for t in trades_on_exchange(qtbot, app_context)}
     assert {currency for _, currency in fees} == {"LTC", "USD"}  # what each side received
     assert (Decimal("0.0003"), "LTC") in fees  # 0.2% of the 0.15 LTC bought
     assert {cell(screen, row, FEE) for row in range(2)} == {
@@ -101,10 +77,10 @@ def test_a_person_who_never_traded_reads_a_sentence_instead_of_an_empty_table(wi
 def test_pair_side_and_order_number_filters_narrow_the_table_and_are_remembered(
     window, app_context, qtbot
 ):
-    first_buy = place(qtbot, app_context, "LTC_USD", "buy", "90", "0.2")
-    place(qtbot, app_context, "LTC_USD", "buy", "90", "0.3")
-    place(qtbot, app_context, "LTC_USD", "sell", "80", "0.1")
-    place(qtbot, app_context, "BTC_USD", "sell", "60000", "0.01")
+    first_buy = place_order(qtbot, app_context, "LTC_USD", "buy", "90", "0.2")
+    place_order(qtbot, app_context, "LTC_USD", "buy", "90", "0.3")
+    place_order(qtbot, app_context, "LTC_USD", "sell", "80", "0.1")
+    place_order(qtbot, app_context, "BTC_USD", "sell", "60000", "0.01")
     screen = window.show_screen("history")
     qtbot.waitUntil(lambda: shown_rows(screen) == 4, timeout=WAIT_MS)
 
@@ -143,7 +119,7 @@ def test_pair_side_and_order_number_filters_narrow_the_table_and_are_remembered(
 def test_dates_ask_the_exchange_for_that_range_and_a_backwards_range_is_explained(
     window, app_context, qtbot
 ):
-    place(qtbot, app_context, "LTC_USD", "buy", "90", "0.1")
+    place_order(qtbot, app_context, "LTC_USD", "buy", "90", "0.1")
     screen = window.show_screen("history")
     qtbot.waitUntil(lambda: shown_rows(screen) == 1, timeout=WAIT_MS)
     today = QDate.currentDate()
@@ -169,9 +145,9 @@ def test_dates_ask_the_exchange_for_that_range_and_a_backwards_range_is_explaine
 def test_export_writes_exactly_what_the_table_shows_with_exact_decimals(
     window, app_context, qtbot, tmp_path
 ):
-    place(qtbot, app_context, "LTC_USD", "buy", "90", "0.123")
-    place(qtbot, app_context, "LTC_USD", "sell", "80", "0.077")
-    place(qtbot, app_context, "BTC_USD", "buy", "70000", "0.0123")
+    place_order(qtbot, app_context, "LTC_USD", "buy", "90", "0.123")
+    place_order(qtbot, app_context, "LTC_USD", "sell", "80", "0.077")
+    place_order(qtbot, app_context, "BTC_USD", "buy", "70000", "0.0123")
     screen = window.show_screen("history")
     qtbot.waitUntil(lambda: shown_rows(screen) == 3, timeout=WAIT_MS)
     screen.side_combo.setCurrentIndex(screen.side_combo.findData("buy"))
@@ -182,7 +158,7 @@ def test_export_writes_exactly_what_the_table_shows_with_exact_decimals(
 
     with path.open(newline="", encoding="utf-8") as stream:
         rows = list(csv.reader(stream))
-    by_id = {t.transaction_id: t for t in exchange_history(qtbot, app_context)}
+    by_id = {t.transaction_id: t for t in trades_on_exchange(qtbot, app_context)}
     shown = screen.visible_trades()
     assert rows[0] == list(CSV_HEADER)
     assert [int(row[8]) for row in rows[1:]] == [t.transaction_id for t in shown]
@@ -202,7 +178,7 @@ def test_export_writes_exactly_what_the_table_shows_with_exact_decimals(
 def test_ctrl_e_asks_where_to_save_then_says_how_many_trades_were_saved(
     window, app_context, qtbot, tmp_path
 ):
-    place(qtbot, app_context, "LTC_USD", "buy", "90", "0.1")
+    place_order(qtbot, app_context, "LTC_USD", "buy", "90", "0.1")
     screen = window.show_screen("history")
     qtbot.waitUntil(lambda: shown_rows(screen) == 1, timeout=WAIT_MS)
     window.activateWindow()
@@ -221,7 +197,7 @@ def test_ctrl_e_asks_where_to_save_then_says_how_many_trades_were_saved(
 
 def test_saving_where_it_cannot_be_written_says_so_in_a_sentence(window, app_context, qtbot,
                                                                    tmp_path):
-    place(qtbot, app_context, "LTC_USD", "buy", "90", "0.1")
+    place_order(qtbot, app_context, "LTC_USD", "buy", "90", "0.1")
     screen = window.show_screen("history")
     qtbot.waitUntil(lambda: shown_rows(screen) == 1, timeout=WAIT_MS)
 
@@ -236,8 +212,8 @@ def test_load_older_pages_back_past_the_page_size_until_there_are_no_older_trade
     window, app_context, qtbot
 ):
     for _ in range(6):
-        place(qtbot, app_context, "LTC_USD", "buy", "90", "0.1")
-        place(qtbot, app_context, "LTC_USD", "sell", "80", "0.1")
+        place_order(qtbot, app_context, "LTC_USD", "buy", "90", "0.1")
+        place_order(qtbot, app_context, "LTC_USD", "sell", "80", "0.1")
     screen = window.screens["history"]
     screen.page_size = 5
     window.show_screen("history")
@@ -251,7 +227,7 @@ def test_load_older_pages_back_past_the_page_size_until_there_are_no_older_trade
         clicks += 1
         assert clicks <= 4, "Load older should have reached the first trade by now"
 
-    every = exchange_history(qtbot, app_context)
+    every = trades_on_exchange(qtbot, app_context)
     assert len(every) == 12
     assert sorted(t.transaction_id for t in screen.visible_trades()) == sorted(
         t.transaction_id for t in every
@@ -344,7 +320,7 @@ def test_once_there_are_no_older_trades_the_button_is_off_and_the_sentences_say_
     window, app_context, qtbot
 ):
     for _ in range(3):
-        place(qtbot, app_context, "LTC_USD", "buy", "90", "0.1")
+        place_order(qtbot, app_context, "LTC_USD", "buy", "90", "0.1")
     screen = window.screens["history"]
     screen.page_size = 2
     window.show_screen("history")

@@ -19,8 +19,8 @@ from cryptex_desktop.ui.credential_store import LIVE_PROFILE, CredentialStore
 from cryptex_desktop.ui.dialogs.settings_dialog import SettingsDialog
 from cryptex_desktop.ui.main_window import MainWindow
 from cryptex_desktop.ui.settings import LIVE, AppSettings
-
-from .conftest import WAIT_MS, modal_dialog
+from tests.exchange_helpers import deposit_address
+from tests.gui_checks import WAIT_MS, modal_dialog
 
 
 def click_radio(qtbot, button) -> None:
@@ -56,11 +56,8 @@ def test_first_start_runs_on_the_demo_exchange_and_says_so(window):
 
 
 def test_f5_shows_a_deposit_that_arrived_meanwhile(qtbot, window, app_context, demo_exchange):
-    issued = []
-    app_context.dispatcher.submit(lambda client: client.get_new_address("LTC"),
-                                  on_result=issued.append)
-    qtbot.waitUntil(lambda: bool(issued), timeout=WAIT_MS)
-    demo_exchange.deposit(issued[0].address, Decimal("1.25"))  # someone sends coins
+    address = deposit_address(qtbot, app_context, "LTC")
+    demo_exchange.deposit(address, Decimal("1.25"))  # someone sends coins
     demo_exchange.mine(6)
     window.show_screen("balances")
     qtbot.keyClick(window, Qt.Key.Key_F5)

@@ -6,10 +6,10 @@ pytest-qt fails a test when the tester reports a broken model invariant.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -19,7 +19,7 @@ from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QTableView
 
 from cryptex_desktop.api.types import Order, OrderStatus, Trade, Transaction
-from cryptex_desktop.ui import theme
+from cryptex_desktop.ui import formatting, theme
 from cryptex_desktop.ui.formatting import (
     format_amount,
     format_datetime,
@@ -203,16 +203,13 @@ def test_sides_read_as_words():
 
 
 @pytest.fixture
-def local_zone(monkeypatch) -> Iterator:
-    """Switch the process's local time zone for one test, and back."""
+def local_zone(monkeypatch) -> Callable[[str], None]:
+    """Show dates in another time zone for one test (zoneinfo: no ``time.tzset()`` needed)."""
 
     def switch(zone: str) -> None:
-        monkeypatch.setenv("TZ", zone)
-        time.tzset()
+        monkeypatch.setattr(formatting, "local_zone", lambda: ZoneInfo(zone))
 
-    yield switch
-    monkeypatch.undo()
-    time.tzset()
+    return switch
 
 
 def test_dates_show_in_local_time_to_the_minute(local_zone):
@@ -228,10 +225,18 @@ def test_dates_show_in_local_time_to_the_minute(local_zone):
 
 def test_dates_follow_daylight_saving_changes_minute_by_minute(local_zone):
     local_zone("America/New_York")
+    new_york = ZoneInfo("America/New_York")
     first = datetime(2026, 3, 8, 5, 0, tzinfo=UTC)  # the night clocks go forward
+    assert format_datetime(first + timedelta(hours=1, minutes=59)) == "2026-03-08 01:59"
+    assert format_datetime(first + timedelta(hours=2)) == "2026-03-08 03:00"
     for minute in range(0, 24 * 60, 7):
         moment = first + timedelta(minutes=minute, seconds=minute % 60)
-        assert format_datetime(moment) == moment.astimezone().strftime("%Y-%m-%d %H:%M")
+        assert format_datetime(moment) == moment.astimezone(new_york).strftime("%Y-%m-%d %H:%M")
+
+
+def test_dates_are_shown_in_the_computers_own_zone_unless_told_otherwise():
+    moment = datetime(2026, 11, 27, 13, 3, 59, tzinfo=UTC)
+    assert format_datetime(moment) == moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 # -- trade history ------------------------------------------------------------------------------

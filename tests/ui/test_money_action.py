@@ -35,7 +35,7 @@ from cryptex_desktop.ui.order_terms import (
     place_and_read_back,
 )
 from tests.faults.proxy import Fault, FaultProxy
-from tests.ui.conftest import WAIT_MS
+from tests.gui_checks import WAIT_MS
 
 WORDS = ActionWords(
     sending="Sending your order…",

@@ -4,22 +4,20 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .conftest import WAIT_MS
+from tests.exchange_helpers import deposit_address, place_order
+from tests.gui_checks import WAIT_MS
 
 
 def test_a_fill_and_a_credited_deposit_are_announced(qtbot, window, app_context, demo_exchange):
     news: list[tuple[str, str]] = []
     window.notifier.notified.connect(lambda title, text: news.append((title, text)))
-    issued = []
-    app_context.dispatcher.submit(lambda c: c.get_new_address("BTC"), on_result=issued.append)
-    qtbot.waitUntil(lambda: bool(issued), timeout=WAIT_MS)
-    demo_exchange.deposit(issued[0].address, Decimal("0.3"))
+    demo_exchange.deposit(deposit_address(qtbot, app_context, "BTC"), Decimal("0.3"))
 
     window.notifier.refresh()  # the baseline: nothing is announced from before
     qtbot.waitUntil(lambda: app_context.dispatcher.pending == 0, timeout=WAIT_MS)
     assert news == []
 
-    app_context.dispatcher.submit(lambda c: c.trade("BTC_USD", "buy", "70000", "0.01"))
+    place_order(qtbot, app_context, "BTC_USD", "buy", "70000", "0.01")
     demo_exchange.mine(6)
     window.notifier.refresh()
     qtbot.waitUntil(lambda: len(news) >= 2, timeout=WAIT_MS)

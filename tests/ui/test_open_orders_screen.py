@@ -16,32 +16,11 @@ from cryptex_desktop.ui.dialogs.order_details import OrderDetailsDialog
 from cryptex_desktop.ui.models import KEY_ROLE
 from cryptex_desktop.ui.screens.open_orders import OpenOrdersScreen
 from cryptex_desktop.ui.screens.trade import TradeScreen
-from tests.ui.conftest import WAIT_MS, modal_dialog
+from tests.exchange_helpers import order_on_exchange, place_order
+from tests.gui_checks import WAIT_MS, modal_dialog
 
 EMPTY = ("You have no open orders. Orders you place on the Trade tab wait here until they "
          "fill.")
-
-
-def ask_exchange(qtbot, context, call):
-    """Run ``call(client)`` through the app's dispatcher and wait for its answer."""
-    answer: dict[str, object] = {}
-    context.dispatcher.submit(
-        call,
-        on_result=lambda result: answer.setdefault("result", result),
-        on_error=lambda error: answer.setdefault("error", error),
-    )
-    qtbot.waitUntil(lambda: bool(answer), timeout=WAIT_MS)
-    if "error" in answer:
-        raise answer["error"]  # type: ignore[misc]
-    return answer["result"]
-
-
-def place(qtbot, context, pair: str, side: str, price: str, amount: str) -> int:
-    """An order placed behind the screen's back (as on the Trade tab); its id."""
-    placed = ask_exchange(
-        qtbot, context, lambda c: c.trade(pair, side, Decimal(price), Decimal(amount))
-    )
-    return placed.order_id
 
 
 def shown_ids(screen: OpenOrdersScreen) -> list[int]:
@@ -112,7 +91,7 @@ def test_a_buy_far_below_the_market_waits_here_and_cancelling_returns_its_reserv
 
 
 def test_keeping_the_orders_in_the_confirmation_cancels_nothing(qtbot, window, app_context):
-    order_id = place(qtbot, app_context, "BTC_USD", "buy", "30000", "0.1")
+    order_id = place_order(qtbot, app_context, "BTC_USD", "buy", "30000", "0.1")
     screen = open_screen(qtbot, window, app_context, 1)
     click_row(qtbot, screen, order_id)
 
@@ -125,7 +104,7 @@ def test_keeping_the_orders_in_the_confirmation_cancels_nothing(qtbot, window, a
     assert not screen.cancel_button.is_busy()
     assert screen.cancel_button.isEnabled()
     assert screen.result_label.text() == ""
-    order = ask_exchange(qtbot, app_context, lambda c: c.order_info(order_id))
+    order = order_on_exchange(qtbot, app_context, order_id)
     assert order.status == OrderStatus.ACTIVE
     assert shown_ids(screen) == [order_id]
 
@@ -133,8 +112,8 @@ def test_keeping_the_orders_in_the_confirmation_cancels_nothing(qtbot, window, a
 def test_cancelling_several_orders_names_the_one_that_had_already_filled(
         qtbot, window, app_context, demo_exchange, tmp_path):
     # A sell between the market maker's best bid and ask rests at the top of the book.
-    sell_id = place(qtbot, app_context, "BTC_USD", "sell", "65100", "0.1")
-    buy_id = place(qtbot, app_context, "BTC_USD", "buy", "30000", "0.1")
+    sell_id = place_order(qtbot, app_context, "BTC_USD", "sell", "65100", "0.1")
+    buy_id = place_order(qtbot, app_context, "BTC_USD", "buy", "30000", "0.1")
     screen = open_screen(qtbot, window, app_context, 2)
     click_row(qtbot, screen, sell_id)
     click_row(qtbot, screen, buy_id, Qt.KeyboardModifier.ControlModifier)
@@ -163,8 +142,8 @@ def test_cancelling_several_orders_names_the_one_that_had_already_filled(
 
 
 def test_the_pair_filter_shows_one_market_and_is_remembered(qtbot, window, app_context):
-    btc_id = place(qtbot, app_context, "BTC_USD", "buy", "30000", "0.1")
-    ltc_id = place(qtbot, app_context, "LTC_USD", "buy", "50", "2")
+    btc_id = place_order(qtbot, app_context, "BTC_USD", "buy", "30000", "0.1")
+    ltc_id = place_order(qtbot, app_context, "LTC_USD", "buy", "50", "2")
     screen = open_screen(qtbot, window, app_context, 2)
     assert screen.pair_filter.currentText() == "All markets"
 
@@ -189,7 +168,7 @@ def test_the_pair_filter_shows_one_market_and_is_remembered(qtbot, window, app_c
 @pytest.mark.parametrize("opened_by", ["double-click", "Enter"])
 def test_order_details_show_a_partly_filled_order_in_words(qtbot, window, app_context,
                                                            demo_exchange, tmp_path, opened_by):
-    order_id = place(qtbot, app_context, "BTC_USD", "sell", "65100", "0.2")
+    order_id = place_order(qtbot, app_context, "BTC_USD", "sell", "65100", "0.2")
     with other_user(demo_exchange, app_context, tmp_path, "carol",
                     {"USD": Decimal("10000")}) as carol:
         carol.trade("BTC_USD", "buy", Decimal("65100"), Decimal("0.05"))
@@ -219,7 +198,7 @@ def test_order_details_show_a_partly_filled_order_in_words(qtbot, window, app_co
 
 
 def test_details_say_so_while_loading_and_can_start_a_cancel(qtbot, window, app_context):
-    order_id = place(qtbot, app_context, "LTC_USD", "sell", "99", "1.5")
+    order_id = place_order(qtbot, app_context, "LTC_USD", "sell", "99", "1.5")
     screen = open_screen(qtbot, window, app_context, 1)
     click_row(qtbot, screen, order_id)
     qtbot.mouseClick(screen.details_button, Qt.MouseButton.LeftButton)
@@ -241,7 +220,7 @@ def test_details_say_so_while_loading_and_can_start_a_cancel(qtbot, window, app_
 
 def test_a_lost_cancel_answer_is_checked_with_the_exchange_and_never_sent_again(
         qtbot, window, app_context, monkeypatch):
-    order_id = place(qtbot, app_context, "BTC_USD", "buy", "30000", "0.1")
+    order_id = place_order(qtbot, app_context, "BTC_USD", "buy", "30000", "0.1")
     client = app_context.dispatcher.client
     real_cancel = client.cancel_order
     sent: list[int] = []
@@ -260,13 +239,13 @@ def test_a_lost_cancel_answer_is_checked_with_the_exchange_and_never_sent_again(
     qtbot.waitUntil(lambda: not screen.cancel_button.is_busy(), timeout=WAIT_MS)
     assert screen.result_label.text().startswith(f"Order #{order_id} is cancelled.")
     assert sent == [order_id]
-    order = ask_exchange(qtbot, app_context, lambda c: c.order_info(order_id))
+    order = order_on_exchange(qtbot, app_context, order_id)
     assert order.status == OrderStatus.CANCELLED
 
 
 def test_switching_accounts_clears_the_rows_and_the_last_result(qtbot, window, app_context):
-    kept = place(qtbot, app_context, "BTC_USD", "buy", "30000", "0.1")
-    gone = place(qtbot, app_context, "BTC_USD", "buy", "31000", "0.1")
+    kept = place_order(qtbot, app_context, "BTC_USD", "buy", "30000", "0.1")
+    gone = place_order(qtbot, app_context, "BTC_USD", "buy", "31000", "0.1")
     screen = open_screen(qtbot, window, app_context, 2)
     click_row(qtbot, screen, gone)
     qtbot.mouseClick(screen.cancel_button, Qt.MouseButton.LeftButton)

@@ -19,21 +19,13 @@ from cryptex_desktop.ui.dialogs.confirm import ConfirmDialog
 from cryptex_desktop.ui.models.trade_history import AMOUNT, FEE, ORDER, PAIR, PRICE, TOTAL
 from cryptex_desktop.ui.order_terms import PlacedTrade, placed_sentence
 from cryptex_desktop.ui.screens.trade import TradeScreen
-from tests.ui.conftest import WAIT_MS, modal_dialog
-
-
-def ask_exchange(qtbot, context, call):
-    """Run ``call(client)`` through the app's dispatcher and wait for its answer."""
-    answer: dict[str, object] = {}
-    context.dispatcher.submit(
-        call,
-        on_result=lambda result: answer.setdefault("result", result),
-        on_error=lambda error: answer.setdefault("error", error),
-    )
-    qtbot.waitUntil(lambda: bool(answer), timeout=WAIT_MS)
-    if "error" in answer:
-        raise answer["error"]  # type: ignore[misc]
-    return answer["result"]
+from tests.exchange_helpers import (
+    free_on_exchange,
+    open_orders_on_exchange,
+    place_order,
+    trades_on_exchange,
+)
+from tests.gui_checks import WAIT_MS, modal_dialog
 
 
 def fill_in(qtbot, screen: TradeScreen, *, side: str, price: str, amount: str, pair="BTC_USD"):
@@ -90,7 +82,7 @@ def test_demo_buy_fills_and_shows_in_history(qtbot, window, app_context):
         timeout=WAIT_MS,
     )
 
-    fills = ask_exchange(qtbot, app_context, lambda c: c.trade_history(pair="BTC_USD"))
+    fills = trades_on_exchange(qtbot, app_context, "BTC_USD")
     assert [(f.type, f.amount, f.buy_order_id) for f in fills] == [
         ("buy", Decimal("0.1"), order_id)
     ]
@@ -245,9 +237,8 @@ def test_cancel_in_the_confirmation_sends_nothing(qtbot, window, app_context):
     assert screen.place_button.isEnabled()
     assert screen.result_label.text() == ""
     assert (screen.price_edit.text(), screen.amount_edit.text()) == ("66000", "0.5")
-    assert ask_exchange(qtbot, app_context, lambda c: c.active_orders()) == []
-    free = ask_exchange(qtbot, app_context, lambda c: c.info()).balances
-    assert free["BTC"] == Decimal("2")
+    assert open_orders_on_exchange(qtbot, app_context) == []
+    assert free_on_exchange(qtbot, app_context, "BTC") == Decimal("2")
 
 
 def test_an_exchange_refusal_shows_a_sentence_and_keeps_what_was_typed(qtbot, window,
@@ -256,8 +247,7 @@ def test_an_exchange_refusal_shows_a_sentence_and_keeps_what_was_typed(qtbot, wi
     qtbot.waitUntil(lambda: app_context.dispatcher.pending == 0, timeout=WAIT_MS)
     app_context.refresher.stop()  # keep the screen's balances a moment out of date
     # Elsewhere (another program on the same account) 9,900 USD goes into an order.
-    ask_exchange(qtbot, app_context,
-                 lambda c: c.trade("BTC_USD", "buy", Decimal("1000"), Decimal("9.9")))
+    place_order(qtbot, app_context, "BTC_USD", "buy", "1000", "9.9")
     assert app_context.wallet.free_balance("USD") == Decimal("10000")
 
     fill_in(qtbot, screen, side="buy", price="60000", amount="0.1")
@@ -300,7 +290,7 @@ def test_a_lost_answer_is_checked_with_the_exchange_and_never_sent_again(qtbot, 
     assert text.startswith("The connection dropped, but the exchange has your order #")
     assert text.endswith("The order was placed and is open.")
     assert len(sent) == 1
-    orders = ask_exchange(qtbot, app_context, lambda c: c.active_orders())
+    orders = open_orders_on_exchange(qtbot, app_context)
     assert [(o.price, o.amount, o.status) for o in orders] == [
         (Decimal("50000"), Decimal("0.01"), OrderStatus.ACTIVE)
     ]

@@ -16,7 +16,8 @@ from cryptex_desktop.ui.dialogs.confirm import ConfirmDialog
 from cryptex_desktop.ui.screens.withdraw import WithdrawScreen
 from cryptex_desktop.ui.widgets.fonts import monospace_font
 from cryptex_desktop.ui.widgets.labels import Tone
-from tests.ui.conftest import WAIT_MS, modal_dialog
+from tests.exchange_helpers import coupon_code, free_on_exchange, outgoing_on_exchange
+from tests.gui_checks import WAIT_MS, is_monospace, modal_dialog
 
 NOTE = "This cannot be undone. Check the address: coins sent to a wrong address are lost."
 SENT = ("{money} is on its way to the address below. It needs {n} confirmations; you can "
@@ -33,28 +34,6 @@ def top(widget: QWidget) -> int:
 def sent_by_the_screen(qtbot, screen: WithdrawScreen) -> None:
     """Wait for the withdrawal to be over, one way or another."""
     qtbot.waitUntil(lambda: not screen.action.is_busy(), timeout=WAIT_MS)
-
-
-def ask_exchange(qtbot, app_context, call):
-    """Run ``call(client)`` through the app's dispatcher and return its result."""
-    answers: list[object] = []
-    app_context.dispatcher.submit(call, on_result=answers.append, on_error=answers.append)
-    qtbot.waitUntil(lambda: bool(answers), timeout=WAIT_MS)
-    assert not isinstance(answers[0], BaseException), answers[0]
-    return answers[0]
-
-
-def outgoing(qtbot, app_context, currency: str = "BTC") -> list[tuple[str, Decimal]]:
-    """The withdrawals the exchange lists as unconfirmed: (address, amount)."""
-    transactions = ask_exchange(
-        qtbot, app_context, lambda client: client.unconfirmed_transactions(currency=currency)
-    )
-    return [(tx.address, tx.amount) for tx in transactions if not tx.is_incoming]
-
-
-def free_on_exchange(qtbot, app_context, currency: str) -> Decimal:
-    sheet = ask_exchange(qtbot, app_context, lambda client: client.info())
-    return sheet.balances.get(currency, Decimal(0))
 
 
 def open_withdraw(qtbot, window, currency: str = "BTC") -> WithdrawScreen:
@@ -99,6 +78,7 @@ def test_withdrawing_to_a_valid_address_sends_the_coins_and_lists_the_outgoing_t
     assert dialog.value_text("You send") == "0.50000000 BTC"
     assert dialog.value_text("To address") == recipient
     assert dialog.values["To address"].font().family() == monospace_font().family()
+    assert is_monospace(dialog.values["To address"].font())
     assert dialog.value_text("Available afterwards") == "1.50000000 BTC"
     assert dialog.note.text() == NOTE
     assert dialog.confirm_button.text() == "Send 0.5 BTC"
@@ -123,7 +103,7 @@ def test_withdrawing_to_a_valid_address_sends_the_coins_and_lists_the_outgoing_t
                     timeout=WAIT_MS)
     qtbot.waitUntil(lambda: screen.available_label.text() == "Available: 1.50000000 BTC",
                     timeout=WAIT_MS)
-    assert outgoing(qtbot, app_context) == [(recipient, Decimal("-0.5"))]
+    assert outgoing_on_exchange(qtbot, app_context) == [(recipient, Decimal("-0.5"))]
 
 
 def test_a_mistyped_address_shows_the_checksum_sentence_and_nothing_can_be_sent(
@@ -160,7 +140,7 @@ def test_cancel_in_the_confirmation_sends_nothing_and_keeps_what_was_typed(
     qtbot.waitUntil(lambda: screen.confirm_dialog is None, timeout=WAIT_MS)
     assert not screen.withdraw_button.is_busy()
     assert screen.address_edit.text() == recipient and screen.amount_edit.text() == "0.25"
-    assert outgoing(qtbot, app_context) == []
+    assert outgoing_on_exchange(qtbot, app_context) == []
     assert free_on_exchange(qtbot, app_context, "BTC") == Decimal("2")
 
 
@@ -257,7 +237,7 @@ def test_a_lost_answer_is_checked_with_the_exchange_and_never_sent_twice(
     assert screen.sent_address() == recipient
     assert sends == [recipient]
     monkeypatch.undo()
-    assert outgoing(qtbot, app_context) == [(recipient, Decimal("-0.3"))]
+    assert outgoing_on_exchange(qtbot, app_context) == [(recipient, Decimal("-0.3"))]
     assert free_on_exchange(qtbot, app_context, "BTC") == Decimal("1.7")
 
 
@@ -295,7 +275,7 @@ def test_a_refusal_from_the_exchange_is_a_sentence_and_everything_typed_stays(
     app_context.refresher.stop()
     qtbot.waitUntil(lambda: app_context.dispatcher.pending == 0, timeout=WAIT_MS)
     # Behind the screen's back, 1.5 BTC goes into a coupon held for review.
-    ask_exchange(qtbot, app_context, lambda client: client.coupon_create("BTC", "1.5"))
+    coupon_code(qtbot, app_context, "BTC", "1.5")
     assert screen.available_label.text() == "Available: 2.00000000 BTC"
     recipient = new_address("BTC")
     fill(qtbot, screen, recipient, "1")
@@ -306,7 +286,7 @@ def test_a_refusal_from_the_exchange_is_a_sentence_and_everything_typed_stays(
     assert "Traceback" not in screen.result_label.text()
     assert screen.result_label.is_problem()
     assert screen.address_edit.text() == recipient and screen.amount_edit.text() == "1"
-    assert outgoing(qtbot, app_context) == []
+    assert outgoing_on_exchange(qtbot, app_context) == []
     # The balance is asked for again, so the form now knows the real limit; the refusal
     # stays while what was refused is still typed.
     qtbot.waitUntil(lambda: screen.available_label.text() == "Available: 0.50000000 BTC",
@@ -413,4 +393,4 @@ def test_a_confirmation_open_when_the_account_changes_is_closed_and_sends_nothin
     qtbot.waitUntil(lambda: screen.confirm_dialog is None, timeout=WAIT_MS)
     assert not dialog.isVisible()
     assert not screen.action.is_busy()
-    assert outgoing(qtbot, app_context) == []
+    assert outgoing_on_exchange(qtbot, app_context) == []

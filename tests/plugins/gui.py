@@ -1,4 +1,8 @@
-"""GUI fixtures: the real app window on its embedded demo exchange, driven as a person would."""
+"""GUI fixtures: the real app window on its embedded demo exchange, driven as a person would.
+
+Any test in any folder asks for ``window``, ``app_context``, ``demo_exchange``... by name;
+what tests wait with and look at is in :mod:`tests.gui_checks`.
+"""
 
 from __future__ import annotations
 
@@ -10,15 +14,13 @@ import keyring
 import keyring.backend
 import pytest
 from PySide6.QtCore import QLocale, QSettings
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QDialog
 
 from cryptex_desktop.ui.context import AppContext
 from cryptex_desktop.ui.credential_store import CredentialStore
 from cryptex_desktop.ui.settings import AppSettings
 from cryptex_desktop.ui.theme import ThemeChoice, ThemeKeeper
-
-#: Long enough for a slow CI machine; tests wait on conditions, never on the clock.
-WAIT_MS = 20_000
+from tests.gui_checks import WAIT_MS
 
 
 class MemoryKeyring(keyring.backend.KeyringBackend):
@@ -42,6 +44,7 @@ class MemoryKeyring(keyring.backend.KeyringBackend):
 
 @pytest.fixture
 def memory_keyring() -> Iterator[MemoryKeyring]:
+    """An in-memory keychain in place of the OS one, for one test."""
     previous = keyring.get_keyring()
     backend = MemoryKeyring()
     keyring.set_keyring(backend)
@@ -51,6 +54,7 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
 
 @pytest.fixture
 def app_data_dir(tmp_path: Path) -> Path:
+    """The app's data folder, empty and private to the test."""
     path = tmp_path / "app-data"
     path.mkdir()
     return path
@@ -111,16 +115,3 @@ def keeper(qapp) -> Iterator[ThemeKeeper]:
     made = existing or ThemeKeeper(qapp, ThemeChoice.SYSTEM)
     yield made
     made.apply(ThemeChoice.SYSTEM)
-
-
-def modal_dialog(qtbot, kind: type[QDialog] = QDialog) -> QDialog:
-    """Wait for a dialog of ``kind`` to open, and return it."""
-    found: list[QDialog] = []
-
-    def is_open() -> bool:
-        found[:] = [w for w in QApplication.topLevelWidgets()
-                    if isinstance(w, kind) and w.isVisible()]
-        return bool(found)
-
-    qtbot.waitUntil(is_open, timeout=WAIT_MS)
-    return found[-1]

@@ -210,8 +210,8 @@ def _offset_of_hour(hour: int) -> int:
 
 def _utc_offset(seconds: int) -> int:
     """The local zone's UTC offset in seconds at ``seconds`` since 1970."""
-    local = datetime.fromtimestamp(seconds, UTC).astimezone(local_zone())
-    return int(local.utcoffset().total_seconds())
+    offset = datetime.fromtimestamp(seconds, UTC).astimezone(local_zone()).utcoffset()
+    return 0 if offset is None else int(offset.total_seconds())  # an aware time has one
 
 
 def format_datetime_long(moment: datetime) -> str:

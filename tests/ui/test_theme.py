@@ -18,7 +18,7 @@ from cryptex_desktop.ui.main_window import MainWindow
 from cryptex_desktop.ui.settings import AppSettings
 from cryptex_desktop.ui.theme import ThemeChoice
 
-from .conftest import WAIT_MS
+from tests.gui_checks import WAIT_MS
 
 #: WCAG AA for normal text.
 MINIMUM_CONTRAST = 4.5

@@ -410,7 +410,7 @@ def test_create_coupon_and_redeem_stay_put_when_a_hint_or_a_problem_appears(qtbo
 
 
 def test_a_grouped_code_pasted_into_redeem_is_redeemed(qtbot, window, app_context):
-    code = coupon_code(qtbot, app_context, "6")
+    code = coupon_code(qtbot, app_context, "USD", "6")
     screen = open_coupons(qtbot, window, "USD")
     QGuiApplication.clipboard().setText(group_coupon_code(code))
     screen.code_edit.setFocus()

@@ -266,6 +266,8 @@ def test_a_load_problem_goes_away_once_the_exchange_answers_again(qtbot, window,
                                                                   monkeypatch):
     app_context.refresher.stop()
     screen = window.show_screen(OpenOrdersScreen.NAME)
+    # One failed refresh is this list's problem; a second (the tab's own) would be the app's.
+    qtbot.waitUntil(lambda: app_context.dispatcher.pending == 0, timeout=WAIT_MS)
     screen.account_changed()  # forget what was loaded (the app as a whole has loaded before)
     client = app_context.dispatcher.client
     real_active_orders = client.active_orders

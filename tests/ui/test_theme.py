@@ -17,7 +17,6 @@ from cryptex_desktop.ui import theme
 from cryptex_desktop.ui.main_window import MainWindow
 from cryptex_desktop.ui.settings import AppSettings
 from cryptex_desktop.ui.theme import ThemeChoice
-
 from tests.gui_checks import WAIT_MS
 
 #: WCAG AA for normal text.

@@ -298,11 +298,11 @@ def test_a_trade_shows_its_total_role_and_the_users_own_order(checked):
     assert column_texts(model, trade_columns.PRICE) == ["1,000.00", "27,000.50"]
     assert column_texts(model, trade_columns.AMOUNT) == ["2.00000000", "0.10000000"]
     assert column_texts(model, trade_columns.TOTAL) == ["2,000.00", "2,700.05"]
-    assert column_texts(model, trade_columns.ROLE) == ["Maker", "Taker"]
+    assert column_texts(model, trade_columns.ROLE) == ["Was waiting", "Took an offer"]
     assert column_texts(model, trade_columns.ORDER) == ["2002", "1001"]
     pair_tip = model.index(buy, trade_columns.PAIR).data(TOOLTIP)
     assert pair_tip == "Bitcoin priced in US dollar"
-    assert "waiting in the book" in model.index(sell, trade_columns.ROLE).data(TOOLTIP)
+    assert "was waiting for a buyer or seller" in model.index(sell, trade_columns.ROLE).data(TOOLTIP)
     assert "filled at once" in model.index(buy, trade_columns.ROLE).data(TOOLTIP)
     assert model.index(buy, 0).data(RECORD_ROLE) == model.record_at(buy)
 

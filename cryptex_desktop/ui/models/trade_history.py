@@ -38,10 +38,10 @@ from cryptex_desktop.ui.models.keyed_table import (
 DATE, PAIR, SIDE, PRICE, AMOUNT, TOTAL, FEE, ROLE, ORDER = range(9)
 
 _SIDE_WORDS = {"buy": side_word("buy"), "sell": side_word("sell")}
-_MAKER = _("Maker")
-_TAKER = _("Taker")
-_MAKER_TIP = _("Maker: your order was waiting in the book.")
-_TAKER_TIP = _("Taker: your order filled at once against a waiting one.")
+_MAKER = _("Was waiting")
+_TAKER = _("Took an offer")
+_MAKER_TIP = _("Your order was waiting for a buyer or seller, and this one came (a “maker” order).")
+_TAKER_TIP = _("Your order took an offer that was already waiting (a “taker” order).")
 #: Shown for a fee the exchange did not report (the live exchange may leave it out).
 UNKNOWN_FEE = "—"
 _UNKNOWN_FEE_TIP = _("The exchange did not say what fee this trade cost.")
@@ -59,7 +59,7 @@ def _fee_text(fee: Decimal, currency: str) -> str:
 
 
 class TradeHistoryModel(KeyedTableModel[Trade]):
-    """The user's fills: Date, Pair, Side, Price, Amount, Total, Fee, Role and Order.
+    """The user's fills: Date, Market, Side, Price, Amount, Total, Fee, Your order, Order.
 
     Rows are keyed by ``transaction_id``. :meth:`merge` adds unseen trades, :meth:`replace`
     shows exactly a list, :meth:`oldest` tells where to ask for the next older page.
@@ -68,10 +68,12 @@ class TradeHistoryModel(KeyedTableModel[Trade]):
     COLUMNS = (
         Column(_("Date"), _("When the trade happened, in your local time.")),
         Column(
-            _("Pair"), _("The market: the first currency is bought or sold, priced in the second.")
+            _("Market"),
+            _("The market: the first currency is bought or sold, priced in the second."),
         ),
         Column(
-            _("Side"), _("Buy: you received the first currency of the pair. Sell: you gave it.")
+            _("Side"),
+            _("Buy: you received the first currency of the market. Sell: you gave it."),
         ),
         Column(_("Price"), _("What one unit of the first currency cost, in the second."), True),
         Column(_("Amount"), _("How much of the first currency changed hands."), True),
@@ -86,7 +88,7 @@ class TradeHistoryModel(KeyedTableModel[Trade]):
               "— means the exchange did not say."),
             True,
         ),
-        Column(_("Role"), f"{_MAKER_TIP}\n{_TAKER_TIP}"),
+        Column(_("Your order"), f"{_MAKER_TIP}\n{_TAKER_TIP}"),
         Column(_("Order"), _("The number of your order that this trade filled."), True),
     )
     TONED_COLUMNS = frozenset({SIDE})

@@ -50,7 +50,7 @@ from cryptex_desktop.ui.errors import describe
 from cryptex_desktop.ui.formatting import pair_text, side_word
 from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.models import RECORD_ROLE, Row, SortFilterProxy, TradeHistoryModel
-from cryptex_desktop.ui.models.trade_history import DATE
+from cryptex_desktop.ui.models.trade_history import DATE, FEE
 from cryptex_desktop.ui.screens.base import Screen
 from cryptex_desktop.ui.settings import AppSettings
 from cryptex_desktop.ui.widgets.busy_button import BusyButton
@@ -68,7 +68,7 @@ FILTER_DELAY_MS = 300
 #: The first row of the CSV file (``fee`` and ``fee_currency`` last, added later).
 CSV_HEADER = (
     _("Date (UTC)"),
-    _("Pair"),
+    _("Market"),
     _("Side"),
     _("Price"),
     _("Amount"),
@@ -400,6 +400,9 @@ class HistoryScreen(Screen):
         header.setSectionResizeMode(DATE, QHeaderView.ResizeMode.Fixed)
         date_width = self.table.fontMetrics().horizontalAdvance("8888-88-88 88:88") + 24
         header.resizeSection(DATE, date_width)
+        # A fee keeps its currency's decimals and code: room for the longest, never "0.0000…".
+        header.setSectionResizeMode(FEE, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(FEE, self.table.fontMetrics().horizontalAdvance("0.00000000 BTC") + 24)
 
         self.summary_label = QLabel()
         self.summary_label.setTextFormat(Qt.TextFormat.PlainText)

@@ -303,7 +303,7 @@ def test_a_trade_shows_its_total_role_and_the_users_own_order(checked):
     pair_tip = model.index(buy, trade_columns.PAIR).data(TOOLTIP)
     assert pair_tip == "Bitcoin priced in US dollar"
     assert "was waiting for a buyer or seller" in model.index(sell, trade_columns.ROLE).data(TOOLTIP)
-    assert "filled at once" in model.index(buy, trade_columns.ROLE).data(TOOLTIP)
+    assert "took an offer that was already waiting" in model.index(buy, trade_columns.ROLE).data(TOOLTIP)
     assert model.index(buy, 0).data(RECORD_ROLE) == model.record_at(buy)
 
 

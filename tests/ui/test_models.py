@@ -302,8 +302,10 @@ def test_a_trade_shows_its_total_role_and_the_users_own_order(checked):
     assert column_texts(model, trade_columns.ORDER) == ["2002", "1001"]
     pair_tip = model.index(buy, trade_columns.PAIR).data(TOOLTIP)
     assert pair_tip == "Bitcoin priced in US dollar"
-    assert "was waiting for a buyer or seller" in model.index(sell, trade_columns.ROLE).data(TOOLTIP)
-    assert "took an offer that was already waiting" in model.index(buy, trade_columns.ROLE).data(TOOLTIP)
+    role_tip = model.index(sell, trade_columns.ROLE).data(TOOLTIP)
+    assert "was waiting for a buyer or seller" in role_tip
+    assert "took an offer that was already waiting" in model.index(buy, trade_columns.ROLE).data(
+        TOOLTIP)
     assert model.index(buy, 0).data(RECORD_ROLE) == model.record_at(buy)
 
 

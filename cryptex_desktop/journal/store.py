@@ -1,0 +1,651 @@
+"""The journal: one SQLite file per account remembering what the exchange cannot list again.
+
+The exchange's API shows only pending transactions and the latest deposit of an address,
+so the app writes down every deposit address it got, every deposit it saw, every
+withdrawal and coupon it sent (as an intent before sending, completed with the outcome
+after), every coupon it redeemed, and the trade history. A restart, or a kill at any
+moment, loses nothing whose call returned.
+
+Durability: WAL mode. What the person did (addresses, withdrawals, coupons, labels) is
+committed with ``synchronous=FULL``: an intent must survive a power cut, or the next start
+would not know that money may have left. What the exchange can tell again (trades,
+deposits seen) is committed with ``synchronous=NORMAL``, which survives the app being
+killed and costs no flush; a power cut can only lose the last few of those, and the next
+refresh fetches them again.
+
+Threads: one connection guarded by a lock, so any thread may call, one at a time. The UI
+calls it through a worker (the Dispatcher), never on the UI thread, as a flush can take
+milliseconds. Every record is one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from cryptex_desktop.api.types import Deposit, Redemption, Trade
+
+from . import labels as bip329
+from .labels import Label, LabelImport, LabelProblem, LabelProblemReason
+from .records import (
+    ActivityEntry,
+    ActivityKind,
+    AddressBookEntry,
+    CouponCreatedRecord,
+    CouponIntent,
+    CouponRedeemedRecord,
+    DepositAddressRecord,
+    DepositRecord,
+    LabelKind,
+    Outcome,
+    TradeRecord,
+    WithdrawalIntent,
+    WithdrawalRecord,
+)
+from .schema import migrate
+
+JOURNALS_DIR = "journals"
+DEMO_NAME = "demo"
+BUSY_TIMEOUT_MS = 10_000
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def micros(moment: datetime) -> int:
+    """An aware datetime as integer microseconds since 1970 UTC (how the journal keeps time)."""
+    if moment.tzinfo is None:
+        raise ValueError("the journal keeps only aware datetimes")
+    return (moment - _EPOCH) // timedelta(microseconds=1)
+
+
+def moment(value: int) -> datetime:
+    """Integer microseconds since 1970 UTC as an aware datetime."""
+    return _EPOCH + timedelta(microseconds=value)
+
+
+def _opt_moment(value: int | None) -> datetime | None:
+    return None if value is None else moment(value)
+
+
+def money_text(amount: Decimal) -> str:
+    """The exact text the journal keeps an amount as: positional, trailing zeros kept."""
+    if not isinstance(amount, Decimal) or not amount.is_finite():
+        raise ValueError("the journal keeps money only as a finite Decimal")
+    if amount.is_signed() and amount != 0:
+        raise ValueError("the journal keeps amounts unsigned; the kind of record says the sign")
+    return format(amount.copy_abs(), "f")
+
+
+def _free_text(text: str) -> str:
+    if bip329.looks_like_code(text):
+        raise ValueError("a coupon code is never written to the journal")
+    return text
+
+
+def journal_name(exchange_url: str, username: str, is_demo: bool) -> str:
+    """The file name (without suffix) of an account's journal: ``demo`` or a hash, never a key.
+
+    A live account is named by a hash of its exchange and username, so the folder does
+    not show who the person is; the same account always finds the same file.
+    """
+    if is_demo:
+        return DEMO_NAME
+    account = f"{exchange_url.strip().rstrip('/').lower()}\n{username.strip()}"
+    return "live-" + hashlib.sha256(account.encode("utf-8")).hexdigest()[:24]
+
+
+class JournalClosedError(RuntimeError):
+    """A call on a journal that was closed."""
+
+
+class Journal:
+    """One account's journal file. Open it with :meth:`for_account`; close it when done."""
+
+    def __init__(self, path: Path | str, *, clock: Callable[[], datetime] | None = None) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._lock = threading.RLock()
+        self._synchronous = ""
+        conn = sqlite3.connect(
+            self.path,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,
+            check_same_thread=False,  # the lock serialises callers; the thread may vary
+        )
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            self._set_synchronous(conn, durable=True)
+            migrate(conn)
+        except BaseException:
+            conn.close()
+            raise
+        self._conn: sqlite3.Connection | None = conn
+
+    @classmethod
+    def for_account(
+        cls, data_dir: Path | str, exchange_url: str, username: str, is_demo: bool,
+        *, clock: Callable[[], datetime] | None = None,
+    ) -> Journal:
+        """The journal of the demo account, or of ``username`` on ``exchange_url``."""
+        name = journal_name(exchange_url, username, is_demo)
+        return cls(Path(data_dir) / JOURNALS_DIR / f"{name}.sqlite3", clock=clock)
+
+    @property
+    def account_key(self) -> str:
+        """The journal's name (``demo`` or ``live-<hash>``): the keychain entries use it."""
+        return self.path.stem
+
+    def coupon_keychain_name(self, coupon_id: int) -> str:
+        """The keychain entry a made coupon's code is kept under (the code is never here)."""
+        return f"coupon code {self.account_key} #{coupon_id}"
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- transactions -------------------------------------------------------------------------
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise JournalClosedError("the journal is closed")
+        return self._conn
+
+    def _set_synchronous(self, conn: sqlite3.Connection, *, durable: bool) -> None:
+        wanted = "FULL" if durable else "NORMAL"
+        if wanted != self._synchronous:
+            conn.execute(f"PRAGMA synchronous = {wanted}")
+            self._synchronous = wanted
+
+    @contextmanager
+    def _write(self, *, durable: bool) -> Iterator[sqlite3.Connection]:
+        """One ``BEGIN IMMEDIATE`` transaction, flushed to disk at COMMIT when ``durable``."""
+        with self._lock:
+            conn = self._connection()
+            self._set_synchronous(conn, durable=durable)
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+
+    def _read(self, sql: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            return self._connection().execute(sql, tuple(params)).fetchall()
+
+    def _now(self, at: datetime | None) -> int:
+        return micros(at or self._clock())
+
+    # -- deposit addresses and deposits -------------------------------------------------------
+
+    def record_address(
+        self, currency: str, address: str, *, label: str = "", at: datetime | None = None,
+    ) -> None:
+        """An address the exchange gave for ``currency`` (kept once; a label replaces)."""
+        with self._write(durable=True) as tx:
+            tx.execute(
+                "INSERT OR IGNORE INTO deposit_addresses (currency, address, got_at) "
+                "VALUES (?, ?, ?)", (currency, address, self._now(at)),
+            )
+            if label:
+                self._put_label(tx, LabelKind.ADDRESS, address, label)
+
+    def addresses(self, currency: str | None = None) -> list[DepositAddressRecord]:
+        """Deposit addresses got, newest first, with their labels."""
+        rows = self._read(
+            "SELECT a.currency, a.address, a.got_at, COALESCE(l.label, '') "
+            "FROM deposit_addresses a LEFT JOIN labels l ON l.kind = 'addr' AND l.ref = a.address "
+            "WHERE ?1 IS NULL OR a.currency = ?1 ORDER BY a.got_at DESC, a.id DESC", (currency,),
+        )
+        return [DepositAddressRecord(c, a, moment(t), lbl) for c, a, t, lbl in rows]
+
+    def latest_address(self, currency: str) -> DepositAddressRecord | None:
+        """The address got last for ``currency``, or None if none was ever got."""
+        found = self.addresses(currency)
+        return found[0] if found else None
+
+    def record_deposit_seen(
+        self, currency: str, deposit: Deposit, *, at: datetime | None = None,
+    ) -> bool:
+        """A deposit seen on one of the addresses; True when it is new or changed.
+
+        The same (address, txid) seen again updates its confirmations, and the moment it is
+        first seen credited. An answer without a txid (no deposit yet) records nothing.
+        """
+        if not deposit.txid:
+            return False
+        now = self._now(at)
+        with self._write(durable=False) as tx:
+            tx.execute(
+                "INSERT OR IGNORE INTO deposit_addresses (currency, address, got_at) "
+                "VALUES (?, ?, ?)", (currency, deposit.address, now),
+            )
+            before = tx.total_changes
+            tx.execute(
+                "INSERT INTO deposits (currency, address, txid, amount, confirmations, seen_at, "
+                "credited_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (address, txid) DO UPDATE SET amount = excluded.amount, "
+                "confirmations = excluded.confirmations, "
+                "credited_at = COALESCE(deposits.credited_at, excluded.credited_at) "
+                "WHERE deposits.confirmations <> excluded.confirmations "
+                "OR deposits.amount <> excluded.amount "
+                "OR (deposits.credited_at IS NULL AND excluded.credited_at IS NOT NULL)",
+                (currency, deposit.address, deposit.txid, money_text(deposit.amount),
+                 deposit.confirmations, now, now if deposit.is_credited else None),
+            )
+            return tx.total_changes > before
+
+    def deposits(self, currency: str | None = None) -> list[DepositRecord]:
+        """Deposits seen, newest first."""
+        rows = self._read(
+            "SELECT currency, address, txid, amount, confirmations, seen_at, credited_at "
+            "FROM deposits WHERE ?1 IS NULL OR currency = ?1 ORDER BY seen_at DESC, id DESC",
+            (currency,),
+        )
+        return [
+            DepositRecord(c, a, t, Decimal(amt), conf, moment(seen), _opt_moment(credited))
+            for c, a, t, amt, conf, seen, credited in rows
+        ]
+
+    # -- withdrawals --------------------------------------------------------------------------
+
+    def begin_withdrawal(self, intent: WithdrawalIntent, *, at: datetime | None = None) -> int:
+        """Write the intent before it is sent; the id completes it afterwards."""
+        with self._write(durable=True) as tx:
+            cursor = tx.execute(
+                "INSERT INTO withdrawals (begun_at, currency, amount, address, outcome) "
+                "VALUES (?, ?, ?, ?, 'pending')",
+                (self._now(at), intent.currency, money_text(intent.amount), intent.address),
+            )
+            if intent.label:
+                self._put_label(tx, LabelKind.ADDRESS, intent.address, intent.label)
+            assert cursor.lastrowid is not None
+            return cursor.lastrowid
+
+    def complete_withdrawal(
+        self, withdrawal_id: int, outcome: Outcome, txid: str | None = None,
+        confirmations: int | None = None, *, at: datetime | None = None,
+    ) -> None:
+        """The outcome of a begun withdrawal, and later its txid and confirmations.
+
+        Called again as reconciliation learns more: ``UNKNOWN`` may become anything; a txid
+        or confirmations already known are kept when not given again.
+        """
+        if outcome is Outcome.PENDING:
+            raise ValueError("a withdrawal is completed with an outcome, not pending")
+        with self._write(durable=True) as tx:
+            cursor = tx.execute(
+                "UPDATE withdrawals SET outcome = ?, "
+                "completed_at = COALESCE(completed_at, ?), txid = COALESCE(?, txid), "
+                "confirmations = COALESCE(?, confirmations) WHERE id = ?",
+                (outcome.value, self._now(at), txid, confirmations, withdrawal_id),
+            )
+            if cursor.rowcount != 1:
+                raise KeyError(f"no withdrawal {withdrawal_id} in the journal")
+
+    def withdrawals(self, outcomes: Iterable[Outcome] | None = None) -> list[WithdrawalRecord]:
+        """Withdrawals begun, oldest first, optionally only those with some outcomes."""
+        wanted = [o.value for o in outcomes] if outcomes is not None else None
+        where = f"WHERE w.outcome IN ({','.join('?' * len(wanted))})" if wanted else ""
+        if wanted == []:
+            return []
+        rows = self._read(
+            "SELECT w.id, w.begun_at, w.currency, w.amount, w.address, COALESCE(l.label, ''), "  # noqa: S608
+            "w.outcome, w.completed_at, w.txid, w.confirmations FROM withdrawals w "
+            "LEFT JOIN labels l ON l.kind = 'addr' AND l.ref = w.address "
+            f"{where} ORDER BY w.id", wanted or (),
+        )
+        return [
+            WithdrawalRecord(i, moment(b), c, Decimal(a), addr, lbl, Outcome(o),
+                             _opt_moment(done), txid, conf)
+            for i, b, c, a, addr, lbl, o, done, txid, conf in rows
+        ]
+
+    def withdrawal(self, withdrawal_id: int) -> WithdrawalRecord:
+        found = [w for w in self.withdrawals() if w.id == withdrawal_id]
+        if not found:
+            raise KeyError(f"no withdrawal {withdrawal_id} in the journal")
+        return found[0]
+
+    # -- coupons ------------------------------------------------------------------------------
+
+    def begin_coupon(self, intent: CouponIntent, *, at: datetime | None = None) -> int:
+        """Write the intent to make a coupon before it is sent; the id completes it."""
+        with self._write(durable=True) as tx:
+            cursor = tx.execute(
+                "INSERT INTO coupons_made (begun_at, currency, amount, recipient, outcome) "
+                "VALUES (?, ?, ?, ?, 'pending')",
+                (self._now(at), intent.currency, money_text(intent.amount),
+                 _free_text(intent.recipient)),
+            )
+            assert cursor.lastrowid is not None
+            return cursor.lastrowid
+
+    def complete_coupon(
+        self, coupon_id: int, outcome: Outcome, *, held_for_review: bool = False,
+        code_kept_in_keychain: bool = False, at: datetime | None = None,
+    ) -> None:
+        """The outcome of a begun coupon; takes no code, by design.
+
+        ``code_kept_in_keychain``: the UI put the code in the OS keychain (under
+        :meth:`coupon_keychain_name`) and "Show code" can find it; false means it was shown
+        once and only the person has it.
+        """
+        if outcome is Outcome.PENDING:
+            raise ValueError("a coupon is completed with an outcome, not pending")
+        with self._write(durable=True) as tx:
+            cursor = tx.execute(
+                "UPDATE coupons_made SET outcome = ?, held_for_review = ?, "
+                "code_kept_in_keychain = ?, completed_at = COALESCE(completed_at, ?) "
+                "WHERE id = ?",
+                (outcome.value, int(held_for_review), int(code_kept_in_keychain),
+                 self._now(at), coupon_id),
+            )
+            if cursor.rowcount != 1:
+                raise KeyError(f"no coupon {coupon_id} in the journal")
+
+    def coupons_made(self, outcomes: Iterable[Outcome] | None = None) -> list[CouponCreatedRecord]:
+        """Coupons begun, oldest first, optionally only those with some outcomes."""
+        wanted = [o.value for o in outcomes] if outcomes is not None else None
+        if wanted == []:
+            return []
+        where = f"WHERE outcome IN ({','.join('?' * len(wanted))})" if wanted else ""
+        rows = self._read(
+            "SELECT id, begun_at, currency, amount, recipient, outcome, held_for_review, "  # noqa: S608
+            f"code_kept_in_keychain, completed_at FROM coupons_made {where} ORDER BY id",
+            wanted or (),
+        )
+        return [
+            CouponCreatedRecord(i, moment(b), c, Decimal(a), r, Outcome(o), bool(held),
+                                bool(kept), _opt_moment(done))
+            for i, b, c, a, r, o, held, kept, done in rows
+        ]
+
+    def record_coupon_redeemed(
+        self, redemption: Redemption, *, at: datetime | None = None,
+    ) -> int:
+        """A coupon redeemed into this account (what it credited; never its code)."""
+        with self._write(durable=True) as tx:
+            cursor = tx.execute(
+                "INSERT INTO coupons_redeemed (redeemed_at, currency, amount) VALUES (?, ?, ?)",
+                (self._now(at), redemption.currency, money_text(redemption.amount)),
+            )
+            assert cursor.lastrowid is not None
+            return cursor.lastrowid
+
+    def coupons_redeemed(self) -> list[CouponRedeemedRecord]:
+        rows = self._read(
+            "SELECT id, redeemed_at, currency, amount FROM coupons_redeemed ORDER BY id"
+        )
+        return [CouponRedeemedRecord(i, moment(t), c, Decimal(a)) for i, t, c, a in rows]
+
+    # -- reconciliation -----------------------------------------------------------------------
+
+    def pending_intents(self) -> list[WithdrawalRecord | CouponCreatedRecord]:
+        """Money actions begun but never completed (the app stopped in between), oldest first.
+
+        At start the app says their outcome is being checked and reconciles each with
+        the exchange, then completes it.
+        """
+        return self._by_time(
+            [*self.withdrawals([Outcome.PENDING]), *self.coupons_made([Outcome.PENDING])]
+        )
+
+    def unreconciled(self) -> list[WithdrawalRecord | CouponCreatedRecord]:
+        """Pending intents and those whose answer was lost (``UNKNOWN``), oldest first."""
+        outcomes = (Outcome.PENDING, Outcome.UNKNOWN)
+        return self._by_time([*self.withdrawals(outcomes), *self.coupons_made(outcomes)])
+
+    @staticmethod
+    def _by_time(
+        records: list[WithdrawalRecord | CouponCreatedRecord],
+    ) -> list[WithdrawalRecord | CouponCreatedRecord]:
+        return sorted(records, key=lambda record: (record.begun_at, record.id))
+
+    # -- trades -------------------------------------------------------------------------------
+
+    def merge_trades(self, trades: Iterable[Trade]) -> int:
+        """Add the fills not yet kept (by transaction id); return how many were new."""
+        rows = [
+            (t.transaction_id, micros(t.timestamp), t.pair, t.type, money_text(t.price),
+             money_text(t.amount), t.buy_order_id, t.sell_order_id, int(t.is_instant_buy),
+             None if t.fee is None else money_text(t.fee),
+             None if t.fee is None else t.fee_currency)
+            for t in trades
+        ]
+        with self._write(durable=False) as tx:
+            before = tx.total_changes
+            tx.executemany(
+                "INSERT OR IGNORE INTO trades (transaction_id, at, pair, type, price, amount, "
+                "buy_order_id, sell_order_id, is_instant_buy, fee, fee_currency) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows,
+            )
+            return tx.total_changes - before
+
+    def latest_trade_time(self) -> datetime | None:
+        """When the newest kept fill happened: History fetches only from there on."""
+        value = self._read("SELECT MAX(at) FROM trades")[0][0]
+        return _opt_moment(value)
+
+    def trades(self, pair: str | None = None, limit: int | None = None) -> list[TradeRecord]:
+        """Kept fills, newest first (History opens with these before asking the exchange)."""
+        rows = self._read(
+            "SELECT transaction_id, at, pair, type, price, amount, buy_order_id, sell_order_id, "
+            "is_instant_buy, fee, fee_currency FROM trades WHERE ?1 IS NULL OR pair = ?1 "
+            "ORDER BY at DESC, transaction_id DESC LIMIT ?2",
+            (pair, -1 if limit is None else limit),
+        )
+        return [
+            TradeRecord(tid, moment(at), p, kind, Decimal(price), Decimal(amount), buy, sell,
+                        bool(instant), None if fee is None else Decimal(fee), fee_cur)
+            for tid, at, p, kind, price, amount, buy, sell, instant, fee, fee_cur in rows
+        ]
+
+    # -- the combined activity list -----------------------------------------------------------
+
+    def activity(
+        self, kind: ActivityKind | None = None, currency: str | None = None,
+        since: datetime | None = None, until: datetime | None = None,
+        search: str | None = None, limit: int | None = None, offset: int = 0,
+    ) -> list[ActivityEntry]:
+        """Everything that moved money, newest first, filtered.
+
+        ``since`` is inclusive and ``until`` exclusive. ``search`` finds text (any case) in
+        the label, address, txid, order numbers, market or recipient.
+        """
+        conditions: list[str] = []
+        params: list[str | int] = []
+        if kind is not None:
+            conditions.append("kind = ?")
+            params.append(ActivityKind(kind).value)
+        if currency:
+            conditions.append("currency = ?")
+            params.append(currency)
+        if since is not None:
+            conditions.append("at >= ?")
+            params.append(micros(since))
+        if until is not None:
+            conditions.append("at < ?")
+            params.append(micros(until))
+        if search and search.strip():
+            conditions.append("instr(lower(haystack), ?) > 0")
+            params.append(search.strip().lower())
+        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+        sql = (
+            f"SELECT * FROM ({_ACTIVITY}) {where} "  # noqa: S608 (fixed fragments, placeholders)
+            "ORDER BY at DESC, record_id DESC, kind LIMIT ? OFFSET ?"
+        )
+        rows = self._read(sql, [*params, -1 if limit is None else limit, offset])
+        return [_activity_entry(row) for row in rows]
+
+    # -- labels and the address book ----------------------------------------------------------
+
+    def set_label(self, kind: LabelKind, ref: str, label: str) -> None:
+        """Name an address or a transaction id; an empty label removes the name."""
+        with self._write(durable=True) as tx:
+            self._put_label(tx, LabelKind(kind), ref, label)
+
+    def label(self, kind: LabelKind, ref: str) -> str:
+        rows = self._read("SELECT label FROM labels WHERE kind = ? AND ref = ?",
+                          (LabelKind(kind).value, ref))
+        return rows[0][0] if rows else ""
+
+    def _put_label(self, tx: sqlite3.Connection, kind: LabelKind, ref: str, label: str,
+                   origin: str | None = None, spendable: bool | None = None) -> None:
+        _free_text(ref), _free_text(label), _free_text(origin or "")
+        if not label and origin is None and spendable is None:
+            tx.execute("DELETE FROM labels WHERE kind = ? AND ref = ?", (kind.value, ref))
+            return
+        tx.execute(
+            "INSERT INTO labels (kind, ref, label, origin, spendable) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (kind, ref) DO UPDATE SET label = excluded.label, "
+            "origin = COALESCE(excluded.origin, labels.origin), "
+            "spendable = COALESCE(excluded.spendable, labels.spendable)",
+            (kind.value, ref, label, origin, None if spendable is None else int(spendable)),
+        )
+
+    def address_book(self, currency: str | None = None) -> list[AddressBookEntry]:
+        """Addresses money was withdrawn to, with their labels, the most recently used first."""
+        rows = self._read(
+            "SELECT w.address, w.currency, COALESCE(l.label, ''), COUNT(*), MAX(w.begun_at) "
+            "FROM withdrawals w LEFT JOIN labels l ON l.kind = 'addr' AND l.ref = w.address "
+            "WHERE w.outcome = 'done' AND (?1 IS NULL OR w.currency = ?1) "
+            "GROUP BY w.address, w.currency ORDER BY MAX(w.begun_at) DESC", (currency,),
+        )
+        return [AddressBookEntry(a, c, lbl, n, moment(t)) for a, c, lbl, n, t in rows]
+
+    def is_known_destination(self, address: str) -> bool:
+        """Whether money was withdrawn to ``address`` before (the confirm step can say so)."""
+        return bool(self._read(
+            "SELECT 1 FROM withdrawals WHERE address = ? AND outcome = 'done' LIMIT 1", (address,)
+        ))
+
+    def export_labels(self) -> str:
+        """Every label as BIP-329 JSON lines (addresses first, then transactions)."""
+        rows = self._read(
+            "SELECT kind, ref, label, origin, spendable FROM labels ORDER BY kind, ref"
+        )
+        return bip329.export_lines(
+            Label(LabelKind(k), r, lbl, o, None if s is None else bool(s))
+            for k, r, lbl, o, s in rows
+        )
+
+    def import_labels(self, text: str) -> LabelImport:
+        """Merge BIP-329 JSON lines into the labels: a line's label replaces the one kept.
+
+        Never raises on bad input: lines it cannot read are reported with their number.
+        All readable lines are written in one transaction.
+        """
+        found, problems = bip329.read_lines(text)
+        kept = 0
+        with self._write(durable=True) as tx:
+            for item in found:
+                try:
+                    self._put_label(tx, item.kind, item.ref, item.label, item.origin,
+                                    item.spendable)
+                except (ValueError, sqlite3.IntegrityError):
+                    problems.append(LabelProblem(_line_of(text, item),
+                                                 LabelProblemReason.LOOKS_LIKE_CODE))
+                    continue
+                kept += 1
+        return LabelImport(kept, tuple(sorted(problems, key=lambda p: p.line)))
+
+
+def _line_of(text: str, item: Label) -> int:
+    """The number of the first line that reads as ``item`` (for a problem found on writing)."""
+    for number, line in enumerate(text.removeprefix("\ufeff").splitlines(), start=1):
+        if bip329.read_line(line) == item:
+            return number
+    return 0
+
+
+_LABEL_OF = (
+    "COALESCE((SELECT label FROM labels WHERE kind = 'tx' AND ref = {txid}), "
+    "(SELECT label FROM labels WHERE kind = 'addr' AND ref = {address}), '')"
+)
+
+#: One row per movement of money, in the columns :func:`_activity_entry` reads; ``sign``
+#: is -1 when money left. ``haystack`` is what a search looks in.
+_ACTIVITY = f"""
+SELECT d.seen_at AS at, 'deposit' AS kind, d.currency AS currency, d.amount AS amount, 1 AS sign,
+    NULL AS fee, NULL AS fee_currency, d.address AS description,
+    {_LABEL_OF.format(txid='d.txid', address='d.address')} AS label,
+    CASE WHEN d.credited_at IS NULL THEN 'waiting' ELSE 'credited' END AS status,
+    d.id AS record_id, d.address AS address, d.txid AS txid, '' AS order_ids, NULL AS price,
+    d.address || ' ' || d.txid || ' ' ||
+        {_LABEL_OF.format(txid='d.txid', address='d.address')} AS haystack
+FROM deposits d
+UNION ALL
+SELECT w.begun_at, 'withdrawal', w.currency, w.amount, -1, NULL, NULL, w.address,
+    {_LABEL_OF.format(txid='w.txid', address='w.address')},
+    w.outcome, w.id, w.address, w.txid, '', NULL,
+    w.address || ' ' || COALESCE(w.txid, '') || ' ' ||
+        {_LABEL_OF.format(txid='w.txid', address='w.address')}
+FROM withdrawals w
+UNION ALL
+SELECT t.at, 'trade', substr(t.pair, 1, instr(t.pair, '_') - 1), t.amount,
+    CASE t.type WHEN 'buy' THEN 1 ELSE -1 END, t.fee, t.fee_currency, t.pair, '', t.type,
+    t.transaction_id, NULL, NULL, t.buy_order_id || ' ' || t.sell_order_id, t.price,
+    t.pair || ' ' || t.transaction_id || ' ' || t.buy_order_id || ' ' || t.sell_order_id
+FROM trades t
+UNION ALL
+SELECT t.at, 'fee', t.fee_currency, t.fee, -1, NULL, NULL, t.pair, '', t.type,
+    t.transaction_id, NULL, NULL, t.buy_order_id || ' ' || t.sell_order_id, NULL,
+    t.pair || ' ' || t.transaction_id || ' ' || t.buy_order_id || ' ' || t.sell_order_id
+FROM trades t WHERE t.fee GLOB '*[1-9]*'
+UNION ALL
+SELECT c.begun_at, 'coupon_made', c.currency, c.amount, -1, NULL, NULL, c.recipient, '',
+    CASE WHEN c.held_for_review THEN 'held_for_review' ELSE c.outcome END,
+    c.id, NULL, NULL, '', NULL, c.recipient
+FROM coupons_made c
+UNION ALL
+SELECT r.redeemed_at, 'coupon_redeemed', r.currency, r.amount, 1, NULL, NULL, '', '',
+    'done', r.id, NULL, NULL, '', NULL, ''
+FROM coupons_redeemed r
+"""  # noqa: S608
+
+_KINDS = {kind.value: kind for kind in ActivityKind}
+
+
+def _activity_entry(row: tuple[Any, ...]) -> ActivityEntry:
+    (at, kind, currency, amount, sign, fee, fee_currency, description, label, status,
+     record_id, address, txid, order_ids, price, _haystack) = row
+    return ActivityEntry(
+        time=_EPOCH + timedelta(microseconds=at),
+        kind=_KINDS[kind],
+        currency=currency,
+        amount=Decimal(amount if sign > 0 else "-" + amount),
+        fee=None if fee is None else Decimal(fee),
+        fee_currency=fee_currency,
+        description=description,
+        label=label,
+        status=status,
+        record_id=record_id,
+        address=address,
+        txid=txid,
+        order_ids=tuple(int(n) for n in order_ids.split()) if order_ids else (),
+        price=None if price is None else Decimal(price),
+    )

@@ -588,6 +588,8 @@ _LABEL_OF = (
     "COALESCE((SELECT label FROM labels WHERE kind = 'tx' AND ref = {txid}), "
     "(SELECT label FROM labels WHERE kind = 'addr' AND ref = {address}), '')"
 )
+_DEPOSIT_LABEL = _LABEL_OF.format(txid="d.txid", address="d.address")
+_WITHDRAWAL_LABEL = _LABEL_OF.format(txid="w.txid", address="w.address")
 
 
 @dataclass(frozen=True)
@@ -605,20 +607,19 @@ class _ActivityArm:
 # label, status, record_id, address, txid, buy order, sell order, price.
 _ARMS = {
     ActivityKind.DEPOSIT: _ActivityArm(
-        "SELECT d.seen_at, 'deposit', d.currency, d.amount, NULL, NULL, d.address, "
-        f"{_LABEL_OF.format(txid='d.txid', address='d.address')}, "
+        "SELECT d.seen_at, 'deposit', d.currency, d.amount, NULL, NULL, d.address, "  # noqa: S608
+        f"{_DEPOSIT_LABEL}, "
         "CASE WHEN d.credited_at IS NULL THEN 'waiting' ELSE 'credited' END, d.id, d.address, "
         "d.txid, NULL, NULL, NULL FROM deposits d",
         "d.seen_at", "d.currency",
-        f"d.address || ' ' || d.txid || ' ' || {_LABEL_OF.format(txid='d.txid', address='d.address')}",
+        f"d.address || ' ' || d.txid || ' ' || {_DEPOSIT_LABEL}",
     ),
     ActivityKind.WITHDRAWAL: _ActivityArm(
-        "SELECT w.begun_at, 'withdrawal', w.currency, '-' || w.amount, NULL, NULL, w.address, "
-        f"{_LABEL_OF.format(txid='w.txid', address='w.address')}, w.outcome, w.id, w.address, "
+        "SELECT w.begun_at, 'withdrawal', w.currency, '-' || w.amount, NULL, NULL, "  # noqa: S608
+        f"w.address, {_WITHDRAWAL_LABEL}, w.outcome, w.id, w.address, "
         "w.txid, NULL, NULL, NULL FROM withdrawals w",
         "w.begun_at", "w.currency",
-        "w.address || ' ' || COALESCE(w.txid, '') || ' ' || "
-        f"{_LABEL_OF.format(txid='w.txid', address='w.address')}",
+        f"w.address || ' ' || COALESCE(w.txid, '') || ' ' || {_WITHDRAWAL_LABEL}",
     ),
     ActivityKind.TRADE: _ActivityArm(
         "SELECT t.at, 'trade', substr(t.pair, 1, instr(t.pair, '_') - 1), "

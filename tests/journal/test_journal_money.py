@@ -19,7 +19,8 @@ amounts = st.decimals(min_value=0, max_value=Decimal("999999999999999999"), plac
     lambda d: d.as_tuple().exponent >= -30)  # type: ignore[operator]
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=200, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(amount=amounts, price=amounts)
 def test_decimal_amounts_round_trip_exactly(
     journal: Journal, amount: Decimal, price: Decimal,

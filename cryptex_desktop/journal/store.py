@@ -21,6 +21,7 @@ milliseconds. Every record is one transaction.
 from __future__ import annotations
 
 import hashlib
+import operator
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -477,7 +478,7 @@ class Journal:
         ``since`` is inclusive and ``until`` exclusive. ``search`` finds text (any case) in
         the label, address, txid, order numbers, market or recipient.
         """
-        kinds = list(ActivityKind) if kind is None else [ActivityKind(kind)]
+        kinds = list(_ARMS) if kind is None else [ActivityKind(kind)]
         needle = search.strip().lower() if search and search.strip() else None
         arms: list[str] = []
         params: list[str | int] = []
@@ -497,10 +498,17 @@ class Journal:
                 params.append(needle)
             where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
             arms.append(f"{arm.select}{where}")
-        # Each arm comes in index order and SQLite merges them, so the newest screenful
-        # is read without sorting the whole list.
-        sql = " UNION ALL ".join(arms) + " ORDER BY 1 DESC, 10 DESC, 2 LIMIT ? OFFSET ?"
-        rows = self._read(sql, [*params, -1 if limit is None else limit, offset])
+        if limit is None and not offset:
+            # The whole list: reading the tables straight and sorting here is faster than
+            # SQLite's merge. The arms are in order of kind and the sort is stable, so
+            # rows of the same moment and record keep the order the merge gives them.
+            rows = self._read(" UNION ALL ".join(arms), params)
+            rows.sort(key=_NEWEST_FIRST, reverse=True)
+        else:
+            # Each arm comes in index order and SQLite merges them, so the newest
+            # screenful is read without sorting the whole list.
+            sql = " UNION ALL ".join(arms) + " ORDER BY 1 DESC, 10 DESC, 2 LIMIT ? OFFSET ?"
+            rows = self._read(sql, [*params, -1 if limit is None else limit, offset])
         return [_activity_entry(row) for row in rows]
 
     # -- labels and the address book ----------------------------------------------------------
@@ -606,36 +614,6 @@ class _ActivityArm:
 # Columns, in order: at, kind, currency, signed amount, fee, fee_currency, description,
 # label, status, record_id, address, txid, buy order, sell order, price.
 _ARMS = {
-    ActivityKind.DEPOSIT: _ActivityArm(
-        "SELECT d.seen_at, 'deposit', d.currency, d.amount, NULL, NULL, d.address, "  # noqa: S608
-        f"{_DEPOSIT_LABEL}, "
-        "CASE WHEN d.credited_at IS NULL THEN 'waiting' ELSE 'credited' END, d.id, d.address, "
-        "d.txid, NULL, NULL, NULL FROM deposits d",
-        "d.seen_at", "d.currency",
-        f"d.address || ' ' || d.txid || ' ' || {_DEPOSIT_LABEL}",
-    ),
-    ActivityKind.WITHDRAWAL: _ActivityArm(
-        "SELECT w.begun_at, 'withdrawal', w.currency, '-' || w.amount, NULL, NULL, "  # noqa: S608
-        f"w.address, {_WITHDRAWAL_LABEL}, w.outcome, w.id, w.address, "
-        "w.txid, NULL, NULL, NULL FROM withdrawals w",
-        "w.begun_at", "w.currency",
-        f"w.address || ' ' || COALESCE(w.txid, '') || ' ' || {_WITHDRAWAL_LABEL}",
-    ),
-    ActivityKind.TRADE: _ActivityArm(
-        "SELECT t.at, 'trade', substr(t.pair, 1, instr(t.pair, '_') - 1), "
-        "CASE t.type WHEN 'sell' THEN '-' || t.amount ELSE t.amount END, t.fee, t.fee_currency, "
-        "t.pair, '', t.type, t.transaction_id, NULL, NULL, t.buy_order_id, t.sell_order_id, "
-        "t.price FROM trades t",
-        "t.at", "substr(t.pair, 1, instr(t.pair, '_') - 1)",
-        "t.pair || ' ' || t.transaction_id || ' ' || t.buy_order_id || ' ' || t.sell_order_id",
-    ),
-    ActivityKind.FEE: _ActivityArm(
-        "SELECT t.at, 'fee', t.fee_currency, '-' || t.fee, NULL, NULL, t.pair, '', t.type, "
-        "t.transaction_id, NULL, NULL, t.buy_order_id, t.sell_order_id, NULL FROM trades t",
-        "t.at", "t.fee_currency",
-        "t.pair || ' ' || t.transaction_id || ' ' || t.buy_order_id || ' ' || t.sell_order_id",
-        "t.fee GLOB '*[1-9]*'",  # a fee of zero moved nothing
-    ),
     ActivityKind.COUPON_MADE: _ActivityArm(
         "SELECT c.begun_at, 'coupon_made', c.currency, '-' || c.amount, NULL, NULL, c.recipient, "
         "'', CASE WHEN c.held_for_review THEN 'held_for_review' ELSE c.outcome END, c.id, NULL, "
@@ -647,8 +625,40 @@ _ARMS = {
         "'done', r.id, NULL, NULL, NULL, NULL, NULL FROM coupons_redeemed r",
         "r.redeemed_at", "r.currency", "''",
     ),
+    ActivityKind.DEPOSIT: _ActivityArm(
+        "SELECT d.seen_at, 'deposit', d.currency, d.amount, NULL, NULL, d.address, "  # noqa: S608
+        f"{_DEPOSIT_LABEL}, "
+        "CASE WHEN d.credited_at IS NULL THEN 'waiting' ELSE 'credited' END, d.id, d.address, "
+        "d.txid, NULL, NULL, NULL FROM deposits d",
+        "d.seen_at", "d.currency",
+        f"d.address || ' ' || d.txid || ' ' || {_DEPOSIT_LABEL}",
+    ),
+    ActivityKind.FEE: _ActivityArm(
+        "SELECT t.at, 'fee', t.fee_currency, '-' || t.fee, NULL, NULL, t.pair, '', t.type, "
+        "t.transaction_id, NULL, NULL, t.buy_order_id, t.sell_order_id, NULL FROM trades t",
+        "t.at", "t.fee_currency",
+        "t.pair || ' ' || t.transaction_id || ' ' || t.buy_order_id || ' ' || t.sell_order_id",
+        "t.fee GLOB '*[1-9]*'",  # a fee of zero moved nothing
+    ),
+    ActivityKind.TRADE: _ActivityArm(
+        "SELECT t.at, 'trade', substr(t.pair, 1, instr(t.pair, '_') - 1), "
+        "CASE t.type WHEN 'sell' THEN '-' || t.amount ELSE t.amount END, t.fee, t.fee_currency, "
+        "t.pair, '', t.type, t.transaction_id, NULL, NULL, t.buy_order_id, t.sell_order_id, "
+        "t.price FROM trades t",
+        "t.at", "substr(t.pair, 1, instr(t.pair, '_') - 1)",
+        "t.pair || ' ' || t.transaction_id || ' ' || t.buy_order_id || ' ' || t.sell_order_id",
+    ),
+    ActivityKind.WITHDRAWAL: _ActivityArm(
+        "SELECT w.begun_at, 'withdrawal', w.currency, '-' || w.amount, NULL, NULL, "  # noqa: S608
+        f"w.address, {_WITHDRAWAL_LABEL}, w.outcome, w.id, w.address, "
+        "w.txid, NULL, NULL, NULL FROM withdrawals w",
+        "w.begun_at", "w.currency",
+        f"w.address || ' ' || COALESCE(w.txid, '') || ' ' || {_WITHDRAWAL_LABEL}",
+    ),
 }
 
+assert list(_ARMS) == sorted(_ARMS, key=lambda kind: kind.value), "arms in order of kind"
+_NEWEST_FIRST = operator.itemgetter(0, 9)  # at, record_id
 _KINDS = {kind.value: kind for kind in ActivityKind}
 _NEW_ENTRY = object.__new__
 _SET = object.__setattr__

@@ -294,11 +294,13 @@ class Journal:
         """The outcome of a begun withdrawal, and later its txid and confirmations.
 
         Called again as reconciliation learns more: ``UNKNOWN`` may become anything; a txid
-        or confirmations already known are kept when not given again.
+        or confirmations already known are kept when not given again. ``DONE`` and
+        ``REFUSED`` are final: another outcome after them is a ``ValueError``.
         """
         if outcome is Outcome.PENDING:
             raise ValueError("a withdrawal is completed with an outcome, not pending")
         with self._write(durable=True) as tx:
+            _check_outcome(tx, "withdrawals", withdrawal_id, outcome)
             cursor = tx.execute(
                 "UPDATE withdrawals SET outcome = ?, "
                 "completed_at = COALESCE(completed_at, ?), txid = COALESCE(?, txid), "
@@ -359,6 +361,7 @@ class Journal:
         if outcome is Outcome.PENDING:
             raise ValueError("a coupon is completed with an outcome, not pending")
         with self._write(durable=True) as tx:
+            _check_outcome(tx, "coupons_made", coupon_id, outcome)
             cursor = tx.execute(
                 "UPDATE coupons_made SET outcome = ?, held_for_review = ?, "
                 "code_kept_in_keychain = ?, completed_at = COALESCE(completed_at, ?) "
@@ -582,6 +585,18 @@ class Journal:
                     continue
                 kept += 1
         return LabelImport(kept, tuple(sorted(problems, key=lambda p: p.line)))
+
+
+_FINAL = (Outcome.DONE.value, Outcome.REFUSED.value)
+
+
+def _check_outcome(tx: sqlite3.Connection, table: str, record_id: int, outcome: Outcome) -> None:
+    """Refuse to change a final outcome: what was done or refused stays so."""
+    row = tx.execute(f"SELECT outcome FROM {table} WHERE id = ?", (record_id,)).fetchone()  # noqa: S608
+    if row is None:
+        raise KeyError(f"no record {record_id} in the journal's {table}")
+    if row[0] in _FINAL and row[0] != outcome.value:
+        raise ValueError(f"record {record_id} of {table} is already {row[0]}")
 
 
 def _line_of(text: str, item: Label) -> int:

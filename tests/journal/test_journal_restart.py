@@ -139,3 +139,15 @@ def test_an_outcome_is_never_pending_and_an_unknown_id_is_refused(journal: Journ
         journal.complete_withdrawal(withdrawal + 100, Outcome.DONE)
     with pytest.raises(KeyError):
         journal.complete_coupon(99, Outcome.DONE)
+
+
+def test_a_final_outcome_stays_final(journal: Journal) -> None:
+    withdrawal = journal.begin_withdrawal(WithdrawalIntent("BTC", Decimal("1"), "bc1qx"))
+    journal.complete_withdrawal(withdrawal, Outcome.REFUSED)
+    with pytest.raises(ValueError, match="already refused"):
+        journal.complete_withdrawal(withdrawal, Outcome.DONE)
+    coupon = journal.begin_coupon(CouponIntent("USD", Decimal("5"), "Bob"))
+    journal.complete_coupon(coupon, Outcome.DONE)
+    with pytest.raises(ValueError, match="already done"):
+        journal.complete_coupon(coupon, Outcome.UNKNOWN)
+    assert journal.withdrawal(withdrawal).outcome is Outcome.REFUSED

@@ -83,6 +83,15 @@ def best_of(action: Callable[[], object]) -> float:
     return min(times)
 
 
+def read_in_pages(journal: Journal, size: int = 1000) -> int:
+    """The whole list a page at a time, each page after the last entry of the one before."""
+    count, page = 0, journal.activity(limit=size)
+    while page:
+        count += len(page)
+        page = journal.activity(limit=size, after=page[-1])
+    return count
+
+
 def call_costs(action: Callable[[int], object]) -> tuple[float, float]:
     """Median and 99th percentile in milliseconds of ``RECORD_CALLS`` calls."""
     costs = []
@@ -101,6 +110,7 @@ def run() -> dict[str, object]:
             figures: dict[str, object] = {"entries": fill(journal, ENTRIES)}
             figures["first_screenful_seconds"] = best_of(lambda: journal.activity(limit=SCREENFUL))
             figures["whole_list_seconds"] = best_of(journal.activity)
+            figures["whole_list_in_pages_of_1000_seconds"] = best_of(lambda: read_in_pages(journal))
             figures["search_label_seconds"] = best_of(lambda: journal.activity(search="friend 7"))
             figures["one_currency_screenful_seconds"] = best_of(
                 lambda: journal.activity(currency="USD", limit=SCREENFUL))

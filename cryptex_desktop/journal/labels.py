@@ -125,6 +125,8 @@ def read_line(line: str) -> Label | LabelProblemReason:
         or (spendable is not None and not isinstance(spendable, bool))
     ):
         return LabelProblemReason.BAD_FIELD
+    if not all(_is_utf8(text) for text in (ref, label, origin or "")):
+        return LabelProblemReason.BAD_FIELD  # a lone surrogate (\ud800) has no UTF-8 form
     if any(looks_like_code(text) for text in (ref, label, origin or "")):
         return LabelProblemReason.LOOKS_LIKE_CODE
     return Label(LabelKind(kind), ref.strip(), label, origin, spendable)
@@ -133,3 +135,11 @@ def read_line(line: str) -> Label | LabelProblemReason:
 def looks_like_code(text: str) -> bool:
     """Whether ``text`` holds something shaped like a coupon code, anywhere in it."""
     return _CODE_ANYWHERE.search(text) is not None
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -475,11 +475,14 @@ class Journal:
         self, kind: ActivityKind | None = None, currency: str | None = None,
         since: datetime | None = None, until: datetime | None = None,
         search: str | None = None, limit: int | None = None, offset: int = 0,
+        after: ActivityEntry | None = None,
     ) -> list[ActivityEntry]:
         """Everything that moved money, newest first, filtered.
 
         ``since`` is inclusive and ``until`` exclusive. ``search`` finds text (any case) in
-        the label, address, txid, order numbers, market or recipient.
+        the label, address, txid, order numbers, market or recipient. ``after``: only the
+        entries that come after this one in the list, so a screen reads page after page
+        (``limit``) in the time of one, where ``offset`` would read every page before.
         """
         kinds = list(_ARMS) if kind is None else [ActivityKind(kind)]
         needle = search.strip().lower() if search and search.strip() else None
@@ -499,9 +502,15 @@ class Journal:
             if needle is not None:
                 conditions.append(f"instr(lower({arm.haystack}), ?) > 0")
                 params.append(needle)
+            if after is not None:
+                # The list's order is (time, record) newest first, then kind A to Z; this
+                # arm's kind is one constant, so "after" is a row-value comparison.
+                below = "<=" if arm.kind > after.kind.value else "<"
+                conditions.append(f"({arm.time}, {arm.record}) {below} (?, ?)")
+                params.extend((micros(after.time), after.record_id))
             where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
             arms.append(f"{arm.select}{where}")
-        if limit is None and not offset:
+        if limit is None and not offset and after is None:
             # The whole list: reading the tables straight and sorting here is faster than
             # SQLite's merge. The arms are in order of kind and the sort is stable, so
             # rows of the same moment and record keep the order the merge gives them.
@@ -619,8 +628,10 @@ _WITHDRAWAL_LABEL = _LABEL_OF.format(txid="w.txid", address="w.address")
 class _ActivityArm:
     """How one table gives rows of the activity list: its SELECT and what filters read."""
 
+    kind: str
     select: str
     time: str
+    record: str
     currency: str
     haystack: str
     condition: str = ""
@@ -630,49 +641,56 @@ class _ActivityArm:
 # label, status, record_id, address, txid, buy order, sell order, price.
 _ARMS = {
     ActivityKind.COUPON_MADE: _ActivityArm(
+        "coupon_made",
         "SELECT c.begun_at, 'coupon_made', c.currency, '-' || c.amount, NULL, NULL, c.recipient, "
         "'', CASE WHEN c.held_for_review THEN 'held_for_review' ELSE c.outcome END, c.id, NULL, "
         "NULL, NULL, NULL, NULL FROM coupons_made c",
-        "c.begun_at", "c.currency", "c.recipient",
+        "c.begun_at", "c.id", "c.currency", "c.recipient",
     ),
     ActivityKind.COUPON_REDEEMED: _ActivityArm(
+        "coupon_redeemed",
         "SELECT r.redeemed_at, 'coupon_redeemed', r.currency, r.amount, NULL, NULL, '', '', "
         "'done', r.id, NULL, NULL, NULL, NULL, NULL FROM coupons_redeemed r",
-        "r.redeemed_at", "r.currency", "''",
+        "r.redeemed_at", "r.id", "r.currency", "''",
     ),
     ActivityKind.DEPOSIT: _ActivityArm(
+        "deposit",
         "SELECT d.seen_at, 'deposit', d.currency, d.amount, NULL, NULL, d.address, "  # noqa: S608
         f"{_DEPOSIT_LABEL}, "
         "CASE WHEN d.credited_at IS NULL THEN 'waiting' ELSE 'credited' END, d.id, d.address, "
         "d.txid, NULL, NULL, NULL FROM deposits d",
-        "d.seen_at", "d.currency",
+        "d.seen_at", "d.id", "d.currency",
         f"d.address || ' ' || d.txid || ' ' || {_DEPOSIT_LABEL}",
     ),
     ActivityKind.FEE: _ActivityArm(
+        "fee",
         "SELECT t.at, 'fee', t.fee_currency, '-' || t.fee, NULL, NULL, t.pair, '', t.type, "
         "t.transaction_id, NULL, NULL, t.buy_order_id, t.sell_order_id, NULL FROM trades t",
-        "t.at", "t.fee_currency",
+        "t.at", "t.transaction_id", "t.fee_currency",
         "t.pair || ' ' || t.transaction_id || ' ' || t.buy_order_id || ' ' || t.sell_order_id",
         "t.fee GLOB '*[1-9]*'",  # a fee of zero moved nothing
     ),
     ActivityKind.TRADE: _ActivityArm(
+        "trade",
         "SELECT t.at, 'trade', substr(t.pair, 1, instr(t.pair, '_') - 1), "
         "CASE t.type WHEN 'sell' THEN '-' || t.amount ELSE t.amount END, t.fee, t.fee_currency, "
         "t.pair, '', t.type, t.transaction_id, NULL, NULL, t.buy_order_id, t.sell_order_id, "
         "t.price FROM trades t",
-        "t.at", "substr(t.pair, 1, instr(t.pair, '_') - 1)",
+        "t.at", "t.transaction_id", "substr(t.pair, 1, instr(t.pair, '_') - 1)",
         "t.pair || ' ' || t.transaction_id || ' ' || t.buy_order_id || ' ' || t.sell_order_id",
     ),
     ActivityKind.WITHDRAWAL: _ActivityArm(
+        "withdrawal",
         "SELECT w.begun_at, 'withdrawal', w.currency, '-' || w.amount, NULL, NULL, "  # noqa: S608
         f"w.address, {_WITHDRAWAL_LABEL}, w.outcome, w.id, w.address, "
         "w.txid, NULL, NULL, NULL FROM withdrawals w",
-        "w.begun_at", "w.currency",
+        "w.begun_at", "w.id", "w.currency",
         f"w.address || ' ' || COALESCE(w.txid, '') || ' ' || {_WITHDRAWAL_LABEL}",
     ),
 }
 
 assert list(_ARMS) == sorted(_ARMS, key=lambda kind: kind.value), "arms in order of kind"
+assert all(kind.value == arm.kind for kind, arm in _ARMS.items())
 _NEWEST_FIRST = operator.itemgetter(0, 9)  # at, record_id
 _KINDS = {kind.value: kind for kind in ActivityKind}
 _NEW_ENTRY = object.__new__

@@ -100,3 +100,13 @@ def test_pages_put_together_are_the_whole_list(filled: Journal) -> None:
     whole = filled.activity()
     pages = [filled.activity(limit=3, offset=offset) for offset in range(0, len(whole), 3)]
     assert [entry for page in pages for entry in page] == whole
+
+
+def test_reading_on_after_the_last_entry_of_a_page_gives_the_whole_list(filled: Journal) -> None:
+    whole = filled.activity()
+    read: list = []
+    while page := filled.activity(limit=2, after=read[-1] if read else None):
+        read.extend(page)
+    assert read == whole
+    assert filled.activity(currency="BTC", after=whole[2]) == [
+        e for e in whole[3:] if e.currency == "BTC"]

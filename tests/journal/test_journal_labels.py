@@ -6,7 +6,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cryptex_desktop.journal import (
@@ -82,6 +82,34 @@ def test_an_empty_label_removes_the_name(journal: Journal) -> None:
     journal.set_label(LabelKind.ADDRESS, "bc1qx", "")
     assert journal.label(LabelKind.ADDRESS, "bc1qx") == ""
     assert journal.export_labels() == ""
+
+
+def test_a_label_no_file_could_hold_is_reported_not_raised(journal: Journal) -> None:
+    report = journal.import_labels('{"type": "addr", "ref": "bc1qx", "label": "\\ud800"}')
+    assert report.imported == 0
+    assert [p.reason for p in report.problems] == [LabelProblemReason.BAD_FIELD]
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+    max_leaves=6,
+)
+label_like = st.fixed_dictionaries(
+    {"type": st.sampled_from(["addr", "tx", "xpub", "output", ""]) | st.text()},
+    optional={"ref": st.text() | json_values, "label": st.text() | json_values,
+              "origin": st.text() | json_values, "spendable": st.booleans() | json_values},
+)
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(label_like | json_values, max_size=5))
+def test_importing_any_json_lines_never_fails(journal: Journal, values: list[object]) -> None:
+    text = "\n".join(json.dumps(value) for value in values)
+    report = journal.import_labels(text)
+    assert report.imported + len(report.problems) <= len(values)
+    assert all(1 <= problem.line <= len(values) for problem in report.problems)
 
 
 @settings(max_examples=150, deadline=None)

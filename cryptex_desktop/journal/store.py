@@ -312,27 +312,28 @@ class Journal:
 
     def withdrawals(self, outcomes: Iterable[Outcome] | None = None) -> list[WithdrawalRecord]:
         """Withdrawals begun, oldest first, optionally only those with some outcomes."""
-        wanted = [o.value for o in outcomes] if outcomes is not None else None
-        where = f"WHERE w.outcome IN ({','.join('?' * len(wanted))})" if wanted else ""
-        if wanted == []:
-            return []
+        where, params = _outcomes_clause("w.outcome", outcomes)
+        return self._withdrawals(where, params)
+
+    def withdrawal(self, withdrawal_id: int) -> WithdrawalRecord:
+        """One withdrawal by the id :meth:`begin_withdrawal` gave; ``KeyError`` if none."""
+        found = self._withdrawals("WHERE w.id = ?", [withdrawal_id])
+        if not found:
+            raise KeyError(f"no withdrawal {withdrawal_id} in the journal")
+        return found[0]
+
+    def _withdrawals(self, where: str, params: list[str | int]) -> list[WithdrawalRecord]:
         rows = self._read(
             "SELECT w.id, w.begun_at, w.currency, w.amount, w.address, COALESCE(l.label, ''), "  # noqa: S608
             "w.outcome, w.completed_at, w.txid, w.confirmations FROM withdrawals w "
             "LEFT JOIN labels l ON l.kind = 'addr' AND l.ref = w.address "
-            f"{where} ORDER BY w.id", wanted or (),
+            f"{where} ORDER BY w.id", params,
         )
         return [
             WithdrawalRecord(i, moment(b), c, Decimal(a), addr, lbl, Outcome(o),
                              _opt_moment(done), txid, conf)
             for i, b, c, a, addr, lbl, o, done, txid, conf in rows
         ]
-
-    def withdrawal(self, withdrawal_id: int) -> WithdrawalRecord:
-        found = [w for w in self.withdrawals() if w.id == withdrawal_id]
-        if not found:
-            raise KeyError(f"no withdrawal {withdrawal_id} in the journal")
-        return found[0]
 
     # -- coupons ------------------------------------------------------------------------------
 
@@ -374,14 +375,21 @@ class Journal:
 
     def coupons_made(self, outcomes: Iterable[Outcome] | None = None) -> list[CouponCreatedRecord]:
         """Coupons begun, oldest first, optionally only those with some outcomes."""
-        wanted = [o.value for o in outcomes] if outcomes is not None else None
-        if wanted == []:
-            return []
-        where = f"WHERE outcome IN ({','.join('?' * len(wanted))})" if wanted else ""
+        where, params = _outcomes_clause("outcome", outcomes)
+        return self._coupons(where, params)
+
+    def coupon(self, coupon_id: int) -> CouponCreatedRecord:
+        """One made coupon by the id :meth:`begin_coupon` gave; ``KeyError`` if none."""
+        found = self._coupons("WHERE id = ?", [coupon_id])
+        if not found:
+            raise KeyError(f"no coupon {coupon_id} in the journal")
+        return found[0]
+
+    def _coupons(self, where: str, params: list[str | int]) -> list[CouponCreatedRecord]:
         rows = self._read(
             "SELECT id, begun_at, currency, amount, recipient, outcome, held_for_review, "  # noqa: S608
             f"code_kept_in_keychain, completed_at FROM coupons_made {where} ORDER BY id",
-            wanted or (),
+            params,
         )
         return [
             CouponCreatedRecord(i, moment(b), c, Decimal(a), r, Outcome(o), bool(held),
@@ -594,6 +602,18 @@ class Journal:
                     continue
                 kept += 1
         return LabelImport(kept, tuple(sorted(problems, key=lambda p: p.line)))
+
+
+def _outcomes_clause(
+    column: str, outcomes: Iterable[Outcome] | None,
+) -> tuple[str, list[str | int]]:
+    """``WHERE column IN (?, ...)`` for some outcomes (none given: no clause, all rows)."""
+    if outcomes is None:
+        return "", []
+    wanted: list[str | int] = [Outcome(outcome).value for outcome in outcomes]
+    if not wanted:
+        return "WHERE 0", []
+    return f"WHERE {column} IN ({', '.join('?' * len(wanted))})", wanted
 
 
 _FINAL = (Outcome.DONE.value, Outcome.REFUSED.value)

@@ -75,6 +75,10 @@ def test_everything_recorded_is_there_after_closing_and_opening_again(
         assert coupons[ids["coupon"]].code_kept_in_keychain
         assert not coupons[ids["coupon"]].held_for_review
         assert coupons[ids["held"]].held_for_review
+        assert reopened.coupon(ids["held"]) == coupons[ids["held"]]
+        assert reopened.withdrawals([]) == [] and reopened.coupons_made([]) == []
+        with pytest.raises(KeyError):
+            reopened.coupon(999)
         assert [r.amount for r in reopened.coupons_redeemed()] == [Decimal("12.34")]
         assert reopened.trades() == [TradeRecord.from_trade(FILL)]
         assert reopened.trades()[0].to_trade() == FILL

@@ -280,7 +280,8 @@ class Journal:
             cursor = tx.execute(
                 "INSERT INTO withdrawals (begun_at, currency, amount, address, outcome) "
                 "VALUES (?, ?, ?, ?, 'pending')",
-                (self._now(at), intent.currency, money_text(intent.amount), intent.address),
+                (self._now(at), intent.currency, money_text(intent.amount),
+                 _free_text(intent.address)),  # a code pasted as the address stays out
             )
             if intent.label:
                 self._put_label(tx, LabelKind.ADDRESS, intent.address, intent.label)

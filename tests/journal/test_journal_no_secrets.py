@@ -52,6 +52,8 @@ def test_a_session_leaves_no_key_secret_or_coupon_code_in_the_data_dir(
         # A code pasted into a label or recipient by mistake is refused, not written.
         with pytest.raises(ValueError, match="coupon code"):
             journal.begin_coupon(CouponIntent("USD", Decimal("1"), f"code {coupon.code}"))
+        with pytest.raises(ValueError, match="coupon code"):
+            journal.begin_withdrawal(WithdrawalIntent("USD", Decimal("1"), coupon.code))
         assert journal.import_labels(
             f'{{"type": "addr", "ref": "{destination}", "label": "{coupon.code}"}}').imported == 0
         everything = every_byte_under(data_dir)  # with the WAL not yet checkpointed

@@ -11,6 +11,7 @@ BENCHMARKS = {
     "client": "benchmarks.client_bench",
     "engine": "benchmarks.engine_bench",
     "models": "benchmarks.models_bench",
+    "journal": "benchmarks.journal_bench",
     "ui": "benchmarks.ui_bench",
     "package": "benchmarks.package_bench",  # needs `make package` first
 }

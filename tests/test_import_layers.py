@@ -1,9 +1,9 @@
 """The package's floors, read from its source: no import circle, and no import up a floor.
 
 Every ``import`` in cryptex_desktop is read with ``ast`` (lazy imports inside functions
-too, since they run all the same), without importing anything. The rules: api/ and
-sandbox/ never import Qt or ui/; api/ never imports sandbox/; and no two modules import
-each other, however long the way round.
+too, since they run all the same), without importing anything. The rules: api/,
+sandbox/ and journal/ never import Qt or ui/; api/ and journal/ never import sandbox/;
+and no two modules import each other, however long the way round.
 """
 
 from __future__ import annotations
@@ -131,3 +131,10 @@ def test_the_client_library_needs_neither_qt_nor_the_app_nor_the_sandbox() -> No
 def test_the_sandbox_exchange_needs_neither_qt_nor_the_app() -> None:
     imports = package_imports()
     assert breaches(imports, f"{PACKAGE}.sandbox", ("PySide6", f"{PACKAGE}.ui")) == []
+
+
+def test_the_journal_needs_neither_qt_nor_the_app_nor_the_sandbox() -> None:
+    imports = package_imports()
+    assert any(is_within(module, f"{PACKAGE}.journal") for module in imports)
+    assert breaches(imports, f"{PACKAGE}.journal", ("PySide6", f"{PACKAGE}.ui",
+                                                      f"{PACKAGE}.sandbox")) == []

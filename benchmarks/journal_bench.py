@@ -1,0 +1,134 @@
+"""How fast the journal is with 100,000 activity entries, and what one record call costs.
+
+A journal file in a temporary folder holds 100,000 activity entries (trades with their fee
+rows, deposits, withdrawals, coupons made and redeemed). The figures: the first screenful
+(the newest 100 rows as :class:`ActivityEntry` objects), the whole list, a search, and
+the cost of one record call, median and 99th percentile, for a durable intent
+(``synchronous=FULL``, flushed to disk) and a trade merge (``NORMAL``). The UI makes these
+calls on a worker, so what the UI thread pays is handing the call over, not these
+figures. The goals are to report, not to assert.
+
+Run: ``.venv/bin/python -m benchmarks.journal_bench``
+"""
+
+from __future__ import annotations
+
+import gc
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from cryptex_desktop.api.types import Deposit, Redemption, Trade
+from cryptex_desktop.journal import CouponIntent, Journal, Outcome, WithdrawalIntent
+
+ENTRIES = 100_000
+SCREENFUL = 100
+REPEATS = 3
+RECORD_CALLS = 200
+
+GOALS = {
+    "first_screenful_seconds": ("<=", 0.050),
+    "whole_list_seconds": ("<=", 0.3),
+}
+
+
+def fill(journal: Journal, entries: int, seed: int = 2026) -> int:
+    """About ``entries`` activity rows: mostly trades (each with a fee row), some of the rest."""
+    rng = random.Random(seed)
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    trades = []
+    others = entries // 10
+    fills = (entries - others) // 2  # each fill is a trade row and a fee row
+    for number in range(1, fills + 1):
+        moment = start + timedelta(seconds=number * 30)
+        trades.append(Trade(
+            transaction_id=number, buy_order_id=2 * number, sell_order_id=2 * number + 1,
+            timestamp=moment, pair="BTC_USD", type=rng.choice(("buy", "sell")),
+            price=Decimal(27000 + rng.randrange(-500, 500)) / 10, amount=Decimal("0.0125"),
+            is_instant_buy=False, fee=Decimal("0.00002500"), fee_currency="BTC",
+        ))
+    journal.merge_trades(trades)
+    for number in range(others):
+        moment = start + timedelta(seconds=number * 270 + 7)
+        address = f"bc1qbenchaddress{number % 500:05d}"
+        match number % 4:
+            case 0:
+                journal.record_deposit_seen(
+                    "BTC", Deposit(address, 1, Decimal("0.05"), 6, f"{number:064x}"), at=moment)
+            case 1:
+                w = journal.begin_withdrawal(
+                    WithdrawalIntent("BTC", Decimal("0.01"), address, f"friend {number % 50}"),
+                    at=moment)
+                journal.complete_withdrawal(w, Outcome.DONE, f"{number:064x}", at=moment)
+            case 2:
+                c = journal.begin_coupon(CouponIntent("USD", Decimal("25.00"), "Bob"), at=moment)
+                journal.complete_coupon(c, Outcome.DONE, at=moment)
+            case _:
+                journal.record_coupon_redeemed(Redemption("USD", Decimal("10")), at=moment)
+    return len(journal.activity())
+
+
+def best_of(action: Callable[[], object]) -> float:
+    times = []
+    for _ in range(REPEATS):
+        gc.collect()
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def read_in_pages(journal: Journal, size: int = 1000) -> int:
+    """The whole list a page at a time, each page after the last entry of the one before."""
+    count, page = 0, journal.activity(limit=size)
+    while page:
+        count += len(page)
+        page = journal.activity(limit=size, after=page[-1])
+    return count
+
+
+def call_costs(action: Callable[[int], object]) -> tuple[float, float]:
+    """Median and 99th percentile in milliseconds of ``RECORD_CALLS`` calls."""
+    costs = []
+    for number in range(RECORD_CALLS):
+        started = time.perf_counter()
+        action(number)
+        costs.append((time.perf_counter() - started) * 1000)
+    costs.sort()
+    return statistics.median(costs), costs[int(len(costs) * 0.99) - 1]
+
+
+def run() -> dict[str, object]:
+    with tempfile.TemporaryDirectory() as folder:
+        journal = Journal.for_account(Path(folder), "https://bench", "bench", is_demo=False)
+        try:
+            figures: dict[str, object] = {"entries": fill(journal, ENTRIES)}
+            figures["first_screenful_seconds"] = best_of(lambda: journal.activity(limit=SCREENFUL))
+            figures["whole_list_seconds"] = best_of(journal.activity)
+            figures["whole_list_in_pages_of_1000_seconds"] = best_of(lambda: read_in_pages(journal))
+            figures["search_label_seconds"] = best_of(lambda: journal.activity(search="friend 7"))
+            figures["one_currency_screenful_seconds"] = best_of(
+                lambda: journal.activity(currency="USD", limit=SCREENFUL))
+            intent = WithdrawalIntent("BTC", Decimal("0.001"), "bc1qbenchintent")
+            median, p99 = call_costs(lambda _: journal.begin_withdrawal(intent))
+            figures["begin_withdrawal_median_ms_full_sync"] = median
+            figures["begin_withdrawal_p99_ms_full_sync"] = p99
+            moment = datetime(2030, 1, 1, tzinfo=UTC)
+            median, p99 = call_costs(lambda n: journal.merge_trades([Trade(
+                10**9 + n, 1, 2, moment, "BTC_USD", "buy", Decimal(1), Decimal(1), False)]))
+            figures["merge_one_trade_median_ms_normal_sync"] = median
+            figures["merge_one_trade_p99_ms_normal_sync"] = p99
+        finally:
+            journal.close()
+    return figures
+
+
+if __name__ == "__main__":
+    from benchmarks.report import print_figures
+
+    print_figures(__doc__.strip().splitlines()[0], run(), GOALS)

@@ -1,0 +1,746 @@
+"""The journal: one SQLite file per account remembering what the exchange cannot list again.
+
+The exchange's API shows only pending transactions and the latest deposit of an address,
+so the app writes down every deposit address it got, every deposit it saw, every
+withdrawal and coupon it sent (as an intent before sending, completed with the outcome
+after), every coupon it redeemed, and the trade history. A restart, or a kill at any
+moment, loses nothing whose call returned.
+
+Durability: WAL mode. What the person did (addresses, withdrawals, coupons, labels) is
+committed with ``synchronous=FULL``: an intent must survive a power cut, or the next start
+would not know that money may have left. What the exchange can tell again (trades,
+deposits seen) is committed with ``synchronous=NORMAL``, which survives the app being
+killed and costs no flush; a power cut can only lose the last few of those, and the next
+refresh fetches them again.
+
+Threads: one connection guarded by a lock, so any thread may call, one at a time. The UI
+calls it through a worker (the Dispatcher), never on the UI thread, as a flush can take
+milliseconds. Every record is one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import operator
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from cryptex_desktop.api.types import Deposit, Redemption, Trade
+
+from . import labels as bip329
+from .labels import Label, LabelImport, LabelProblem, LabelProblemReason
+from .records import (
+    ActivityEntry,
+    ActivityKind,
+    AddressBookEntry,
+    CouponCreatedRecord,
+    CouponIntent,
+    CouponRedeemedRecord,
+    DepositAddressRecord,
+    DepositRecord,
+    LabelKind,
+    Outcome,
+    TradeRecord,
+    WithdrawalIntent,
+    WithdrawalRecord,
+)
+from .schema import migrate
+
+JOURNALS_DIR = "journals"
+DEMO_NAME = "demo"
+BUSY_TIMEOUT_MS = 10_000
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def micros(moment: datetime) -> int:
+    """An aware datetime as integer microseconds since 1970 UTC (how the journal keeps time)."""
+    if moment.tzinfo is None:
+        raise ValueError("the journal keeps only aware datetimes")
+    return (moment - _EPOCH) // timedelta(microseconds=1)
+
+
+def moment(value: int) -> datetime:
+    """Integer microseconds since 1970 UTC as an aware datetime."""
+    return _EPOCH + timedelta(microseconds=value)
+
+
+def _opt_moment(value: int | None) -> datetime | None:
+    return None if value is None else moment(value)
+
+
+def money_text(amount: Decimal) -> str:
+    """The exact text the journal keeps an amount as: positional, trailing zeros kept."""
+    if not isinstance(amount, Decimal) or not amount.is_finite():
+        raise ValueError("the journal keeps money only as a finite Decimal")
+    if amount.is_signed() and amount != 0:
+        raise ValueError("the journal keeps amounts unsigned; the kind of record says the sign")
+    return format(amount.copy_abs(), "f")
+
+
+def _free_text(text: str) -> str:
+    if bip329.looks_like_code(text):
+        raise ValueError("a coupon code is never written to the journal")
+    return text
+
+
+def journal_name(exchange_url: str, username: str, is_demo: bool) -> str:
+    """The file name (without suffix) of an account's journal: ``demo`` or a hash, never a key.
+
+    A live account is named by a hash of its exchange and username, so the folder does
+    not show who the person is; the same account always finds the same file.
+    """
+    if is_demo:
+        return DEMO_NAME
+    account = f"{exchange_url.strip().rstrip('/').lower()}\n{username.strip()}"
+    return "live-" + hashlib.sha256(account.encode("utf-8")).hexdigest()[:24]
+
+
+class JournalClosedError(RuntimeError):
+    """A call on a journal that was closed."""
+
+
+class Journal:
+    """One account's journal file. Open it with :meth:`for_account`; close it when done."""
+
+    def __init__(self, path: Path | str, *, clock: Callable[[], datetime] | None = None) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._lock = threading.RLock()
+        self._synchronous = ""
+        conn = sqlite3.connect(
+            self.path,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,
+            check_same_thread=False,  # the lock serialises callers; the thread may vary
+        )
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            self._set_synchronous(conn, durable=True)
+            migrate(conn)
+        except BaseException:
+            conn.close()
+            raise
+        self._conn: sqlite3.Connection | None = conn
+
+    @classmethod
+    def for_account(
+        cls, data_dir: Path | str, exchange_url: str, username: str, is_demo: bool,
+        *, clock: Callable[[], datetime] | None = None,
+    ) -> Journal:
+        """The journal of the demo account, or of ``username`` on ``exchange_url``."""
+        name = journal_name(exchange_url, username, is_demo)
+        return cls(Path(data_dir) / JOURNALS_DIR / f"{name}.sqlite3", clock=clock)
+
+    @property
+    def account_key(self) -> str:
+        """The journal's name (``demo`` or ``live-<hash>``): the keychain entries use it."""
+        return self.path.stem
+
+    def coupon_keychain_name(self, coupon_id: int) -> str:
+        """The keychain entry a made coupon's code is kept under (the code is never here)."""
+        return f"coupon code {self.account_key} #{coupon_id}"
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- transactions -------------------------------------------------------------------------
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise JournalClosedError("the journal is closed")
+        return self._conn
+
+    def _set_synchronous(self, conn: sqlite3.Connection, *, durable: bool) -> None:
+        wanted = "FULL" if durable else "NORMAL"
+        if wanted != self._synchronous:
+            conn.execute(f"PRAGMA synchronous = {wanted}")
+            self._synchronous = wanted
+
+    @contextmanager
+    def _write(self, *, durable: bool) -> Iterator[sqlite3.Connection]:
+        """One ``BEGIN IMMEDIATE`` transaction, flushed to disk at COMMIT when ``durable``."""
+        with self._lock:
+            conn = self._connection()
+            self._set_synchronous(conn, durable=durable)
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+
+    def _read(self, sql: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            return self._connection().execute(sql, tuple(params)).fetchall()
+
+    def _now(self, at: datetime | None) -> int:
+        return micros(at or self._clock())
+
+    # -- deposit addresses and deposits -------------------------------------------------------
+
+    def record_address(
+        self, currency: str, address: str, *, label: str = "", at: datetime | None = None,
+    ) -> None:
+        """An address the exchange gave for ``currency`` (kept once; a label replaces)."""
+        with self._write(durable=True) as tx:
+            tx.execute(
+                "INSERT OR IGNORE INTO deposit_addresses (currency, address, got_at) "
+                "VALUES (?, ?, ?)", (currency, address, self._now(at)),
+            )
+            if label:
+                self._put_label(tx, LabelKind.ADDRESS, address, label)
+
+    def addresses(self, currency: str | None = None) -> list[DepositAddressRecord]:
+        """Deposit addresses got, newest first, with their labels."""
+        rows = self._read(
+            "SELECT a.currency, a.address, a.got_at, COALESCE(l.label, '') "
+            "FROM deposit_addresses a LEFT JOIN labels l ON l.kind = 'addr' AND l.ref = a.address "
+            "WHERE ?1 IS NULL OR a.currency = ?1 ORDER BY a.got_at DESC, a.id DESC", (currency,),
+        )
+        return [DepositAddressRecord(c, a, moment(t), lbl) for c, a, t, lbl in rows]
+
+    def latest_address(self, currency: str) -> DepositAddressRecord | None:
+        """The address got last for ``currency``, or None if none was ever got."""
+        found = self.addresses(currency)
+        return found[0] if found else None
+
+    def record_deposit_seen(
+        self, currency: str, deposit: Deposit, *, at: datetime | None = None,
+    ) -> bool:
+        """A deposit seen on one of the addresses; True when it is new or changed.
+
+        The same (address, txid) seen again updates its confirmations, and the moment it is
+        first seen credited. An answer without a txid (no deposit yet) records nothing.
+        """
+        if not deposit.txid:
+            return False
+        now = self._now(at)
+        with self._write(durable=False) as tx:
+            tx.execute(
+                "INSERT OR IGNORE INTO deposit_addresses (currency, address, got_at) "
+                "VALUES (?, ?, ?)", (currency, deposit.address, now),
+            )
+            before = tx.total_changes
+            tx.execute(
+                "INSERT INTO deposits (currency, address, txid, amount, confirmations, seen_at, "
+                "credited_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (address, txid) DO UPDATE SET amount = excluded.amount, "
+                "confirmations = excluded.confirmations, "
+                "credited_at = COALESCE(deposits.credited_at, excluded.credited_at) "
+                "WHERE deposits.confirmations <> excluded.confirmations "
+                "OR deposits.amount <> excluded.amount "
+                "OR (deposits.credited_at IS NULL AND excluded.credited_at IS NOT NULL)",
+                (currency, deposit.address, deposit.txid, money_text(deposit.amount),
+                 deposit.confirmations, now, now if deposit.is_credited else None),
+            )
+            return tx.total_changes > before
+
+    def deposits(self, currency: str | None = None) -> list[DepositRecord]:
+        """Deposits seen, newest first."""
+        rows = self._read(
+            "SELECT currency, address, txid, amount, confirmations, seen_at, credited_at "
+            "FROM deposits WHERE ?1 IS NULL OR currency = ?1 ORDER BY seen_at DESC, id DESC",
+            (currency,),
+        )
+        return [
+            DepositRecord(c, a, t, Decimal(amt), conf, moment(seen), _opt_moment(credited))
+            for c, a, t, amt, conf, seen, credited in rows
+        ]
+
+    # -- withdrawals --------------------------------------------------------------------------
+
+    def begin_withdrawal(self, intent: WithdrawalIntent, *, at: datetime | None = None) -> int:
+        """Write the intent before it is sent; the id completes it afterwards."""
+        with self._write(durable=True) as tx:
+            cursor = tx.execute(
+                "INSERT INTO withdrawals (begun_at, currency, amount, address, outcome) "
+                "VALUES (?, ?, ?, ?, 'pending')",
+                (self._now(at), intent.currency, money_text(intent.amount),
+                 _free_text(intent.address)),  # a code pasted as the address stays out
+            )
+            if intent.label:
+                self._put_label(tx, LabelKind.ADDRESS, intent.address, intent.label)
+            assert cursor.lastrowid is not None
+            return cursor.lastrowid
+
+    def complete_withdrawal(
+        self, withdrawal_id: int, outcome: Outcome, txid: str | None = None,
+        confirmations: int | None = None, *, at: datetime | None = None,
+    ) -> None:
+        """The outcome of a begun withdrawal, and later its txid and confirmations.
+
+        Called again as reconciliation learns more: ``UNKNOWN`` may become anything; a txid
+        or confirmations already known are kept when not given again. ``DONE`` and
+        ``REFUSED`` are final: another outcome after them is a ``ValueError``.
+        """
+        if outcome is Outcome.PENDING:
+            raise ValueError("a withdrawal is completed with an outcome, not pending")
+        with self._write(durable=True) as tx:
+            _check_outcome(tx, "withdrawals", withdrawal_id, outcome)
+            cursor = tx.execute(
+                "UPDATE withdrawals SET outcome = ?, "
+                "completed_at = COALESCE(completed_at, ?), txid = COALESCE(?, txid), "
+                "confirmations = COALESCE(?, confirmations) WHERE id = ?",
+                (outcome.value, self._now(at), txid, confirmations, withdrawal_id),
+            )
+            if cursor.rowcount != 1:
+                raise KeyError(f"no withdrawal {withdrawal_id} in the journal")
+
+    def withdrawals(self, outcomes: Iterable[Outcome] | None = None) -> list[WithdrawalRecord]:
+        """Withdrawals begun, oldest first, optionally only those with some outcomes."""
+        where, params = _outcomes_clause("w.outcome", outcomes)
+        return self._withdrawals(where, params)
+
+    def withdrawal(self, withdrawal_id: int) -> WithdrawalRecord:
+        """One withdrawal by the id :meth:`begin_withdrawal` gave; ``KeyError`` if none."""
+        found = self._withdrawals("WHERE w.id = ?", [withdrawal_id])
+        if not found:
+            raise KeyError(f"no withdrawal {withdrawal_id} in the journal")
+        return found[0]
+
+    def _withdrawals(self, where: str, params: list[str | int]) -> list[WithdrawalRecord]:
+        rows = self._read(
+            "SELECT w.id, w.begun_at, w.currency, w.amount, w.address, COALESCE(l.label, ''), "  # noqa: S608
+            "w.outcome, w.completed_at, w.txid, w.confirmations FROM withdrawals w "
+            "LEFT JOIN labels l ON l.kind = 'addr' AND l.ref = w.address "
+            f"{where} ORDER BY w.id", params,
+        )
+        return [
+            WithdrawalRecord(i, moment(b), c, Decimal(a), addr, lbl, Outcome(o),
+                             _opt_moment(done), txid, conf)
+            for i, b, c, a, addr, lbl, o, done, txid, conf in rows
+        ]
+
+    # -- coupons ------------------------------------------------------------------------------
+
+    def begin_coupon(self, intent: CouponIntent, *, at: datetime | None = None) -> int:
+        """Write the intent to make a coupon before it is sent; the id completes it."""
+        with self._write(durable=True) as tx:
+            cursor = tx.execute(
+                "INSERT INTO coupons_made (begun_at, currency, amount, recipient, outcome) "
+                "VALUES (?, ?, ?, ?, 'pending')",
+                (self._now(at), intent.currency, money_text(intent.amount),
+                 _free_text(intent.recipient)),
+            )
+            assert cursor.lastrowid is not None
+            return cursor.lastrowid
+
+    def complete_coupon(
+        self, coupon_id: int, outcome: Outcome, *, held_for_review: bool = False,
+        code_kept_in_keychain: bool = False, at: datetime | None = None,
+    ) -> None:
+        """The outcome of a begun coupon; takes no code, by design.
+
+        ``code_kept_in_keychain``: the UI put the code in the OS keychain (under
+        :meth:`coupon_keychain_name`) and "Show code" can find it; false means it was shown
+        once and only the person has it.
+        """
+        if outcome is Outcome.PENDING:
+            raise ValueError("a coupon is completed with an outcome, not pending")
+        with self._write(durable=True) as tx:
+            _check_outcome(tx, "coupons_made", coupon_id, outcome)
+            cursor = tx.execute(
+                "UPDATE coupons_made SET outcome = ?, held_for_review = ?, "
+                "code_kept_in_keychain = ?, completed_at = COALESCE(completed_at, ?) "
+                "WHERE id = ?",
+                (outcome.value, int(held_for_review), int(code_kept_in_keychain),
+                 self._now(at), coupon_id),
+            )
+            if cursor.rowcount != 1:
+                raise KeyError(f"no coupon {coupon_id} in the journal")
+
+    def coupons_made(self, outcomes: Iterable[Outcome] | None = None) -> list[CouponCreatedRecord]:
+        """Coupons begun, oldest first, optionally only those with some outcomes."""
+        where, params = _outcomes_clause("outcome", outcomes)
+        return self._coupons(where, params)
+
+    def coupon(self, coupon_id: int) -> CouponCreatedRecord:
+        """One made coupon by the id :meth:`begin_coupon` gave; ``KeyError`` if none."""
+        found = self._coupons("WHERE id = ?", [coupon_id])
+        if not found:
+            raise KeyError(f"no coupon {coupon_id} in the journal")
+        return found[0]
+
+    def _coupons(self, where: str, params: list[str | int]) -> list[CouponCreatedRecord]:
+        rows = self._read(
+            "SELECT id, begun_at, currency, amount, recipient, outcome, held_for_review, "  # noqa: S608
+            f"code_kept_in_keychain, completed_at FROM coupons_made {where} ORDER BY id",
+            params,
+        )
+        return [
+            CouponCreatedRecord(i, moment(b), c, Decimal(a), r, Outcome(o), bool(held),
+                                bool(kept), _opt_moment(done))
+            for i, b, c, a, r, o, held, kept, done in rows
+        ]
+
+    def record_coupon_redeemed(
+        self, redemption: Redemption, *, at: datetime | None = None,
+    ) -> int:
+        """A coupon redeemed into this account (what it credited; never its code)."""
+        with self._write(durable=True) as tx:
+            cursor = tx.execute(
+                "INSERT INTO coupons_redeemed (redeemed_at, currency, amount) VALUES (?, ?, ?)",
+                (self._now(at), redemption.currency, money_text(redemption.amount)),
+            )
+            assert cursor.lastrowid is not None
+            return cursor.lastrowid
+
+    def coupons_redeemed(self) -> list[CouponRedeemedRecord]:
+        rows = self._read(
+            "SELECT id, redeemed_at, currency, amount FROM coupons_redeemed ORDER BY id"
+        )
+        return [CouponRedeemedRecord(i, moment(t), c, Decimal(a)) for i, t, c, a in rows]
+
+    # -- reconciliation -----------------------------------------------------------------------
+
+    def pending_intents(self) -> list[WithdrawalRecord | CouponCreatedRecord]:
+        """Money actions begun but never completed (the app stopped in between), oldest first.
+
+        At start the app says their outcome is being checked and reconciles each with
+        the exchange, then completes it.
+        """
+        return self._by_time(
+            [*self.withdrawals([Outcome.PENDING]), *self.coupons_made([Outcome.PENDING])]
+        )
+
+    def unreconciled(self) -> list[WithdrawalRecord | CouponCreatedRecord]:
+        """Pending intents and those whose answer was lost (``UNKNOWN``), oldest first."""
+        outcomes = (Outcome.PENDING, Outcome.UNKNOWN)
+        return self._by_time([*self.withdrawals(outcomes), *self.coupons_made(outcomes)])
+
+    @staticmethod
+    def _by_time(
+        records: list[WithdrawalRecord | CouponCreatedRecord],
+    ) -> list[WithdrawalRecord | CouponCreatedRecord]:
+        return sorted(records, key=lambda record: (record.begun_at, record.id))
+
+    # -- trades -------------------------------------------------------------------------------
+
+    def merge_trades(self, trades: Iterable[Trade]) -> int:
+        """Add the fills not yet kept (by transaction id); return how many were new."""
+        rows = [
+            (t.transaction_id, micros(t.timestamp), t.pair, t.type, money_text(t.price),
+             money_text(t.amount), t.buy_order_id, t.sell_order_id, int(t.is_instant_buy),
+             None if t.fee is None else money_text(t.fee),
+             None if t.fee is None else t.fee_currency)
+            for t in trades
+        ]
+        with self._write(durable=False) as tx:
+            before = tx.total_changes
+            tx.executemany(
+                "INSERT OR IGNORE INTO trades (transaction_id, at, pair, type, price, amount, "
+                "buy_order_id, sell_order_id, is_instant_buy, fee, fee_currency) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows,
+            )
+            return tx.total_changes - before
+
+    def latest_trade_time(self) -> datetime | None:
+        """When the newest kept fill happened: History fetches only from there on."""
+        value = self._read("SELECT MAX(at) FROM trades")[0][0]
+        return _opt_moment(value)
+
+    def trades(self, pair: str | None = None, limit: int | None = None) -> list[TradeRecord]:
+        """Kept fills, newest first (History opens with these before asking the exchange)."""
+        rows = self._read(
+            "SELECT transaction_id, at, pair, type, price, amount, buy_order_id, sell_order_id, "
+            "is_instant_buy, fee, fee_currency FROM trades WHERE ?1 IS NULL OR pair = ?1 "
+            "ORDER BY at DESC, transaction_id DESC LIMIT ?2",
+            (pair, -1 if limit is None else limit),
+        )
+        return [
+            TradeRecord(tid, moment(at), p, kind, Decimal(price), Decimal(amount), buy, sell,
+                        bool(instant), None if fee is None else Decimal(fee), fee_cur)
+            for tid, at, p, kind, price, amount, buy, sell, instant, fee, fee_cur in rows
+        ]
+
+    # -- the combined activity list -----------------------------------------------------------
+
+    def activity(
+        self, kind: ActivityKind | None = None, currency: str | None = None,
+        since: datetime | None = None, until: datetime | None = None,
+        search: str | None = None, limit: int | None = None, offset: int = 0,
+        after: ActivityEntry | None = None,
+    ) -> list[ActivityEntry]:
+        """Everything that moved money, newest first, filtered.
+
+        ``since`` is inclusive and ``until`` exclusive. ``search`` finds text (any case) in
+        the label, address, txid, order numbers, market or recipient. ``after``: only the
+        entries that come after this one in the list, so a screen reads page after page
+        (``limit``) in the time of one, where ``offset`` would read every page before.
+        """
+        kinds = list(_ARMS) if kind is None else [ActivityKind(kind)]
+        needle = search.strip().lower() if search and search.strip() else None
+        arms: list[str] = []
+        params: list[str | int] = []
+        for arm in (_ARMS[k] for k in kinds):
+            conditions = [arm.condition] if arm.condition else []
+            if currency:
+                conditions.append(f"{arm.currency} = ?")
+                params.append(currency)
+            if since is not None:
+                conditions.append(f"{arm.time} >= ?")
+                params.append(micros(since))
+            if until is not None:
+                conditions.append(f"{arm.time} < ?")
+                params.append(micros(until))
+            if needle is not None:
+                conditions.append(f"instr(lower({arm.haystack}), ?) > 0")
+                params.append(needle)
+            if after is not None:
+                # The list's order is (time, record) newest first, then kind A to Z; this
+                # arm's kind is one constant, so "after" is a row-value comparison.
+                below = "<=" if arm.kind > after.kind.value else "<"
+                conditions.append(f"({arm.time}, {arm.record}) {below} (?, ?)")
+                params.extend((micros(after.time), after.record_id))
+            where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+            arms.append(f"{arm.select}{where}")
+        if limit is None and not offset and after is None:
+            # The whole list: reading the tables straight and sorting here is faster than
+            # SQLite's merge. The arms are in order of kind and the sort is stable, so
+            # rows of the same moment and record keep the order the merge gives them.
+            rows = self._read(" UNION ALL ".join(arms), params)
+            rows.sort(key=_NEWEST_FIRST, reverse=True)
+        else:
+            # Each arm comes in index order and SQLite merges them, so the newest
+            # screenful is read without sorting the whole list.
+            sql = " UNION ALL ".join(arms) + " ORDER BY 1 DESC, 10 DESC, 2 LIMIT ? OFFSET ?"
+            rows = self._read(sql, [*params, -1 if limit is None else limit, offset])
+        return [_activity_entry(row) for row in rows]
+
+    # -- labels and the address book ----------------------------------------------------------
+
+    def set_label(self, kind: LabelKind, ref: str, label: str) -> None:
+        """Name an address or a transaction id; an empty label removes the name."""
+        with self._write(durable=True) as tx:
+            self._put_label(tx, LabelKind(kind), ref, label)
+
+    def label(self, kind: LabelKind, ref: str) -> str:
+        rows = self._read("SELECT label FROM labels WHERE kind = ? AND ref = ?",
+                          (LabelKind(kind).value, ref))
+        return rows[0][0] if rows else ""
+
+    def _put_label(self, tx: sqlite3.Connection, kind: LabelKind, ref: str, label: str,
+                   origin: str | None = None, spendable: bool | None = None) -> None:
+        _free_text(ref), _free_text(label), _free_text(origin or "")
+        if not label and origin is None and spendable is None:
+            tx.execute("DELETE FROM labels WHERE kind = ? AND ref = ?", (kind.value, ref))
+            return
+        tx.execute(
+            "INSERT INTO labels (kind, ref, label, origin, spendable) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (kind, ref) DO UPDATE SET label = excluded.label, "
+            "origin = COALESCE(excluded.origin, labels.origin), "
+            "spendable = COALESCE(excluded.spendable, labels.spendable)",
+            (kind.value, ref, label, origin, None if spendable is None else int(spendable)),
+        )
+
+    def address_book(self, currency: str | None = None) -> list[AddressBookEntry]:
+        """Addresses money was withdrawn to, with their labels, the most recently used first."""
+        rows = self._read(
+            "SELECT w.address, w.currency, COALESCE(l.label, ''), COUNT(*), MAX(w.begun_at) "
+            "FROM withdrawals w LEFT JOIN labels l ON l.kind = 'addr' AND l.ref = w.address "
+            "WHERE w.outcome = 'done' AND (?1 IS NULL OR w.currency = ?1) "
+            "GROUP BY w.address, w.currency ORDER BY MAX(w.begun_at) DESC", (currency,),
+        )
+        return [AddressBookEntry(a, c, lbl, n, moment(t)) for a, c, lbl, n, t in rows]
+
+    def is_known_destination(self, address: str) -> bool:
+        """Whether money was withdrawn to ``address`` before (the confirm step can say so)."""
+        return bool(self._read(
+            "SELECT 1 FROM withdrawals WHERE address = ? AND outcome = 'done' LIMIT 1", (address,)
+        ))
+
+    def export_labels(self) -> str:
+        """Every label as BIP-329 JSON lines (addresses first, then transactions)."""
+        rows = self._read(
+            "SELECT kind, ref, label, origin, spendable FROM labels ORDER BY kind, ref"
+        )
+        return bip329.export_lines(
+            Label(LabelKind(k), r, lbl, o, None if s is None else bool(s))
+            for k, r, lbl, o, s in rows
+        )
+
+    def import_labels(self, text: str) -> LabelImport:
+        """Merge BIP-329 JSON lines into the labels: a line's label replaces the one kept.
+
+        Never raises on bad input: lines it cannot read are reported with their number.
+        All readable lines are written in one transaction.
+        """
+        found, problems = bip329.read_lines(text)
+        kept = 0
+        with self._write(durable=True) as tx:
+            for item in found:
+                try:
+                    self._put_label(tx, item.kind, item.ref, item.label, item.origin,
+                                    item.spendable)
+                except (ValueError, sqlite3.IntegrityError):
+                    problems.append(LabelProblem(_line_of(text, item),
+                                                 LabelProblemReason.LOOKS_LIKE_CODE))
+                    continue
+                kept += 1
+        return LabelImport(kept, tuple(sorted(problems, key=lambda p: p.line)))
+
+
+def _outcomes_clause(
+    column: str, outcomes: Iterable[Outcome] | None,
+) -> tuple[str, list[str | int]]:
+    """``WHERE column IN (?, ...)`` for some outcomes (none given: no clause, all rows)."""
+    if outcomes is None:
+        return "", []
+    wanted: list[str | int] = [Outcome(outcome).value for outcome in outcomes]
+    if not wanted:
+        return "WHERE 0", []
+    return f"WHERE {column} IN ({', '.join('?' * len(wanted))})", wanted
+
+
+_FINAL = (Outcome.DONE.value, Outcome.REFUSED.value)
+
+
+def _check_outcome(tx: sqlite3.Connection, table: str, record_id: int, outcome: Outcome) -> None:
+    """Refuse to change a final outcome: what was done or refused stays so."""
+    row = tx.execute(f"SELECT outcome FROM {table} WHERE id = ?", (record_id,)).fetchone()  # noqa: S608
+    if row is None:
+        raise KeyError(f"no record {record_id} in the journal's {table}")
+    if row[0] in _FINAL and row[0] != outcome.value:
+        raise ValueError(f"record {record_id} of {table} is already {row[0]}")
+
+
+def _line_of(text: str, item: Label) -> int:
+    """The number of the first line that reads as ``item`` (for a problem found on writing)."""
+    for number, line in enumerate(text.removeprefix("\ufeff").splitlines(), start=1):
+        if bip329.read_line(line) == item:
+            return number
+    return 0
+
+
+_LABEL_OF = (
+    "COALESCE((SELECT label FROM labels WHERE kind = 'tx' AND ref = {txid}), "
+    "(SELECT label FROM labels WHERE kind = 'addr' AND ref = {address}), '')"
+)
+_DEPOSIT_LABEL = _LABEL_OF.format(txid="d.txid", address="d.address")
+_WITHDRAWAL_LABEL = _LABEL_OF.format(txid="w.txid", address="w.address")
+
+
+@dataclass(frozen=True)
+class _ActivityArm:
+    """How one table gives rows of the activity list: its SELECT and what filters read."""
+
+    kind: str
+    select: str
+    time: str
+    record: str
+    currency: str
+    haystack: str
+    condition: str = ""
+
+
+# Columns, in order: at, kind, currency, signed amount, fee, fee_currency, description,
+# label, status, record_id, address, txid, buy order, sell order, price.
+_ARMS = {
+    ActivityKind.COUPON_MADE: _ActivityArm(
+        "coupon_made",
+        "SELECT c.begun_at, 'coupon_made', c.currency, '-' || c.amount, NULL, NULL, c.recipient, "
+        "'', CASE WHEN c.held_for_review THEN 'held_for_review' ELSE c.outcome END, c.id, NULL, "
+        "NULL, NULL, NULL, NULL FROM coupons_made c",
+        "c.begun_at", "c.id", "c.currency", "c.recipient",
+    ),
+    ActivityKind.COUPON_REDEEMED: _ActivityArm(
+        "coupon_redeemed",
+        "SELECT r.redeemed_at, 'coupon_redeemed', r.currency, r.amount, NULL, NULL, '', '', "
+        "'done', r.id, NULL, NULL, NULL, NULL, NULL FROM coupons_redeemed r",
+        "r.redeemed_at", "r.id", "r.currency", "''",
+    ),
+    ActivityKind.DEPOSIT: _ActivityArm(
+        "deposit",
+        "SELECT d.seen_at, 'deposit', d.currency, d.amount, NULL, NULL, d.address, "  # noqa: S608
+        f"{_DEPOSIT_LABEL}, "
+        "CASE WHEN d.credited_at IS NULL THEN 'waiting' ELSE 'credited' END, d.id, d.address, "
+        "d.txid, NULL, NULL, NULL FROM deposits d",
+        "d.seen_at", "d.id", "d.currency",
+        f"d.address || ' ' || d.txid || ' ' || {_DEPOSIT_LABEL}",
+    ),
+    ActivityKind.FEE: _ActivityArm(
+        "fee",
+        "SELECT t.at, 'fee', t.fee_currency, '-' || t.fee, NULL, NULL, t.pair, '', t.type, "
+        "t.transaction_id, NULL, NULL, t.buy_order_id, t.sell_order_id, NULL FROM trades t",
+        "t.at", "t.transaction_id", "t.fee_currency",
+        "t.pair || ' ' || t.transaction_id || ' ' || t.buy_order_id || ' ' || t.sell_order_id",
+        "t.fee GLOB '*[1-9]*'",  # a fee of zero moved nothing
+    ),
+    ActivityKind.TRADE: _ActivityArm(
+        "trade",
+        "SELECT t.at, 'trade', substr(t.pair, 1, instr(t.pair, '_') - 1), "
+        "CASE t.type WHEN 'sell' THEN '-' || t.amount ELSE t.amount END, t.fee, t.fee_currency, "
+        "t.pair, '', t.type, t.transaction_id, NULL, NULL, t.buy_order_id, t.sell_order_id, "
+        "t.price FROM trades t",
+        "t.at", "t.transaction_id", "substr(t.pair, 1, instr(t.pair, '_') - 1)",
+        "t.pair || ' ' || t.transaction_id || ' ' || t.buy_order_id || ' ' || t.sell_order_id",
+    ),
+    ActivityKind.WITHDRAWAL: _ActivityArm(
+        "withdrawal",
+        "SELECT w.begun_at, 'withdrawal', w.currency, '-' || w.amount, NULL, NULL, "  # noqa: S608
+        f"w.address, {_WITHDRAWAL_LABEL}, w.outcome, w.id, w.address, "
+        "w.txid, NULL, NULL, NULL FROM withdrawals w",
+        "w.begun_at", "w.id", "w.currency",
+        f"w.address || ' ' || COALESCE(w.txid, '') || ' ' || {_WITHDRAWAL_LABEL}",
+    ),
+}
+
+assert list(_ARMS) == sorted(_ARMS, key=lambda kind: kind.value), "arms in order of kind"
+assert all(kind.value == arm.kind for kind, arm in _ARMS.items())
+_NEWEST_FIRST = operator.itemgetter(0, 9)  # at, record_id
+_KINDS = {kind.value: kind for kind in ActivityKind}
+_NEW_ENTRY = object.__new__
+_SET = object.__setattr__
+
+
+def _activity_entry(row: tuple[Any, ...]) -> ActivityEntry:
+    """One row as an :class:`ActivityEntry`, built without the dataclass's per-field setattr.
+
+    The frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``;
+    filling its ``__dict__`` at once is several times faster, which a 100,000-row list needs.
+    """
+    (at, kind, currency, amount, fee, fee_currency, description, label, status, record_id,
+     address, txid, buy_order, sell_order, price) = row
+    entry = _NEW_ENTRY(ActivityEntry)
+    _SET(entry, "__dict__", {
+        "time": _EPOCH + timedelta(microseconds=at),
+        "kind": _KINDS[kind],
+        "currency": currency,
+        "amount": Decimal(amount),
+        "fee": None if fee is None else Decimal(fee),
+        "fee_currency": fee_currency,
+        "description": description,
+        "label": label,
+        "status": status,
+        "record_id": record_id,
+        "address": address,
+        "txid": txid,
+        "order_ids": () if buy_order is None else (buy_order, sell_order),
+        "price": None if price is None else Decimal(price),
+    })
+    return entry

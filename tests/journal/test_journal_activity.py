@@ -1,0 +1,112 @@
+"""The combined activity list: newest first, signed amounts, filters, search and pages."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from cryptex_desktop.api.types import Deposit, DepositStatus, Redemption, Trade
+from cryptex_desktop.journal import (
+    ActivityKind,
+    CouponIntent,
+    Journal,
+    LabelKind,
+    Outcome,
+    WithdrawalIntent,
+)
+
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+@pytest.fixture
+def filled(journal: Journal) -> Journal:
+    """One of everything, a minute apart, oldest first."""
+    at = iter(T0 + timedelta(minutes=n) for n in range(100))
+    journal.record_address("BTC", "bc1qsavings", label="Savings", at=next(at))
+    journal.record_deposit_seen(
+        "BTC", Deposit("bc1qsavings", DepositStatus.CREDITED, Decimal("0.5"), 6, "aa11" * 16),
+        at=next(at))
+    journal.merge_trades([
+        Trade(501, 9001, 9002, next(at), "BTC_USD", "sell", Decimal("27000"), Decimal("0.2"),
+              False, Decimal("5.40"), "USD"),
+        Trade(502, 9003, 9004, next(at), "LTC_BTC", "buy", Decimal("0.0025"), Decimal("3"),
+              False, Decimal("0"), "LTC"),
+    ])
+    sent = journal.begin_withdrawal(
+        WithdrawalIntent("BTC", Decimal("0.1"), "bc1qmum", label="Mum"), at=next(at))
+    journal.complete_withdrawal(sent, Outcome.DONE, txid="bb22" * 16, at=next(at))
+    coupon = journal.begin_coupon(CouponIntent("USD", Decimal("25"), "Bob"), at=next(at))
+    journal.complete_coupon(coupon, Outcome.DONE, held_for_review=True, at=next(at))
+    journal.record_coupon_redeemed(Redemption("EUR", Decimal("12.34")), at=next(at))
+    return journal
+
+
+def test_everything_that_moved_money_is_listed_newest_first_with_signed_amounts(
+    filled: Journal,
+) -> None:
+    rows = [(e.kind, e.currency, e.amount) for e in filled.activity()]
+    assert rows == [
+        (ActivityKind.COUPON_REDEEMED, "EUR", Decimal("12.34")),
+        (ActivityKind.COUPON_MADE, "USD", Decimal("-25")),
+        (ActivityKind.WITHDRAWAL, "BTC", Decimal("-0.1")),
+        (ActivityKind.TRADE, "LTC", Decimal("3")),  # a zero fee makes no fee row
+        (ActivityKind.FEE, "USD", Decimal("-5.40")),
+        (ActivityKind.TRADE, "BTC", Decimal("-0.2")),
+        (ActivityKind.DEPOSIT, "BTC", Decimal("0.5")),
+    ]
+    entries = filled.activity()
+    assert entries[1].status == "held_for_review"
+    assert (entries[2].label, entries[2].txid, entries[2].status) == ("Mum", "bb22" * 16, "done")
+    assert (entries[5].price, entries[5].fee, entries[5].order_ids) == (
+        Decimal("27000"), Decimal("5.40"), (9001, 9002))
+    assert entries[6].label == "Savings"
+    assert entries == sorted(entries, key=lambda e: e.time, reverse=True)
+
+
+def test_filters_by_kind_currency_and_time(filled: Journal) -> None:
+    assert [e.kind for e in filled.activity(kind=ActivityKind.FEE)] == [ActivityKind.FEE]
+    assert {e.kind for e in filled.activity(currency="BTC")} == {
+        ActivityKind.WITHDRAWAL, ActivityKind.TRADE, ActivityKind.DEPOSIT}
+    window = filled.activity(since=T0 + timedelta(minutes=2), until=T0 + timedelta(minutes=4))
+    assert [e.record_id for e in window] == [502, 501, 501]
+    assert filled.activity(kind=ActivityKind.DEPOSIT, currency="USD") == []
+
+
+@pytest.mark.parametrize(("search", "kinds"), [
+    ("mum", [ActivityKind.WITHDRAWAL]),                    # a label, any case
+    ("SAVINGS", [ActivityKind.DEPOSIT]),
+    ("bc1qmum", [ActivityKind.WITHDRAWAL]),                # an address
+    ("bb22bb22", [ActivityKind.WITHDRAWAL]),               # part of a txid
+    ("9003", [ActivityKind.TRADE]),                        # an order number
+    ("9001", [ActivityKind.FEE, ActivityKind.TRADE]),
+    ("bob", [ActivityKind.COUPON_MADE]),
+    ("nothing like this", []),
+])
+def test_search_finds_labels_addresses_txids_and_order_numbers(
+    filled: Journal, search: str, kinds: list[ActivityKind],
+) -> None:
+    assert [e.kind for e in filled.activity(search=search)] == kinds
+
+
+def test_a_label_given_later_is_found_by_search(filled: Journal) -> None:
+    filled.set_label(LabelKind.TRANSACTION, "aa11" * 16, "First salary")
+    [entry] = filled.activity(search="salary")
+    assert (entry.kind, entry.label) == (ActivityKind.DEPOSIT, "First salary")
+
+
+def test_pages_put_together_are_the_whole_list(filled: Journal) -> None:
+    whole = filled.activity()
+    pages = [filled.activity(limit=3, offset=offset) for offset in range(0, len(whole), 3)]
+    assert [entry for page in pages for entry in page] == whole
+
+
+def test_reading_on_after_the_last_entry_of_a_page_gives_the_whole_list(filled: Journal) -> None:
+    whole = filled.activity()
+    read: list = []
+    while page := filled.activity(limit=2, after=read[-1] if read else None):
+        read.extend(page)
+    assert read == whole
+    assert filled.activity(currency="BTC", after=whole[2]) == [
+        e for e in whole[3:] if e.currency == "BTC"]

@@ -63,10 +63,15 @@ class Exchange:
         *,
         fee: Decimal = DEFAULT_FEE,
         moderation_thresholds: dict[str, Decimal] | None = None,
+        seed: int | str | None = None,
     ) -> None:
         self.policy = MarketPolicy.with_overrides(fee, moderation_thresholds)
         self.data_dir = Path(data_dir)
         self._store = Store(self.data_dir)
+        # The market maker's dice: the same seed replays the same walk and self-trades.
+        self.price_walk = market_maker.PriceWalk(
+            seed if seed is not None else market_maker.seed_from_environment()
+        )
         with self._store.transaction() as tx:
             found = accounts.find_account(tx, FEE_ACCOUNT_USERNAME, kind="fees")
             if found is None:
@@ -144,12 +149,21 @@ class Exchange:
         with self._store.snapshot() as tx:
             return engine.best_prices(tx, pair)
 
-    def refresh_market_maker(self) -> None:
-        """Top the market maker's resting orders up around the reference prices."""
+    def refresh_market_maker(self, now: int | None = None) -> None:
+        """Walk the market maker's prices, let it trade a little, top its orders up.
+
+        ``now`` (Unix seconds) is for tests that step the walk without waiting for it.
+        """
         with self._store.transaction() as tx:
             market_maker.refresh(
-                tx, fee_rate=self.policy.fee, fee_account_id=self._fee_account_id, now=_now()
+                tx, fee_rate=self.policy.fee, fee_account_id=self._fee_account_id,
+                now=_now() if now is None else now, walk=self.price_walk,
             )
+
+    def reference_prices(self) -> dict[str, Decimal]:
+        """Where the market maker centres its quotes now, per pair."""
+        with self._store.snapshot() as tx:
+            return market_maker.reference_prices(tx)
 
     def record_url(self, url: str) -> None:
         """Remember where a server serves this data dir, for ``cryptex-sandbox user add``."""

@@ -53,7 +53,8 @@ class Ticker:
 
     ``pair`` is the upper-case code (``"BTC_USD"``). Prices are in the quote currency; so is
     ``volume`` (what changed hands in 24 h, counted in the quote currency). A figure the
-    exchange did not send is ``None``; a market with no trades has ``volume == 0``.
+    exchange did not send, or a price of 0 (no trade), is ``None``; a market with no trades
+    in 24 h has ``volume == 0``.
     """
 
     pair: str
@@ -202,6 +203,12 @@ def _figure(value: object) -> Decimal | None:
     return number
 
 
+def _price(value: object) -> Decimal | None:
+    """A ticker's price; ``0`` is what an exchange sends for "no trade yet", so ``None``."""
+    number = _figure(value)
+    return None if number is None or number == 0 else number
+
+
 def _required(value: object) -> Decimal:
     number = _figure(value)
     if number is None:
@@ -235,9 +242,9 @@ def parse_ticker(pair: str, data: object) -> Ticker:
         raise ValueError("a ticker must be an object")
     return Ticker(
         pair=normalise_pair(pair),
-        last=_figure(data.get("last")),
-        high=_figure(data.get("high")),
-        low=_figure(data.get("low")),
+        last=_price(data.get("last")),
+        high=_price(data.get("high")),
+        low=_price(data.get("low")),
         volume=_figure(data.get("volume", data.get("vol"))),
     )
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from cryptex_desktop.api.currencies import CURRENCIES
 from cryptex_desktop.api.money import decimals_of, money_context, to_decimal
 
-from . import accounts, api_methods, chain, coupons, engine, market_maker
+from . import accounts, api_methods, chain, coupons, engine, market_data, market_maker
 from .accounts import Account
 from .markets import (
     DEFAULT_FEE,
@@ -226,6 +226,35 @@ class Exchange:
         except Exception as error:
             log_internal_error(f"API method {str(method)[:40]!r}", error)
             return 500, _refusal(INTERNAL_ERROR)
+
+    def public_market_data(self, request: str, pair: str = "") -> tuple[int, dict[str, object]]:
+        """Answer one public GET: ``request`` is ``tickers``, ``ticker``, ``orderbook`` or
+        ``trades`` (of ``pair``, any case). No key, no nonce; an unknown pair is a 404 refusal.
+        """
+        try:
+            with self._store.snapshot() as tx:
+                now = _now()
+                if request == "tickers":
+                    data: object = market_data.tickers(tx, now)
+                elif request == "ticker":
+                    data = market_data.ticker(tx, pair, now)
+                elif request == "orderbook":
+                    data = market_data.order_book(tx, pair)
+                elif request == "trades":
+                    data = market_data.trades(tx, pair)
+                else:
+                    raise Refusal(f"not found: {request[:40]}", http_status=404)
+        except Refusal as refused:
+            return refused.http_status, _refusal(refused.message)
+        except sqlite3.OperationalError as error:
+            if _is_busy(error):
+                return 503, _refusal(BUSY_ERROR)
+            log_internal_error(f"market data {request[:40]!r}", error)
+            return 500, _refusal(INTERNAL_ERROR)
+        except Exception as error:
+            log_internal_error(f"market data {request[:40]!r}", error)
+            return 500, _refusal(INTERNAL_ERROR)
+        return 200, {"status": "ok", "data": data}
 
     def _handle(
         self, method: str, params: Mapping[str, str], key: str | None, sign: str | None

@@ -441,21 +441,13 @@ class MarketDataClient:
     def _get(self, path: str, read: Callable[[Any], T], pair: str | None = None) -> T:
         try:
             status, headers, content = self._fetch(f"{self.base_url}/{path}")
-            data = decode_market_answer(status, headers, content, pair)
-            result = read(data)
+            result = read_market_answer(status, headers, content, read, pair)
         except MarketUnavailable as error:
+            wait = self.backoff.next_delay()
             if error.retry_after <= 0:
-                error.retry_after = self.backoff.next_delay()
-            else:
-                self.backoff.next_delay()
+                error.retry_after = wait  # the exchange named no wait: back off exponentially
             log.info("market data: %s unavailable (%s)", path, error.detail)
             raise
-        except (KeyError, TypeError, ValueError, ArithmeticError, AttributeError,
-                RecursionError) as error:
-            failure = MarketUnavailable(f"unreadable answer ({type(error).__name__})",
-                                        self.backoff.next_delay())
-            log.info("market data: %s unavailable (%s)", path, failure.detail)
-            raise failure from None
         self.backoff.reset()
         return result
 
@@ -483,6 +475,22 @@ def _read_capped(response: requests.Response) -> bytes:
             raise MarketUnavailable("the answer was far too large")
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def read_market_answer(
+    status: int,
+    headers: Mapping[str, str],
+    content: bytes,
+    read: Callable[[Any], T],
+    pair: str | None = None,
+) -> T:
+    """One public answer read into a typed result by ``read``; any failure is MarketUnavailable."""
+    data = decode_market_answer(status, headers, content, pair)
+    try:
+        return read(data)
+    except (KeyError, TypeError, ValueError, ArithmeticError, AttributeError,
+            RecursionError) as error:
+        raise MarketUnavailable(f"unreadable answer ({type(error).__name__})") from None
 
 
 def decode_market_answer(

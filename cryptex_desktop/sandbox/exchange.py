@@ -227,13 +227,16 @@ class Exchange:
             log_internal_error(f"API method {str(method)[:40]!r}", error)
             return 500, _refusal(INTERNAL_ERROR)
 
-    def public_market_data(self, request: str, pair: str = "") -> tuple[int, dict[str, object]]:
+    def public_market_data(
+        self, request: str, pair: str = "", now: int | None = None
+    ) -> tuple[int, dict[str, object]]:
         """Answer one public GET: ``request`` is ``tickers``, ``ticker``, ``orderbook`` or
         ``trades`` (of ``pair``, any case). No key, no nonce; an unknown pair is a 404 refusal.
+        ``now`` (Unix seconds) is for tests that look at the 24 h window from another day.
         """
         try:
             with self._store.snapshot() as tx:
-                now = _now()
+                now = _now() if now is None else now
                 if request == "tickers":
                     data: object = market_data.tickers(tx, now)
                 elif request == "ticker":

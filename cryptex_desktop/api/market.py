@@ -162,6 +162,7 @@ class Backoff:
         self.maximum = maximum
         self.factor = factor
         self._failures = 0
+        self._next = initial
         self._lock = threading.Lock()
 
     @property
@@ -172,7 +173,8 @@ class Backoff:
     def next_delay(self) -> float:
         """Count one more failure and return how many seconds to wait before the next try."""
         with self._lock:
-            delay = min(self.maximum, self.initial * self.factor ** min(self._failures, 64))
+            delay = self._next
+            self._next = min(self.maximum, self._next * self.factor)
             self._failures += 1
             return delay
 
@@ -180,6 +182,7 @@ class Backoff:
         """A request succeeded: the next failure waits ``initial`` again."""
         with self._lock:
             self._failures = 0
+            self._next = self.initial
 
 
 # --------------------------------------------------------------------------- parsing

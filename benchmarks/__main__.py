@@ -10,6 +10,7 @@ from benchmarks.report import print_figures
 BENCHMARKS = {
     "client": "benchmarks.client_bench",
     "engine": "benchmarks.engine_bench",
+    "market": "benchmarks.market_bench",
     "models": "benchmarks.models_bench",
     "journal": "benchmarks.journal_bench",
     "ui": "benchmarks.ui_bench",

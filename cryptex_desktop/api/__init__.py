@@ -22,6 +22,16 @@ from .errors import (
     RequestTimeout,
     TransportError,
 )
+from .market import (
+    Backoff,
+    BookLevel,
+    MarketDataClient,
+    MarketTrade,
+    MarketUnavailable,
+    OrderBook,
+    Ticker,
+    UnknownMarket,
+)
 from .nonces import NonceBook, NonceSource
 from .signing import Credentials, sign
 from .types import (
@@ -40,10 +50,11 @@ from .types import (
 )
 
 __all__ = [
-    "LIVE_URL", "MONEY_MOVING", "AuthenticationError", "BadResponse", "BalanceSheet",
-    "Cancellation", "ConfigurationError", "ConnectError", "Coupon", "Credentials",
+    "LIVE_URL", "MONEY_MOVING", "AuthenticationError", "Backoff", "BadResponse", "BalanceSheet",
+    "BookLevel", "Cancellation", "ConfigurationError", "ConnectError", "Coupon", "Credentials",
     "CryptexClient", "CryptexError", "Deposit", "DepositAddress", "ExchangeRefusal",
-    "InsufficientFunds", "NonceBook", "NonceError", "NonceSource", "Order", "OrderStatus",
-    "OutcomeUnknown", "PlacedOrder", "RateLimitError", "Redemption", "RequestTimeout", "Trade",
-    "Transaction", "TransportError", "Withdrawal", "check_url", "sign",
+    "InsufficientFunds", "MarketDataClient", "MarketTrade", "MarketUnavailable", "NonceBook",
+    "NonceError", "NonceSource", "Order", "OrderBook", "OrderStatus", "OutcomeUnknown",
+    "PlacedOrder", "RateLimitError", "Redemption", "RequestTimeout", "Ticker", "Trade",
+    "Transaction", "TransportError", "UnknownMarket", "Withdrawal", "check_url", "sign",
 ]

@@ -18,7 +18,7 @@ from pathlib import Path
 from cryptex_desktop.api.currencies import CURRENCIES
 from cryptex_desktop.api.money import decimals_of, money_context, to_decimal
 
-from . import accounts, api_methods, chain, coupons, engine, market_maker
+from . import accounts, api_methods, chain, coupons, engine, market_data, market_maker
 from .accounts import Account
 from .markets import (
     DEFAULT_FEE,
@@ -63,10 +63,15 @@ class Exchange:
         *,
         fee: Decimal = DEFAULT_FEE,
         moderation_thresholds: dict[str, Decimal] | None = None,
+        seed: int | str | None = None,
     ) -> None:
         self.policy = MarketPolicy.with_overrides(fee, moderation_thresholds)
         self.data_dir = Path(data_dir)
         self._store = Store(self.data_dir)
+        # The market maker's dice: the same seed replays the same walk and self-trades.
+        self.price_walk = market_maker.PriceWalk(
+            seed if seed is not None else market_maker.seed_from_environment()
+        )
         with self._store.transaction() as tx:
             found = accounts.find_account(tx, FEE_ACCOUNT_USERNAME, kind="fees")
             if found is None:
@@ -144,12 +149,21 @@ class Exchange:
         with self._store.snapshot() as tx:
             return engine.best_prices(tx, pair)
 
-    def refresh_market_maker(self) -> None:
-        """Top the market maker's resting orders up around the reference prices."""
+    def refresh_market_maker(self, now: int | None = None) -> None:
+        """Walk the market maker's prices, let it trade a little, top its orders up.
+
+        ``now`` (Unix seconds) is for tests that step the walk without waiting for it.
+        """
         with self._store.transaction() as tx:
             market_maker.refresh(
-                tx, fee_rate=self.policy.fee, fee_account_id=self._fee_account_id, now=_now()
+                tx, fee_rate=self.policy.fee, fee_account_id=self._fee_account_id,
+                now=_now() if now is None else now, walk=self.price_walk,
             )
+
+    def reference_prices(self) -> dict[str, Decimal]:
+        """Where the market maker centres its quotes now, per pair."""
+        with self._store.snapshot() as tx:
+            return market_maker.reference_prices(tx)
 
     def record_url(self, url: str) -> None:
         """Remember where a server serves this data dir, for ``cryptex-sandbox user add``."""
@@ -212,6 +226,38 @@ class Exchange:
         except Exception as error:
             log_internal_error(f"API method {str(method)[:40]!r}", error)
             return 500, _refusal(INTERNAL_ERROR)
+
+    def public_market_data(
+        self, request: str, pair: str = "", now: int | None = None
+    ) -> tuple[int, dict[str, object]]:
+        """Answer one public GET: ``request`` is ``tickers``, ``ticker``, ``orderbook`` or
+        ``trades`` (of ``pair``, any case). No key, no nonce; an unknown pair is a 404 refusal.
+        ``now`` (Unix seconds) is for tests that look at the 24 h window from another day.
+        """
+        try:
+            with self._store.snapshot() as tx:
+                now = _now() if now is None else now
+                if request == "tickers":
+                    data: object = market_data.tickers(tx, now)
+                elif request == "ticker":
+                    data = market_data.ticker(tx, pair, now)
+                elif request == "orderbook":
+                    data = market_data.order_book(tx, pair)
+                elif request == "trades":
+                    data = market_data.trades(tx, pair)
+                else:
+                    raise Refusal(f"not found: {request[:40]}", http_status=404)
+        except Refusal as refused:
+            return refused.http_status, _refusal(refused.message)
+        except sqlite3.OperationalError as error:
+            if _is_busy(error):
+                return 503, _refusal(BUSY_ERROR)
+            log_internal_error(f"market data {request[:40]!r}", error)
+            return 500, _refusal(INTERNAL_ERROR)
+        except Exception as error:
+            log_internal_error(f"market data {request[:40]!r}", error)
+            return 500, _refusal(INTERNAL_ERROR)
+        return 200, {"status": "ok", "data": data}
 
     def _handle(
         self, method: str, params: Mapping[str, str], key: str | None, sign: str | None

@@ -40,8 +40,20 @@ REFERENCE_PRICES: dict[str, Decimal] = {
 
 #: Resting levels the market maker keeps on each side of each pair.
 MARKET_MAKER_LEVELS = 5
-#: Distance between two levels, as a fraction of the reference price.
+#: Distance between two levels, as a fraction of the pair's starting reference price.
 MARKET_MAKER_STEP = Decimal("0.002")
+#: The market maker's reference prices take one random step at most this often (seconds).
+MARKET_MAKER_WALK_SECONDS = 60
+#: One step's standard deviation, as a fraction of the price.
+MARKET_MAKER_WALK_VOLATILITY = Decimal("0.0015")
+#: Each step pulls this fraction of the way back to the starting price, so prices stay sensible.
+MARKET_MAKER_WALK_REVERSION = Decimal("0.01")
+#: Chance, per pair and refresh, that the market maker trades a little with itself.
+MARKET_MAKER_SELF_TRADE_CHANCE = 0.4
+#: Its self-trades are this share of one level, at most (at least the currency's minimum).
+MARKET_MAKER_SELF_TRADE_SHARE = Decimal("0.1")
+#: The environment variable that seeds the market maker's random walk (any text).
+SEED_ENV = "CRYPTEX_SANDBOX_SEED"
 #: Size of one level, in the pair's base currency.
 MARKET_MAKER_LEVEL_AMOUNT: dict[str, Decimal] = {
     "BTC": Decimal("0.5"),

@@ -83,6 +83,7 @@ class SandboxServer:
         fee: Decimal = DEFAULT_FEE,
         wrap_app: Callable[[WSGIApp], WSGIApp] | None = None,
         threads: int = 8,
+        seed: int | str | None = None,
     ) -> None:
         if block_seconds < 0:
             raise ValueError("block_seconds must be 0 (never mine) or more")
@@ -94,7 +95,8 @@ class SandboxServer:
         self.rate_limit = rate_limit
         self.threads = threads
         self._wrap_app = wrap_app
-        self.exchange = Exchange(self.data_dir, fee=fee)
+        # seed: the market maker's random walk (None: CRYPTEX_SANDBOX_SEED, else random).
+        self.exchange = Exchange(self.data_dir, fee=fee, seed=seed)
         self.demo_account: Account = self.exchange.demo_account()
         self.url = ""
         # waitress's server; Any, as its stubs lack effective_port and the trigger used here.

@@ -98,6 +98,9 @@ CREATE TABLE IF NOT EXISTS fills (
 );
 CREATE INDEX IF NOT EXISTS fills_by_buyer ON fills (buyer_id, id);
 CREATE INDEX IF NOT EXISTS fills_by_seller ON fills (seller_id, id);
+-- Public market data: a pair's latest trades and its 24 h window. Added after version 1
+-- shipped: IF NOT EXISTS builds it on an older data dir's first start, so no version bump.
+CREATE INDEX IF NOT EXISTS fills_by_pair ON fills (pair, created);
 CREATE TABLE IF NOT EXISTS addresses (
     address TEXT PRIMARY KEY,
     account_id INTEGER NOT NULL REFERENCES accounts(id),

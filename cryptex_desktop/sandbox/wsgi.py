@@ -12,6 +12,12 @@ always ``{"status": "ok", "data": ...}`` or ``{"status": "error", "error": ...}`
   is refused by waitress itself, before the app, with a plain-text 413;
 - anything unexpected is 500 ``internal error``, logged with its traceback but never with
   the request's parameters or headers.
+
+Public market data answers ``GET`` under the same base path, without a key or a nonce:
+``GET /api/v1/tickers`` and ``GET /api/v1/{base}_{quote}/ticker|orderbook|trades`` (also
+without the ``/api/v1`` prefix, as ``POST /`` is); the pair in either case, an unknown one
+a 404 refusal, another verb a 405. They are rate limited like the API, per client address
+instead of per key (429 with ``Retry-After``).
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from urllib.parse import parse_qsl
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 from .exchange import Exchange, log_internal_error
+from .market_data import json_text
 
 #: A WSGI application, as PEP 3333 describes it.
 WSGIApp = WSGIApplication
@@ -34,6 +41,9 @@ MAX_BODY_BYTES = 64 * 1024
 MAX_FIELDS = 64
 API_PATHS = frozenset({"", "/", "/api/v1", "/api/v1/"})
 FORM_TYPE = "application/x-www-form-urlencoded"
+API_PREFIX = "/api/v1"
+#: What a pair's public path may end in.
+PAIR_REQUESTS = frozenset({"ticker", "orderbook", "trades"})
 
 
 class RateLimiter:
@@ -96,6 +106,12 @@ def make_app(exchange: Exchange, *, rate_limit: float | None = 50.0) -> WSGIApp:
 
     def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         try:
+            route = market_route(environ.get("PATH_INFO", ""))
+            if route is not None:
+                _check_market_request(environ, limiter)
+                status, answer = exchange.public_market_data(*route)
+                headers = [("Retry-After", "1")] if status == 503 else []
+                return _respond(start_response, status, answer, headers, exact_numbers=True)
             method, params, key, sign = _read_request(environ, limiter)
             status, body = exchange.handle(method, params, key, sign)
             headers = [("Retry-After", "1")] if status == 503 else []
@@ -109,6 +125,30 @@ def make_app(exchange: Exchange, *, rate_limit: float | None = 50.0) -> WSGIApp:
             return _respond(start_response, 500, {"status": "error", "error": "internal error"})
 
     return app
+
+
+def market_route(path: str) -> tuple[str, str] | None:
+    """``("tickers", "")`` or ``(request, pair)`` for a public market-data path, else ``None``."""
+    rest = path[len(API_PREFIX):] if path.startswith(API_PREFIX + "/") else path
+    parts = rest.strip("/").split("/")
+    if parts == ["tickers"]:
+        return "tickers", ""
+    if len(parts) == 2 and parts[1] in PAIR_REQUESTS and parts[0]:
+        return parts[1], parts[0]
+    return None
+
+
+def _check_market_request(environ: WSGIEnvironment, limiter: RateLimiter | None) -> None:
+    """A public GET may go ahead; ``_BadRequest`` for another verb or too many requests."""
+    if environ.get("REQUEST_METHOD") != "GET":
+        raise _BadRequest(
+            405, "method not allowed: market data answers GET requests only", [("Allow", "GET")]
+        )
+    if limiter is not None:
+        # Anonymous: one bucket per client address, apart from the API keys' buckets.
+        wait = limiter.retry_after("address " + str(environ.get("REMOTE_ADDR", "")))
+        if wait is not None:
+            raise _BadRequest(429, "too many requests", [("Retry-After", str(wait))])
 
 
 def _read_request(
@@ -170,8 +210,12 @@ def _respond(
     status: int,
     body: dict[str, object],
     headers: list[tuple[str, str]] | None = None,
+    *,
+    exact_numbers: bool = False,
 ) -> list[bytes]:
-    payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
+    # json_text writes the book's Decimals as exact JSON numbers; json.dumps is faster.
+    text = json_text(body) if exact_numbers else json.dumps(body, ensure_ascii=False)
+    payload = text.encode("utf-8")
     start_response(
         f"{status} {HTTPStatus(status).phrase}",
         [

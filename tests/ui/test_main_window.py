@@ -371,6 +371,7 @@ def test_when_the_exchange_cannot_be_reached_the_person_may_save_anyway_knowingl
         closed_url = f"http://127.0.0.1:{probe.getsockname()[1]}/api/v1"
     live = demo_exchange.create_user("frank")
     dialog = open_live_settings(qtbot, window)
+    assert not dialog.save_anyway_button.isVisible()  # offered only once a check failed
     qtbot.keyClicks(dialog.username, "frank")
     qtbot.keyClicks(dialog.key, live.key)
     qtbot.keyClicks(dialog.secret, live.secret)

@@ -158,11 +158,11 @@ class SettingsDialog(QDialog):
             "refuses it."
         ))
         self.save_anyway_button.setAccessibleName(_("Save anyway"))
-        self.save_anyway_button.hide()
         cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         cancel.setAccessibleName(_("Cancel"))
         buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ApplyRole)
         buttons.addButton(self.save_anyway_button, QDialogButtonBox.ButtonRole.ApplyRole)
+        self.save_anyway_button.hide()  # after addButton, which shows what it adds
         self.forget_button = buttons.addButton(
             _("&Forget my account"), QDialogButtonBox.ButtonRole.DestructiveRole
         )

@@ -21,7 +21,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
@@ -70,6 +70,14 @@ class BookSide(enum.Enum):
         return Tone.POSITIVE if self is BookSide.BIDS else Tone.NEGATIVE
 
 
+class LevelRow(NamedTuple):
+    """What a view paints of one level: its side, depth fraction and three texts."""
+
+    side: BookSide
+    depth: float
+    texts: tuple[str, str, str]
+
+
 class OrderBookModel(QAbstractTableModel):
     """Both sides of one market's order book, with running totals and depth fractions."""
 
@@ -83,7 +91,7 @@ class OrderBookModel(QAbstractTableModel):
         self._bid_totals: list[Decimal] = []
         self._largest = Decimal(0)
         self._convention: NumberConvention = number_convention()
-        self._texts: dict[int, tuple[str, str, str]] = {}
+        self._painted: dict[int, LevelRow] = {}
         self._spread_text = ""
 
     # -- updating ----------------------------------------------------------------------------
@@ -105,7 +113,7 @@ class OrderBookModel(QAbstractTableModel):
             max((level.amount for level in bids), default=Decimal(0)),
         )
         self._convention = number_convention()  # asked once a refresh: a new language shows
-        self._texts = {}
+        self._painted = {}
         if book.pair != self._pair or not self.rowCount() or not (asks or bids):
             self.beginResetModel()
             self._pair = book.pair
@@ -208,13 +216,25 @@ class OrderBookModel(QAbstractTableModel):
 
     def depth_at(self, row: int) -> float:
         """The level's amount against the book's largest level, 0 to 1 (0 for the spread)."""
+        found = self.level_row(row)
+        return found.depth if found is not None else 0.0
+
+    def level_row(self, row: int) -> LevelRow | None:
+        """What a view paints of ``row`` (None for the spread row), kept until the next refresh."""
+        found = self._painted.get(row)
+        if found is None:
+            level = self.level_at(row)
+            if level is None:
+                return None
+            found = self._level_row(row, *level)
+        return found
+
+    def cell_text(self, row: int, column: int) -> str:
+        """What ``row`` shows in ``column`` (the spread's words in every column of its row)."""
         found = self.level_at(row)
-        if found is None or not self._largest:
-            return 0.0
-        side, level = found
-        amount = (self._asks if side is BookSide.ASKS else self._bids)[level].amount
-        # A share of a bar's length, not money: a float is what painting wants.
-        return float(amount / self._largest)
+        if found is None:
+            return self.spread_text() if row == len(self._asks) else ""
+        return self._cells(row, *found)[column]
 
     def spread_text(self) -> str:
         """The words of the spread row: the gap between the best prices, or which side is empty."""
@@ -316,8 +336,11 @@ class OrderBookModel(QAbstractTableModel):
 
     def _cells(self, row: int, side: BookSide, level: int) -> tuple[str, str, str]:
         """The three texts of ``row``, formatted on first request after a refresh."""
-        cells = self._texts.get(row)
-        if cells is None:
+        return self._level_row(row, side, level).texts
+
+    def _level_row(self, row: int, side: BookSide, level: int) -> LevelRow:
+        found = self._painted.get(row)
+        if found is None:
             details = self._market
             assert details is not None
             if side is BookSide.ASKS:
@@ -325,12 +348,14 @@ class OrderBookModel(QAbstractTableModel):
             else:
                 entry, total = self._bids[level], self._bid_totals[level]
             convention = self._convention
-            cells = self._texts[row] = (
+            # A share of a bar's length, not money: a float is what painting wants.
+            depth = float(entry.amount / self._largest) if self._largest else 0.0
+            found = self._painted[row] = LevelRow(side, depth, (
                 number_text(entry.price, details.price_decimals, convention=convention),
                 number_text(entry.amount, details.base_decimals, convention=convention),
                 number_text(total, details.base_decimals, convention=convention),
-            )
-        return cells
+            ))
+        return found
 
     def _describe_level(self, row: int, side: BookSide, level: int, *, with_hint: bool) -> str:
         details = self._market

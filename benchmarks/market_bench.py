@@ -91,7 +91,9 @@ def order_book_figures(app: QApplication) -> dict[str, float]:
     view = OrderBookView()
     view.resize(440, 720)
     view.show()
-    books = [make_book("BTC_USD", Decimal(27_000 + n), seed=n) for n in range(4)]
+    # A new book each refresh, as the exchange sends: new amounts, prices moved.
+    books = [make_book("BTC_USD", Decimal(27_000) + Decimal(n).scaleb(-1), seed=n)
+             for n in range(RUNS + 1)]
     other = [make_book(pair, Decimal(25_000), seed=9) for pair in ("BTC_EUR", "BTC_USD")]
     view.set_book(books[0])
     for _ in range(3):

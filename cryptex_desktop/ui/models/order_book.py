@@ -257,7 +257,7 @@ class OrderBookModel(QAbstractTableModel):
         return _("Spread {gap} {quote} ({share} %)").format(
             gap=number_text(gap, self._market.price_decimals, convention=self._convention),
             quote=self._market.quote,
-            share=number_text(share, 2, convention=self._convention),
+            share=number_text(share, 3, convention=self._convention),
         )
 
     # -- Qt's model interface ----------------------------------------------------------------

@@ -19,6 +19,7 @@ until the next refresh: a view shows a few dozen of the 2,001 rows.
 from __future__ import annotations
 
 import enum
+import operator
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -56,6 +57,8 @@ _NUMBER_ALIGNMENT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _CENTRE = Qt.AlignmentFlag.AlignCenter
 _ROOT = QModelIndex()
 _LEVEL_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_AMOUNT = operator.attrgetter("amount")
+_ZERO = Decimal(0)
 
 
 class BookSide(enum.Enum):
@@ -87,8 +90,8 @@ class OrderBookModel(QAbstractTableModel):
         self._market: Market | None = None
         self._asks: Sequence[BookLevel] = ()
         self._bids: Sequence[BookLevel] = ()
-        self._ask_totals: list[Decimal] = []
-        self._bid_totals: list[Decimal] = []
+        self._ask_totals = RunningTotals(())
+        self._bid_totals = RunningTotals(())
         self._largest = Decimal(0)
         self._convention: NumberConvention = number_convention()
         self._painted: dict[int, LevelRow] = {}
@@ -101,17 +104,15 @@ class OrderBookModel(QAbstractTableModel):
         if book is None:
             if self.rowCount():
                 self.beginResetModel()
-                self._store_asks((), [])
-                self._store_bids((), [])
+                self._store_asks((), RunningTotals(()))
+                self._store_bids((), RunningTotals(()))
                 self.endResetModel()
             self._pair = ""
             return
         asks, bids = book.asks, book.bids
-        ask_totals, bid_totals = _running_totals(asks), _running_totals(bids)
-        self._largest = max(
-            max((level.amount for level in asks), default=Decimal(0)),
-            max((level.amount for level in bids), default=Decimal(0)),
-        )
+        ask_totals, bid_totals = RunningTotals(asks), RunningTotals(bids)
+        self._largest = max(max(map(_AMOUNT, asks), default=_ZERO),
+                            max(map(_AMOUNT, bids), default=_ZERO))
         self._convention = number_convention()  # asked once a refresh: a new language shows
         self._painted = {}
         if book.pair != self._pair or not self.rowCount() or not (asks or bids):
@@ -126,15 +127,15 @@ class OrderBookModel(QAbstractTableModel):
         self._update_bids(bids, bid_totals)
         self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, TOTAL))
 
-    def _store_asks(self, asks: Sequence[BookLevel], totals: list[Decimal]) -> None:
+    def _store_asks(self, asks: Sequence[BookLevel], totals: RunningTotals) -> None:
         self._asks, self._ask_totals = asks, totals
         self._spread_text = ""
 
-    def _store_bids(self, bids: Sequence[BookLevel], totals: list[Decimal]) -> None:
+    def _store_bids(self, bids: Sequence[BookLevel], totals: RunningTotals) -> None:
         self._bids, self._bid_totals = bids, totals
         self._spread_text = ""
 
-    def _update_asks(self, asks: Sequence[BookLevel], totals: list[Decimal]) -> None:
+    def _update_asks(self, asks: Sequence[BookLevel], totals: RunningTotals) -> None:
         """New asks: rows gained or lost at the top (the far end), the rest in place."""
         gained = len(asks) - len(self._asks)
         if gained > 0:
@@ -148,7 +149,7 @@ class OrderBookModel(QAbstractTableModel):
         else:
             self._store_asks(asks, totals)
 
-    def _update_bids(self, bids: Sequence[BookLevel], totals: list[Decimal]) -> None:
+    def _update_bids(self, bids: Sequence[BookLevel], totals: RunningTotals) -> None:
         """New bids: rows gained or lost at the bottom (the far end), the rest in place."""
         first = len(self._asks) + 1 + len(self._bids)
         gained = len(bids) - len(self._bids)
@@ -375,13 +376,29 @@ class OrderBookModel(QAbstractTableModel):
         return text
 
 
-def _running_totals(levels: Sequence[BookLevel]) -> list[Decimal]:
-    """Each level's amount added to those of the better levels before it."""
-    totals: list[Decimal] = []
-    append = totals.append
-    running = Decimal(0)
-    with money_context():
-        for entry in levels:
-            running += entry.amount
-            append(running)
-    return totals
+class RunningTotals:
+    """Each level's amount added to those of the better levels before it, worked out on demand.
+
+    A person looks at the levels near the spread: adding up all 1,000 of a side at every
+    refresh would be wasted on the UI thread, so the sums go only as far as asked.
+    """
+
+    def __init__(self, levels: Sequence[BookLevel]) -> None:
+        self._levels = levels
+        self._totals: list[Decimal] = []
+
+    def __getitem__(self, level: int) -> Decimal:
+        totals = self._totals
+        if level >= len(totals):
+            if not 0 <= level < len(self._levels):
+                raise IndexError(level)
+            running = totals[-1] if totals else _ZERO
+            append = totals.append
+            with money_context():
+                for entry in self._levels[len(totals) : level + 1]:
+                    running += entry.amount
+                    append(running)
+        return totals[level]
+
+    def __len__(self) -> int:
+        return len(self._levels)

@@ -12,6 +12,7 @@ BENCHMARKS = {
     "engine": "benchmarks.engine_bench",
     "models": "benchmarks.models_bench",
     "ui": "benchmarks.ui_bench",
+    "market": "benchmarks.market_bench",
     "package": "benchmarks.package_bench",  # needs `make package` first
 }
 

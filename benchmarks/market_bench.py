@@ -130,16 +130,17 @@ def chart_figures(trades: list[MarketTrade]) -> dict[str, float]:
     chart = PriceChart()
     figures = {}
     image = QImage(1440, 400, QImage.Format.Format_ARGB32_Premultiplied)
+    canvas = chart.canvas
+    canvas.resize(1440, 400)
+
+    def paint() -> None:
+        painter = QPainter(image)
+        canvas.paint_chart(painter, image.rect())
+        painter.end()
+
     for interval, name in ((CandleInterval.MINUTE, "1min"),
                            (CandleInterval.FIFTEEN_MINUTES, "15min")):
         chart.show_candles_now("BTC_USD", trades, interval)
-        canvas = chart.canvas
-        canvas.resize(1440, 400)
-
-        def paint() -> None:
-            painter = QPainter(image)
-            canvas.paint_chart(painter, image.rect())
-            painter.end()
 
         figures[f"chart_repaint_{name}_ms"] = median_ms(paint)
     return figures

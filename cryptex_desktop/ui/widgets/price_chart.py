@@ -426,7 +426,11 @@ class CandleCanvas(QWidget):
 
     def scroll_by(self, candles: float) -> None:
         """Move back in time by ``candles`` (forward when negative), not past either end."""
-        self.back = min(max(0.0, self.back + candles), max(0.0, len(self.candles) * 1.0))
+        span = 0.0
+        if self.candles:  # in candles' worth of time, gaps included
+            span = (self.candles[-1].start - self.candles[0].start).total_seconds()
+            span /= self.interval.seconds
+        self.back = min(max(0.0, self.back + candles), span)
         self.update()
 
     def zoom_by(self, factor: float) -> None:

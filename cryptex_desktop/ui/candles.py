@@ -158,3 +158,23 @@ def _oldest_first(trades: Iterable[PricedTrade]) -> Sequence[PricedTrade]:
         # Newest first, as exchanges list them: reversed, same-moment trades come out oldest first.
         return listed[::-1]
     return sorted(listed, key=_BY_TIME)
+
+
+def extend_candles(candles: Sequence[Candle], newer: Iterable[PricedTrade],
+                   interval: CandleInterval) -> list[Candle]:
+    """``candles`` with ``newer`` trades added: what :func:`build_candles` of all would give.
+
+    For a refresh: only the new trades are gone through, not the 100,000 before them.
+    ``newer`` must all come after the trades ``candles`` were built from (none at an
+    earlier moment, and none of the same trades again).
+    """
+    added = build_candles(newer, interval)
+    if not added:
+        return list(candles)
+    if not candles or added[0].start != candles[-1].start:
+        return [*candles, *added]
+    last, first = candles[-1], added[0]
+    with decimal.localcontext(_EXACT):
+        joined = Candle(last.start, last.open, max(last.high, first.high),
+                        min(last.low, first.low), first.close, last.volume + first.volume)
+    return [*candles[:-1], joined, *added[1:]]

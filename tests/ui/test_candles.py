@@ -9,7 +9,13 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from cryptex_desktop.api.market import MarketTrade
-from cryptex_desktop.ui.candles import Candle, CandleInterval, bucket_start, build_candles
+from cryptex_desktop.ui.candles import (
+    Candle,
+    CandleInterval,
+    bucket_start,
+    build_candles,
+    extend_candles,
+)
 
 START = datetime(2026, 11, 27, 23, 50, tzinfo=UTC)
 
@@ -95,3 +101,12 @@ def test_no_trades_no_candles():
 
 def test_interval_labels_are_plain_words():
     assert [i.label() for i in CandleInterval] == ["1 min", "15 min", "1 h", "1 day"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(trades=trade_lists, cut=st.integers(min_value=0, max_value=60),
+       interval=st.sampled_from(CandleInterval))
+def test_extending_candles_with_newer_trades_is_building_them_all(trades, cut, interval):
+    older, newer = trades[:cut], trades[cut:]
+    extended = extend_candles(build_candles(older, interval), newer, interval)
+    assert extended == build_candles(trades, interval)

@@ -214,9 +214,7 @@ class CandleCanvas(QWidget):
                              int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap),
                              self.message or no_trades_text())
             return
-        label_width = metrics.horizontalAdvance(
-            number_text(max(c.high for c in self.candles[-50:]) * 10, price_decimals(self.pair)))
-        plot = area.adjusted(8, 8, -(label_width + 14), -(metrics.height() + 10))
+        plot = self._plot_area(area, metrics)
         if plot.width() < 20 or plot.height() < 20:
             return
         window = self._window(plot.width())
@@ -249,6 +247,12 @@ class CandleCanvas(QWidget):
         self._paint_candles(painter, plot, window, visible, y_of)
         self._paint_fills(painter, plot, window, y_of)
         self._paint_crosshair(painter, plot)
+
+    def _plot_area(self, area: QRect, metrics: QFontMetrics) -> QRect:
+        """Where candles go: ``area`` less room for price labels (right) and times (below)."""
+        widest = max(c.high for c in self.candles[-50:]) * 10  # a digit to spare
+        label_width = metrics.horizontalAdvance(number_text(widest, price_decimals(self.pair)))
+        return area.adjusted(8, 8, -(label_width + 14), -(metrics.height() + 10))
 
     def _window(self, width: int) -> tuple[datetime, datetime]:
         """The stretch of time in view: as many candles as fit, ending at the scroll point."""
@@ -398,10 +402,7 @@ class CandleCanvas(QWidget):
         """The candle drawn at ``x`` (widget pixels), if any."""
         if not self.candles or self.message:
             return None
-        metrics = QFontMetrics(self.font())
-        label_width = metrics.horizontalAdvance(
-            number_text(max(c.high for c in self.candles[-50:]) * 10, price_decimals(self.pair)))
-        plot = self.rect().adjusted(8, 8, -(label_width + 14), -(metrics.height() + 10))
+        plot = self._plot_area(self.rect(), QFontMetrics(self.font()))
         window = self._window(plot.width())
         moment = window[0].timestamp() + (x - plot.left()) / self.slot * self.interval.seconds
         at = datetime.fromtimestamp(moment, UTC)

@@ -91,11 +91,6 @@ class Candle(NamedTuple):
         """When the candle's interval ends (its last trade came before this)."""
         return self.start + timedelta(seconds=interval.seconds)
 
-    @property
-    def rose(self) -> bool:
-        """Whether the price closed at or above where it opened (drawn in the buy colour)."""
-        return self.close >= self.open
-
 
 def bucket_start(moment: datetime, interval: CandleInterval) -> datetime:
     """The start of the candle ``moment`` (aware) falls in."""

@@ -189,6 +189,16 @@ class CandleCanvas(QWidget):
             self.back = 0.0
         self.pair, self.interval, self.candles = pair, interval, candles
         self.message = "" if candles else no_trades_text()
+        if candles:
+            details = market(pair)
+            self.setAccessibleDescription(_(
+                "Candles of {span} from {first} to {last}; the latest closed at {close} "
+                "{quote}. Left and Right move in time, + and - zoom.").format(
+                span=interval.description(), first=format_datetime(candles[0].start),
+                last=format_datetime(candles[-1].start),
+                close=format_price(candles[-1].close, pair), quote=details.quote))
+        else:
+            self.setAccessibleDescription(self.message)
         self.update()
 
     def show_message(self, text: str) -> None:

@@ -67,6 +67,7 @@ def test_the_chart_builds_candles_on_a_worker_and_paints_100000_trades(qtbot, ch
     image = paint_into_image(chart)
     assert not image.isNull()
     assert chart.canvas.accessibleName() == "Price chart of BTC/USD"
+    assert "Candles of one hour" in chart.canvas.accessibleDescription()
 
 
 def test_choosing_an_interval_rebuilds_the_candles(qtbot, chart):

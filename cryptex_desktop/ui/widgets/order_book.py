@@ -18,6 +18,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     QPointF,
+    QRect,
     Qt,
     Signal,
 )
@@ -30,6 +31,7 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPaintEvent,
+    QPalette,
     QResizeEvent,
 )
 from PySide6.QtWidgets import (
@@ -138,8 +140,10 @@ class DepthBarDelegate(QStyledItemDelegate):
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
-        row = index.row()
-        rect = option.rect
+        self.paint_row(painter, option.rect, index.row())
+
+    def paint_row(self, painter: QPainter, rect: QRect, row: int) -> None:
+        """Paint level ``row`` (or the spread line) into ``rect``, the whole row."""
         facts = self._book.level_row(row)
         colours = self._colours
         if facts is None:
@@ -245,10 +249,31 @@ class OrderBookTable(QTableView):
             self.setColumnHidden(column, True)
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        """Paint the rows in view through the delegate, one call a row.
+
+        Rows all have one height and one cell, so the table's own cell-by-cell painting
+        (which asks the model for flags and indexes of every cell) is skipped: it was half
+        the time of a refresh.
+        """
         selected = self.selectionModel().selectedRows()
-        self._delegate.begin_pass(self.font(), self.verticalHeader().defaultSectionSize(),
-                                  selected[0].row() if selected else -1)
-        super().paintEvent(event)
+        height = self.verticalHeader().defaultSectionSize()
+        self._delegate.begin_pass(self.font(), height, selected[0].row() if selected else -1)
+        viewport = self.viewport()
+        painter = QPainter(viewport)
+        area = event.rect()
+        painter.fillRect(area, self.palette().color(QPalette.ColorRole.Base))
+        rows = self._book.rowCount()
+        first = self.rowAt(area.top())
+        if first >= 0:
+            top = self.rowViewportPosition(first)
+            width = viewport.width()
+            paint_row = self._delegate.paint_row
+            for row in range(first, rows):
+                if top > area.bottom():
+                    break
+                paint_row(painter, QRect(0, top, width, height), row)
+                top += height
+        painter.end()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self._pressed = QPersistentModelIndex(self.indexAt(event.position().toPoint()))

@@ -18,6 +18,7 @@ import operator
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from itertools import islice
 from typing import NamedTuple, Protocol
 
 from cryptex_desktop.ui.i18n import _
@@ -147,9 +148,9 @@ def _oldest_first(trades: Iterable[PricedTrade]) -> Sequence[PricedTrade]:
     """``trades`` by time, oldest first; a list already in order is used as it is."""
     listed = trades if isinstance(trades, list | tuple) else list(trades)
     times = list(map(_BY_TIME, listed))
-    if all(map(operator.le, times, times[1:])):
+    if all(map(operator.le, times, islice(times, 1, None))):
         return listed
-    if all(map(operator.ge, times, times[1:])):
+    if all(map(operator.ge, times, islice(times, 1, None))):
         # Newest first, as exchanges list them: reversed, same-moment trades come out oldest first.
         return listed[::-1]
     return sorted(listed, key=_BY_TIME)

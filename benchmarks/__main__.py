@@ -10,10 +10,11 @@ from benchmarks.report import print_figures
 BENCHMARKS = {
     "client": "benchmarks.client_bench",
     "engine": "benchmarks.engine_bench",
-    "market": "benchmarks.market_bench",
+    "market": "benchmarks.market_bench",  # the market-data client and the sandbox's GETs
     "models": "benchmarks.models_bench",
     "journal": "benchmarks.journal_bench",
     "ui": "benchmarks.ui_bench",
+    "market-widgets": "benchmarks.market_widgets_bench",
     "package": "benchmarks.package_bench",  # needs `make package` first
 }
 

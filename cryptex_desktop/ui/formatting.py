@@ -221,6 +221,16 @@ def format_datetime_long(moment: datetime) -> str:
     return moment.astimezone(local_zone()).strftime("%Y-%m-%d %H:%M:%S %Z")
 
 
+def format_time_of_day(moment: datetime) -> str:
+    """``moment``'s local time of day to the second, ``14:03:27``: for lists of today's trades.
+
+    A naive datetime is taken as UTC, which is what the exchange sends.
+    """
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone().strftime("%H:%M:%S")
+
+
 class Market(NamedTuple):
     """How the app writes one pair: its text, description, currencies and decimals.
 

@@ -218,6 +218,10 @@ class MarketFeed(QObject):
         """Whether a round of requests is scheduled."""
         return self._timer.isActive()
 
+    def busy(self) -> bool:
+        """Whether a request for the current exchange is under way."""
+        return bool(self._in_flight)
+
     def scheduled_delay(self) -> float | None:
         """Seconds the next round was set to wait when it was scheduled (None: none scheduled)."""
         return self._timer.interval() / 1000 if self._timer.isActive() else None
@@ -283,16 +287,18 @@ class MarketFeed(QObject):
             self._failed(key, error)
             return
         self._waiting_until = 0.0
-        if self._is_unavailable is not False:
-            self._is_unavailable = False
-            self.available.emit()
         kind, pair = key
         if kind is MarketKind.TICKERS:
             self.tickers = dict(result)
             self.tickers_time = datetime.now(UTC)
-            self.tickersChanged.emit(self.tickers)
         elif kind is MarketKind.BOOK:
             self._books[pair] = result
+        if self._is_unavailable is not False:
+            self._is_unavailable = False
+            self.available.emit()
+        if kind is MarketKind.TICKERS:
+            self.tickersChanged.emit(self.tickers)
+        elif kind is MarketKind.BOOK:
             self.bookChanged.emit(result)
         else:
             self.tradesChanged.emit(pair, tuple(result))

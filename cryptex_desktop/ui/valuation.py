@@ -21,25 +21,25 @@ from cryptex_desktop.ui.i18n import _
 #: The currencies a value can be shown in, the first by default.
 VALUE_CURRENCIES = ("USD", "EUR", "RUR", "BTC")
 
-#: One step of a route: from a currency to another at a rate (how much of the other per one).
-_Rates = dict[str, dict[str, Decimal]]
+#: One step of a route: to a currency, at a market's last price, multiplied or divided by it.
+_Step = tuple[Decimal, bool]
+_Steps = dict[str, dict[str, _Step]]
 
 
-def _rates(tickers: Mapping[str, Ticker]) -> _Rates:
-    """Per currency, what one unit of it fetches in each currency it has a priced market with."""
-    rates: _Rates = {}
-    with money_context():
-        for code, ticker in tickers.items():
-            last = ticker.last
-            if last is None or last <= 0:
-                continue  # no trade yet: no price to go by
-            try:
-                base, quote = split_pair(code)
-            except ValueError:
-                continue
-            rates.setdefault(base, {})[quote] = last
-            rates.setdefault(quote, {})[base] = 1 / last
-    return rates
+def _steps(tickers: Mapping[str, Ticker]) -> _Steps:
+    """Per currency, the currencies it has a priced market with, and how to get there."""
+    steps: _Steps = {}
+    for code, ticker in tickers.items():
+        last = ticker.last
+        if last is None or last <= 0:
+            continue  # no trade yet: no price to go by
+        try:
+            base, quote = split_pair(code)
+        except ValueError:
+            continue
+        steps.setdefault(base, {})[quote] = (last, False)  # 1 BTC is ``last`` USD
+        steps.setdefault(quote, {})[base] = (last, True)  # 1 USD is 1/``last`` BTC
+    return steps
 
 
 def _order(code: str) -> tuple[int, str]:
@@ -47,19 +47,18 @@ def _order(code: str) -> tuple[int, str]:
     return (ranks.index(code) if code in ranks else len(ranks), code)
 
 
-def conversion_rate(currency: str, target: str, tickers: Mapping[str, Ticker]) -> Decimal | None:
-    """How much ``target`` one unit of ``currency`` is worth, or None when no route is priced."""
+def _route(currency: str, target: str, tickers: Mapping[str, Ticker]) -> list[_Step] | None:
+    """The steps from ``currency`` to ``target``: none, one market, or two through one between."""
     if currency == target:
-        return Decimal(1)
-    rates = _rates(tickers)
-    direct = rates.get(currency, {})
+        return []
+    steps = _steps(tickers)
+    direct = steps.get(currency, {})
     if target in direct:
-        return direct[target]
+        return [direct[target]]
     for middle in sorted(direct, key=_order):
-        onward = rates.get(middle, {})
+        onward = steps.get(middle, {})
         if target in onward:
-            with money_context():
-                return direct[middle] * onward[target]
+            return [direct[middle], onward[target]]
     return None
 
 
@@ -69,11 +68,18 @@ def value_of(amount: Decimal, currency: str, target: str,
 
     :func:`no_value_reason` says why, in a sentence.
     """
-    rate = conversion_rate(currency, target, tickers)
-    if rate is None:
+    route = _route(currency, target, tickers)
+    if route is None:
         return None
     with money_context():
-        return amount * rate
+        for price, divide in route:
+            amount = amount / price if divide else amount * price
+    return amount
+
+
+def conversion_rate(currency: str, target: str, tickers: Mapping[str, Ticker]) -> Decimal | None:
+    """How much ``target`` one unit of ``currency`` is worth, or None when no route is priced."""
+    return value_of(Decimal(1), currency, target, tickers)
 
 
 def _linked(currency: str, target: str, tickers: Mapping[str, Ticker]) -> bool:

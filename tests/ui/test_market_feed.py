@@ -18,10 +18,11 @@ from tests.gui_checks import WAIT_MS
 
 
 @pytest.fixture
-def feed(window, app_context) -> Iterator[MarketFeed]:
+def feed(qtbot, window, app_context) -> Iterator[MarketFeed]:
     """The app's feed, with no screen of its own watching (a screen without market data shows)."""
     window.show_screen(OpenOrdersScreen.NAME)
     market = app_context.market
+    qtbot.waitUntil(lambda: not market.busy(), timeout=WAIT_MS)  # Balances' last request
     yield market
     market.unwatch("test")
 
@@ -64,6 +65,33 @@ def test_a_stuck_market_request_does_not_hold_up_a_signed_call(qtbot, feed, app_
         release.set()
     qtbot.waitUntil(answered.is_set, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: not feed.busy(), timeout=WAIT_MS)
+
+
+def test_answers_for_a_replaced_client_are_dropped(qtbot, feed, monkeypatch):
+    entered, release = threading.Event(), threading.Event()
+    held: list[dict[str, Ticker]] = []
+    original = MarketDataClient.tickers
+
+    def first_held(self: MarketDataClient) -> dict[str, Ticker]:
+        if held:
+            return original(self)
+        entered.set()
+        release.wait(WAIT_MS / 1000)
+        held.append(original(self))
+        return held[0]
+
+    monkeypatch.setattr(MarketDataClient, "tickers", first_held)
+    emitted: list[dict[str, Ticker]] = []
+    feed.tickersChanged.connect(emitted.append)
+    feed.watch("test", None, {MarketKind.TICKERS})
+    qtbot.waitUntil(entered.is_set, timeout=WAIT_MS)
+    old = feed.client
+    assert old is not None
+    feed.set_url(old.base_url)  # another account on the same exchange: a new client
+    assert feed.client is not old and feed.tickers == {}
+    release.set()
+    qtbot.waitUntil(lambda: bool(emitted), timeout=WAIT_MS)  # the new client's answer
+    assert held and all(answer is not held[0] for answer in emitted)
 
 
 def count_calls(monkeypatch, name: str) -> list[str]:
@@ -151,9 +179,11 @@ def test_an_html_page_is_said_once_and_tried_again_after_the_backoff(qtbot, wind
     feed.poll_seconds = 0.05
     answers = fake_answer(monkeypatch, 403, {"Content-Type": "text/html", "Retry-After": "1"},
                           b"<html><body>Checking your browser</body></html>")
-    qtbot.waitUntil(lambda: len(answers) >= 1, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: bool(said), timeout=WAIT_MS)
+    assert answers
     assert feed.scheduled_delay() == 1  # Retry-After, not the short polling interval
     qtbot.waitUntil(lambda: len(answers) >= 3, timeout=WAIT_MS)  # tried again by itself
+    qtbot.waitUntil(lambda: not feed.busy(), timeout=WAIT_MS)
     assert len(said) == 1  # said once, however often it fails
 
     monkeypatch.undo()

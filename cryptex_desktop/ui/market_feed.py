@@ -170,6 +170,8 @@ class MarketFeed(QObject):
                 self._client = self._client_factory(url)
             except ValueError:  # an address the client refuses: no market data, said once
                 log.warning("market data: the address was refused")
+                self._is_unavailable = True
+                self.unavailable.emit(unavailable_sentence())
         self._close_retired()
         self._update_polling(now=True)
 

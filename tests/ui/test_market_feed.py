@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from cryptex_desktop.api.market import MarketDataClient, OrderBook, Ticker
+from cryptex_desktop.api.market import MarketDataClient, MarketTrade, OrderBook, Ticker
 from cryptex_desktop.ui.market_feed import MarketFeed, MarketKind
 from cryptex_desktop.ui.screens.open_orders import OpenOrdersScreen
 from cryptex_desktop.ui.screens.trade import TradeScreen
@@ -38,6 +38,12 @@ def test_tickers_arrive_from_the_demo_exchange(qtbot, feed):
         feed.watch("test", "LTC_BTC", {MarketKind.BOOK})
     assert isinstance(book.args[0], OrderBook) and book.args[0].pair == "LTC_BTC"
     assert feed.book("LTC_BTC") == book.args[0]
+
+    with qtbot.waitSignal(feed.tradesChanged, timeout=WAIT_MS) as trades:
+        feed.watch("test", "BTC_USD", {MarketKind.TRADES})
+    pair, latest = trades.args
+    assert pair == "BTC_USD" and isinstance(latest, tuple)
+    assert all(isinstance(trade, MarketTrade) for trade in latest)
 
 
 def test_a_stuck_market_request_does_not_hold_up_a_signed_call(qtbot, feed, app_context,

@@ -306,6 +306,8 @@ class MarketFeed(QObject):
             self.tradesChanged.emit(pair, tuple(result))
 
     def _failed(self, key: _RequestKey, error: BaseException) -> None:
+        if key[0] is MarketKind.BOOK:
+            self._books.pop(key[1], None)  # an old book would mislead: no book, no warning
         if isinstance(error, MarketUnavailable):
             wait = max(error.retry_after, self.poll_seconds)
         else:  # a bug, not the network: logged, and market data reads unavailable

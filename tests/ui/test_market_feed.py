@@ -173,6 +173,7 @@ def test_a_429_reads_as_one_sentence_and_waits_as_long_as_told(qtbot, window, fe
     assert trade.market_message.text().startswith("Market prices are not available right now.")
     assert trade.market_message.tone().value == "warning"
     assert not any(isinstance(w, QMessageBox) for w in window.findChildren(QMessageBox))
+    assert trade.latest_book() is None  # no stale book for the confirmation to go by
     assert trade.pair_combo.isEnabled() and trade.price_edit.isEnabled()
     assert len(answers) == sent
 

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject
 from cryptex_desktop.ui.connection import Connection
 from cryptex_desktop.ui.credential_store import CredentialStore
 from cryptex_desktop.ui.dispatcher import Dispatcher
+from cryptex_desktop.ui.market_feed import MarketFeed
 from cryptex_desktop.ui.refresher import Refresher
 from cryptex_desktop.ui.settings import AppSettings
 from cryptex_desktop.ui.wallet_state import WalletState
@@ -21,7 +22,8 @@ from cryptex_desktop.ui.wallet_state import WalletState
 
 @dataclass
 class AppContext:
-    """Settings, the worker layer, the connection, shared balances and the refresh timer."""
+    """Settings, the worker layer, the connection, shared balances, the refresh timer and the
+    public market data feed (on a worker lane of its own)."""
 
     data_dir: Path
     settings: AppSettings
@@ -30,6 +32,7 @@ class AppContext:
     wallet: WalletState
     refresher: Refresher
     credentials: CredentialStore
+    market: MarketFeed
 
     @classmethod
     def create(
@@ -42,17 +45,22 @@ class AppContext:
         """Build the objects; nothing touches the network until ``connection`` connects."""
         settings = settings or AppSettings()
         dispatcher = Dispatcher(parent)
+        connection = Connection(dispatcher, data_dir, parent)
+        market = MarketFeed(settings.market_seconds, parent)
+        market.follow(connection)
         return cls(
             data_dir=data_dir,
             settings=settings,
             dispatcher=dispatcher,
-            connection=Connection(dispatcher, data_dir, parent),
+            connection=connection,
             wallet=WalletState(dispatcher, parent),
             refresher=Refresher(settings.refresh_seconds, parent),
             credentials=credentials or CredentialStore(),
+            market=market,
         )
 
     def close(self) -> None:
         """Stop timers and network work, and the demo exchange."""
         self.refresher.stop()
+        self.market.close()
         self.connection.close()

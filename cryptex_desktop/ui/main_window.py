@@ -9,8 +9,16 @@ from __future__ import annotations
 import logging
 from functools import partial
 
-from PySide6.QtCore import QUrl, Slot
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtCore import QEvent, QUrl, Slot
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDesktopServices,
+    QHideEvent,
+    QKeySequence,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QMainWindow,
@@ -284,6 +292,23 @@ class MainWindow(QMainWindow):
         last = self.context.settings.last_tab
         if last in self.screens:
             self.tabs.setCurrentWidget(self.screens[last])
+
+    def tell_market_feed(self) -> None:
+        """Market data is asked for only while the window is on screen, not hidden or minimized."""
+        self.context.market.set_window_active(self.isVisible() and not self.isMinimized())
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.tell_market_feed()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self.tell_market_feed()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.WindowStateChange:
+            self.tell_market_feed()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.context.settings.set_geometry(self.saveGeometry())

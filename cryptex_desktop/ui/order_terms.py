@@ -16,10 +16,16 @@ from decimal import Decimal
 from cryptex_desktop.api.client import CryptexClient
 from cryptex_desktop.api.currencies import PAIRS, TRADE_FEE
 from cryptex_desktop.api.errors import CryptexError
+from cryptex_desktop.api.market import BookLevel, OrderBook
 from cryptex_desktop.api.money import decimals_of, money_context, quantize_down
 from cryptex_desktop.api.reconcile import LOOKBACK, Finding, check_trade, existing_order_ids
 from cryptex_desktop.api.types import Order, OrderStatus, PlacedOrder, Trade
-from cryptex_desktop.ui.formatting import currency_decimals, format_price, number_text
+from cryptex_desktop.ui.formatting import (
+    currency_decimals,
+    format_money,
+    format_price,
+    number_text,
+)
 from cryptex_desktop.ui.i18n import _
 
 BUY = "buy"
@@ -99,6 +105,117 @@ class OrderTerms:
             return after_fee(self.amount, self.base)
         with money_context():
             return after_fee(self.price * self.amount, self.quote)
+
+
+# -- price sense --------------------------------------------------------------------------------
+
+#: How far from the best price on the other side a price may be before the confirmation says so.
+FAR_SHARE = Decimal("0.10")
+
+
+def _percent(part: Decimal, whole: Decimal) -> str:
+    with money_context():
+        return f"{number_text(part / whole * 100, 1)}%"
+
+
+def _fill_through(levels: tuple[BookLevel, ...], terms: OrderTerms) -> tuple[Decimal, Decimal]:
+    """What of ``terms.amount`` the book's levels fill at once, and the money it comes to.
+
+    The exchange fills a crossing order at the resting orders' prices, best first, as far as
+    they reach ``terms.price``.
+    """
+    left, money = terms.amount, Decimal(0)
+    with money_context():
+        for level in levels:
+            crosses = level.price <= terms.price if terms.side == BUY else \
+                level.price >= terms.price
+            if not crosses or left <= 0:
+                break
+            taken = min(left, level.amount)
+            money += taken * level.price
+            left -= taken
+        return terms.amount - left, money
+
+
+def price_sense(terms: OrderTerms, book: OrderBook | None) -> list[str]:
+    """Warnings, in words and numbers, when a price is far from the market; none without a book.
+
+    A buy more than 10% above the best offer (a sell more than 10% below the best bid) fills
+    at once at the resting orders' prices, so it costs (brings) about what they ask, not what
+    the price allows; the sentence says both. A buy more than 10% below the best bid (a sell
+    more than 10% above the best offer) waits until the market comes to it.
+    """
+    if book is None or book.pair != terms.pair:
+        return []
+    bid, ask = book.best_bid, book.best_ask
+    price, base = terms.price, terms.base
+    with money_context():
+        far_above = ask is not None and price > ask * (1 + FAR_SHARE)
+        far_below = bid is not None and price < bid * (1 - FAR_SHARE)
+    if terms.side == BUY and far_above and ask is not None:
+        return [_crossing_sentence(terms, ask, book.asks)]
+    if terms.side == SELL and far_below and bid is not None:
+        return [_crossing_sentence(terms, bid, book.bids)]
+    if terms.side == BUY and far_below and bid is not None:
+        if ask is not None:
+            best = _("the best offer now is {price} per {base}")
+        else:
+            best = _("the best bid now is {price} per {base}")
+        return [_("Your order will wait: {best}. It fills only if the market comes down to "
+                  "{yours}.").format(best=best.format(price=price_money(ask or bid, terms.pair),
+                                                      base=base),
+                                     yours=price_money(price, terms.pair))]
+    if terms.side == SELL and far_above and ask is not None:
+        if bid is not None:
+            best = _("the best bid now is {price} per {base}")
+        else:
+            best = _("the best offer now is {price} per {base}")
+        return [_("Your order will wait: {best}. It fills only if the market comes up to "
+                  "{yours}.").format(best=best.format(price=price_money(bid or ask, terms.pair),
+                                                     base=base),
+                                     yours=price_money(price, terms.pair))]
+    return []
+
+
+def _crossing_sentence(terms: OrderTerms, best: Decimal, levels: tuple[BookLevel, ...]) -> str:
+    """A price far beyond the best on the other side: what it would really cost or bring."""
+    pair, base, quote = terms.pair, terms.base, terms.quote
+    filled, money = _fill_through(levels, terms)
+    with money_context():
+        at_yours = terms.price * terms.amount
+        rest = terms.amount - filled
+        gap = abs(terms.price - best)
+    values = {
+        "price": price_money(terms.price, pair),
+        "base": base,
+        "percent": _percent(gap, best),
+        "best": price_money(best, pair),
+        "money": format_money(money, quote),
+        "yours": exact_money(at_yours, quote),
+        "filled": exact_money(filled, base),
+        "rest": exact_money(rest, base),
+    }
+    if terms.side == BUY:
+        first = _("You offer {price} per {base}, {percent} above the best offer of {best}.")
+        if rest <= 0:
+            then = _("It fills at the sellers' prices, so you would pay about {money}, not the "
+                     "{yours} your price allows; your price matters only if those offers are "
+                     "gone before your order arrives.")
+        else:
+            then = _("The offers up to your price cover only {filled}: that part fills at the "
+                     "sellers' prices, for about {money}. The other {rest} waits at your price, "
+                     "and fills at it if a seller takes it.")
+    else:
+        first = _("You ask {price} per {base}, {percent} below the best bid of {best}.")
+        if rest <= 0:
+            then = _("It fills at the buyers' prices, so you would receive about {money} "
+                     "before the fee, not the {yours} your price asks; your price matters only "
+                     "if those bids are gone before your order arrives.")
+        else:
+            then = _("The bids down to your price cover only {filled}: that part fills at the "
+                     "buyers' prices, for about {money} before the fee. The other {rest} waits "
+                     "at your price, and fills at it if a buyer takes it.")
+    return f"{first.format(**values)} {then.format(**values)}"
 
 
 # -- on the worker ------------------------------------------------------------------------------

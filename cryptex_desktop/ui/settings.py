@@ -13,6 +13,8 @@ from cryptex_desktop.api.client import LIVE_URL
 DEMO = "demo"
 LIVE = "live"
 DEFAULT_REFRESH_SECONDS = 10
+#: How often market prices are asked for while a screen shows them.
+DEFAULT_MARKET_SECONDS = 5
 #: The choices of View > Theme, as saved (the values of theme.ThemeChoice).
 SYSTEM_THEME = "system"
 THEMES = (SYSTEM_THEME, "light", "dark")
@@ -77,6 +79,19 @@ class AppSettings:
     @refresh_seconds.setter
     def refresh_seconds(self, value: int) -> None:
         self._q.setValue("refresh/seconds", int(value))
+
+    @property
+    def market_seconds(self) -> int:
+        """How often market prices are asked for while a screen shows them (2 to 600 s)."""
+        try:
+            seconds = int(str(self._q.value("market/seconds", DEFAULT_MARKET_SECONDS)))
+        except (TypeError, ValueError):
+            seconds = DEFAULT_MARKET_SECONDS
+        return min(max(seconds, 2), 600)
+
+    @market_seconds.setter
+    def market_seconds(self, value: int) -> None:
+        self._q.setValue("market/seconds", int(value))
 
     # -- appearance -----------------------------------------------------------------------------
 

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from cryptex_desktop.ui import theme
 from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.widgets.fonts import monospace_font
+from cryptex_desktop.ui.widgets.labels import ResultLabel
 
 
 class AccentButton(QPushButton):
@@ -80,6 +81,7 @@ class ConfirmDialog(QDialog):
         monospace_rows: Sequence[str] = (),
         cancel_text: str | None = None,
         confirm_role: theme.Role = theme.Role.SELL,
+        warnings: Sequence[str] = (),
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
@@ -94,6 +96,15 @@ class ConfirmDialog(QDialog):
         font.setBold(True)
         headline.setFont(font)
         layout.addWidget(headline)
+
+        # What to look at twice (a price far from the market), above the facts.
+        self.warnings: list[ResultLabel] = []
+        for text in warnings:
+            warning = ResultLabel()
+            warning.show_warning(text)
+            warning.setAccessibleName(_("Check this"))
+            layout.addWidget(warning)
+            self.warnings.append(warning)
 
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
@@ -131,6 +142,10 @@ class ConfirmDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+    def warning_texts(self) -> list[str]:
+        """The warnings shown above the facts, in order."""
+        return [label.text() for label in self.warnings]
 
     def value_text(self, label: str) -> str:
         """The text shown for one row (tests read the dialog as a person would)."""

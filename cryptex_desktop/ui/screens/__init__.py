@@ -20,8 +20,8 @@ def build_all(context: AppContext, parent: QWidget) -> list[Screen]:
 
     c = context
     return [
-        BalancesScreen(c.wallet, parent),
-        TradeScreen(c.dispatcher, c.wallet, c.refresher, c.settings, parent),
+        BalancesScreen(c.wallet, c.market, c.settings, parent),
+        TradeScreen(c.dispatcher, c.wallet, c.refresher, c.settings, parent, market=c.market),
         OpenOrdersScreen(c.dispatcher, c.wallet, c.refresher, c.settings, parent),
         HistoryScreen(c.dispatcher, c.settings, parent),
         DepositScreen(c.dispatcher, c.refresher, c.settings, parent,

@@ -14,11 +14,13 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QEvent, Slot
+from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QWidget
 
 from cryptex_desktop.api.client import CryptexClient
 from cryptex_desktop.api.currencies import PAIRS
 from cryptex_desktop.api.errors import InsufficientFunds
+from cryptex_desktop.api.market import OrderBook
 from cryptex_desktop.api.reconcile import Finding
 from cryptex_desktop.api.types import Order
 from cryptex_desktop.ui import theme
@@ -26,6 +28,7 @@ from cryptex_desktop.ui.dialogs.confirm import ConfirmDialog, confirm
 from cryptex_desktop.ui.dispatcher import Dispatcher, Priority
 from cryptex_desktop.ui.formatting import format_money, pair_description, pair_text
 from cryptex_desktop.ui.i18n import _
+from cryptex_desktop.ui.market_feed import MarketFeed, MarketKind
 from cryptex_desktop.ui.money_action import ActionReport, ActionWords, MoneyAction, MoneyRequest
 from cryptex_desktop.ui.order_terms import (
     BUY,
@@ -40,6 +43,7 @@ from cryptex_desktop.ui.order_terms import (
     place_and_read_back,
     placed_sentence,
     price_money,
+    price_sense,
 )
 from cryptex_desktop.ui.refresher import Refresher
 from cryptex_desktop.ui.screens.base import Screen
@@ -105,6 +109,7 @@ class TradeScreen(Screen):
         refresher: Refresher,
         settings: AppSettings,
         parent: QWidget | None = None,
+        market: MarketFeed | None = None,
     ) -> None:
         super().__init__(_("Buy or sell"), _(
             "Choose a market, whether you buy or sell, your price and how much. Nothing is "
@@ -114,6 +119,7 @@ class TradeScreen(Screen):
         self._wallet = wallet
         self._refresher = refresher
         self._settings = settings
+        self._market = market
         # Orders this screen placed: a lost answer must not be mistaken for one of these.
         self._placed_ids: set[int] = set()
         self._confirm_dialog: ConfirmDialog | None = None
@@ -133,6 +139,9 @@ class TradeScreen(Screen):
         self.form.submitted.connect(self.place_order)
         wallet.changed.connect(self._update_button)
         self._on_side_changed(self.form.side())
+        if market is not None:
+            market.unavailable.connect(self._on_market_unavailable)
+            market.available.connect(self.market_message.clear_message)
 
     @classmethod
     def title(cls) -> str:
@@ -176,6 +185,10 @@ class TradeScreen(Screen):
                                         QSizePolicy.Policy.Preferred)
         self.result_label.setAccessibleName(_("What happened to your order"))
         form.add_row(self.result_label)
+        # One line under the market chooser when prices cannot be had; the form still works.
+        self.market_message = ResultLabel()
+        self.market_message.setAccessibleName(_("Market prices"))
+        form.form.insertRow(1, "", self.market_message)
         QWidget.setTabOrder(self.max_button, self.place_button)
 
         aside = help_panel(
@@ -218,6 +231,12 @@ class TradeScreen(Screen):
         """The order the form describes, when every field is valid and affordable."""
         return self.form.terms()
 
+    def latest_book(self) -> OrderBook | None:
+        """The latest order book of the chosen market, if market data has arrived."""
+        if self._market is None:
+            return None
+        return self._market.book(self.pair())
+
     def result_tone(self) -> str:
         """``"success"``, ``"problem"``, ``"warning"`` or ``""`` for the result line."""
         return self.result_label.tone().value
@@ -227,6 +246,26 @@ class TradeScreen(Screen):
     def refresh(self) -> None:
         """The form needs only the free balances, which the shared wallet state keeps."""
         self._wallet.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """On show, the chosen market's book is kept fresh for the confirmation."""
+        super().showEvent(event)
+        self._watch_market()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        """Hidden, the screen needs no market data."""
+        super().hideEvent(event)
+        if self._market is not None:
+            self._market.unwatch(self.NAME)
+
+    def _watch_market(self) -> None:
+        if self._market is not None and self.isVisible():
+            self._market.watch(self.NAME, self.pair(), {MarketKind.BOOK})
+
+    @Slot(str)
+    def _on_market_unavailable(self, _sentence: str) -> None:
+        self.market_message.show_warning(_(
+            "Market prices are not available right now. You can still place an order."))
 
     def account_changed(self) -> None:
         """Another account: its result is not about this one; what was typed stays."""
@@ -289,6 +328,7 @@ class TradeScreen(Screen):
             ],
             confirm_text=_("Place buy order") if terms.side == BUY else _("Place sell order"),
             note=note.format(pays=pays, fee=TRADE_FEE_TEXT, base=base, quote=terms.quote),
+            warnings=price_sense(terms, self.latest_book()),
         )
         self._confirm_dialog.finished.connect(self._on_confirm_closed)
 
@@ -356,6 +396,7 @@ class TradeScreen(Screen):
     @Slot(str)
     def _on_market_changed(self, pair: str) -> None:
         self._settings.set_view_state(self.NAME, "pair", pair)
+        self._watch_market()
 
     @Slot(str)
     def _on_side_changed(self, side: str) -> None:

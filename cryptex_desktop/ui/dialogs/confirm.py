@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from cryptex_desktop.ui import theme
 from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.widgets.fonts import monospace_font
+from cryptex_desktop.ui.widgets.layout import tab_through_buttons
 
 
 class AccentButton(QPushButton):
@@ -130,6 +131,7 @@ class ConfirmDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        tab_through_buttons(buttons)  # Tab goes left to right, from Cancel or to it
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
     def value_text(self, label: str) -> str:

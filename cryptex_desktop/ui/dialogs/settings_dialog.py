@@ -9,8 +9,6 @@ session only and the app says so once.
 
 from __future__ import annotations
 
-import itertools
-
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -38,7 +36,7 @@ from cryptex_desktop.ui.settings import DEMO, LIVE
 from cryptex_desktop.ui.widgets.busy_button import BusyButton
 from cryptex_desktop.ui.widgets.field_message import FieldMessage
 from cryptex_desktop.ui.widgets.labels import buddy_label, muted_label
-from cryptex_desktop.ui.widgets.layout import form_layout
+from cryptex_desktop.ui.widgets.layout import buttons_as_laid_out, form_layout, tab_in_order
 
 
 def refused_sentence(error: AuthenticationError) -> str:
@@ -182,11 +180,10 @@ class SettingsDialog(QDialog):
         layout.addLayout(behaviour)
         layout.addWidget(buttons)
 
-        order = (self.demo_choice, self.live_choice, self.username, self.key, self.secret,
-                 self.advanced_toggle, self.url, self.refresh_seconds, self.forget_button,
-                 cancel, self.save_anyway_button, self.save_button)
-        for before, after in itertools.pairwise(order):
-            self.setTabOrder(before, after)  # as they are seen, top to bottom, left to right
+        # As they are seen, top to bottom, then the buttons left to right in this desktop's order.
+        tab_in_order(self.demo_choice, self.live_choice, self.username, self.key, self.secret,
+                     self.advanced_toggle, self.url, self.refresh_seconds,
+                     *buttons_as_laid_out(buttons))
 
         for field in (self.username, self.key, self.secret, self.url):
             field.textEdited.connect(self._on_edited)

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import QAbstractItemView, QTableView
 
 from cryptex_desktop.ui.models import SortFilterProxy
 
-
 _KEYBOARD_REASONS = (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason,
                      Qt.FocusReason.ShortcutFocusReason)
 

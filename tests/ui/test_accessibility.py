@@ -1,0 +1,249 @@
+"""Every control has a name a screen reader can say, Tab follows the eye, and focus shows.
+
+For each screen and each dialog, shown as a person sees it: every visible control that takes
+the focus is named (its accessible name, its own text, or a label whose buddy it is), and
+pressing Tab visits the controls top to bottom, left to right within a row. The focus frame
+comes from the Fusion style, which no style sheet of the app may switch off.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+import cryptex_desktop.ui
+from cryptex_desktop.ui.dialogs.confirm import ConfirmDialog
+from cryptex_desktop.ui.dialogs.coupon_created import CouponCreatedDialog
+from cryptex_desktop.ui.dialogs.order_details import OrderDetailsDialog
+from cryptex_desktop.ui.dialogs.settings_dialog import SettingsDialog
+from cryptex_desktop.ui.theme import ThemeChoice
+from tests.ui.conftest import WAIT_MS
+
+CONTROLS = (QAbstractButton, QLineEdit, QComboBox, QAbstractItemView, QAbstractSpinBox,
+            QTextEdit, QPlainTextEdit)
+#: Controls whose tops differ by less than this are on one row (labels and fields differ a bit).
+ROW_TOLERANCE = 6
+UI_DIR = Path(cryptex_desktop.ui.__file__).parent
+
+
+def is_tab_stop(widget: QWidget) -> bool:
+    """A control Tab stops at (once enabled): shown, taking the focus by Tab, not part of another.
+
+    Disabled controls count: the order must be right by the time they can be used.
+    """
+    if not isinstance(widget, CONTROLS) or not widget.isVisible():
+        return False
+    if not widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+        return False
+    parent = widget.parentWidget()
+    while parent is not None:  # a combo's line edit, a line edit's clear button
+        if isinstance(parent, CONTROLS):
+            return False
+        parent = parent.parentWidget()
+    return True
+
+
+def controls(root: QWidget) -> list[QWidget]:
+    return [w for w in root.findChildren(QWidget) if is_tab_stop(w)]
+
+
+def spoken_name(widget: QWidget, root: QWidget) -> str:
+    """What a screen reader says for ``widget``: accessible name, own text, or its label."""
+    if widget.accessibleName().strip():
+        return widget.accessibleName()
+    if isinstance(widget, QAbstractButton) and widget.text().replace("&", "").strip():
+        return widget.text().replace("&", "")
+    for label in root.findChildren(QLabel):
+        if label.buddy() is widget and label.text().replace("&", "").strip():
+            return label.text().replace("&", "")
+    return ""
+
+
+def tab_chain(root: QWidget) -> list[QWidget]:
+    """The controls of ``root`` in the order Tab visits them, from the first one."""
+    chain: list[QWidget] = []
+    widget = root.nextInFocusChain()
+    while widget is not root and widget is not None:
+        if root.isAncestorOf(widget) and is_tab_stop(widget) and widget not in chain:
+            chain.append(widget)
+        widget = widget.nextInFocusChain()
+    return chain
+
+
+def rect_in(widget: QWidget, root: QWidget) -> QRect:
+    return QRect(widget.mapTo(root, widget.rect().topLeft()), widget.size())
+
+
+def branches(first: QWidget, second: QWidget) -> tuple[QWidget, QWidget]:
+    """The two children of the nearest common parent that hold ``first`` and ``second``."""
+    ancestors = []
+    widget: QWidget | None = first
+    while widget is not None:
+        ancestors.append(widget)
+        widget = widget.parentWidget()
+    child_b: QWidget = second
+    parent = second.parentWidget()
+    while parent is not None and parent not in ancestors:
+        child_b, parent = parent, parent.parentWidget()
+    assert parent is not None
+    child_a = ancestors[ancestors.index(parent) - 1] if parent is not first else first
+    return child_a, child_b
+
+
+def comes_before(first: QWidget, second: QWidget, root: QWidget) -> bool:
+    """Whether ``first`` is seen before ``second``: above it, or left of it on one row.
+
+    Side by side blocks (two panels, a form and its help) are read one after the other,
+    left block first, so they are compared as blocks.
+    """
+    block_a, block_b = branches(first, second)
+    a, b = rect_in(block_a, root), rect_in(block_b, root)
+    overlap = min(a.bottom(), b.bottom()) - max(a.top(), b.top())
+    if abs(a.top() - b.top()) <= ROW_TOLERANCE or overlap > ROW_TOLERANCE:
+        return a.left() <= b.left()  # one row, or blocks side by side: left to right
+    return a.top() < b.top()
+
+
+def order_problems(root: QWidget) -> list[str]:
+    chain = tab_chain(root)
+    return [
+        f"Tab goes from {spoken_name(a, root)!r} to {spoken_name(b, root)!r}, which is "
+        "seen before it" for a, b in zip(chain, chain[1:], strict=False)
+        if not comes_before(a, b, root)
+    ]
+
+
+def name_problems(root: QWidget) -> list[str]:
+    return [f"a {type(w).__name__} without a name ({w.objectName() or 'no object name'}, "
+            f"at {rect_in(w, root).topLeft().toTuple()})"
+            for w in controls(root) if not spoken_name(w, root)]
+
+
+def check(qtbot, root: QWidget, at_least: int) -> None:
+    """``root`` shown: its controls named, its Tab order as seen."""
+    qtbot.waitUntil(lambda: len(controls(root)) >= at_least, timeout=WAIT_MS)
+    problems = name_problems(root) + order_problems(root)
+    assert not problems, "\n".join(problems)
+    assert len(tab_chain(root)) == len(controls(root)), "a control Tab never reaches"
+
+
+def open_order(qtbot, app_context) -> int:
+    """An order that waits (a buy far below the market), placed through the app's client."""
+    placed: dict[str, object] = {}
+    app_context.dispatcher.submit(
+        lambda c: c.trade("BTC_USD", "buy", Decimal("20000"), Decimal("0.01")),
+        on_result=lambda answer: placed.setdefault("id", answer.order_id),
+        on_error=lambda error: placed.setdefault("error", error),
+    )
+    qtbot.waitUntil(lambda: bool(placed), timeout=WAIT_MS)
+    assert "id" in placed, placed
+    return int(placed["id"])  # type: ignore[call-overload]
+
+
+@pytest.mark.parametrize("name, at_least", [
+    ("balances", 1), ("trade", 7), ("open_orders", 4), ("history", 9), ("deposit", 5),
+    ("withdraw", 5), ("coupons", 7),
+])
+def test_every_control_of_every_screen_is_named_and_tab_follows_the_eye(
+        qtbot, window, app_context, name, at_least):
+    open_order(qtbot, app_context)  # so that Open orders shows its list
+    assert name in window.screens
+    screen = window.show_screen(name)
+    check(qtbot, screen, at_least)
+
+
+@pytest.mark.parametrize("width", [880, 1600])
+def test_the_coupons_screen_is_in_order_narrow_and_wide(qtbot, window, width):
+    window.resize(width, 700)
+    screen = window.show_screen("coupons")
+    qtbot.waitUntil(lambda: screen.width() >= width - 40, timeout=WAIT_MS)
+    check(qtbot, screen, 5)
+
+
+def test_the_settings_dialog_is_named_and_in_order(qtbot, window, app_context):
+    dialog = SettingsDialog(app_context, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    check(qtbot, dialog, 3)
+    dialog.close()
+
+
+def test_the_confirmation_is_named_and_in_order(qtbot, window):
+    dialog = ConfirmDialog(window, title="Confirm", question="Send 0.5 BTC?",
+                           rows=[("You send", "0.5 BTC")], confirm_text="Send 0.5 BTC")
+    dialog.show()  # deleted on close: the window fixture closes it
+    check(qtbot, dialog, 2)
+    assert dialog.cancel_button.isDefault()  # Enter alone never sends money
+
+
+def test_the_new_coupon_window_is_named_and_in_order(qtbot, window):
+    dialog = CouponCreatedDialog(window, "CTX-USD-ABCDEFGHJKMNPQRS", Decimal("5"), "USD")
+    dialog.show()  # deleted on close: the window fixture closes it
+    check(qtbot, dialog, 3)
+    dialog.copy_code()  # kept, so closing asks nothing
+
+
+def test_the_order_details_are_named_and_in_order(qtbot, window, app_context):
+    dialog = OrderDetailsDialog(app_context.dispatcher, open_order(qtbot, app_context), window)
+    dialog.show()  # deleted on close: the window fixture closes it
+    qtbot.waitUntil(lambda: dialog.order() is not None, timeout=WAIT_MS)
+    check(qtbot, dialog, 2)
+
+
+def test_the_app_draws_with_fusion_whose_focus_frame_shows(qapp, keeper):
+    keeper.apply(ThemeChoice.LIGHT)
+    assert qapp.style().name().lower() == "fusion"
+    keeper.apply(ThemeChoice.DARK)
+    assert qapp.style().name().lower() == "fusion"
+
+
+def test_no_style_sheet_hides_the_focus():
+    hiding = re.compile(r"outline\s*:\s*(none|0)|:focus\s*\{[^}]*border\s*:\s*(none|0)",
+                        re.IGNORECASE)
+    found = [f"{path.relative_to(UI_DIR)}: {match.group(0)}"
+             for path in sorted(UI_DIR.rglob("*.py"))
+             for match in hiding.finditer(path.read_text(encoding="utf-8"))]
+    assert not found, found
+    # The window's own focus chain stays on: the app never turns Tab off for a control.
+    assert not [path for path in UI_DIR.rglob("*.py")
+                if "NoFocus" in path.read_text(encoding="utf-8")
+                and "setFocusPolicy" in path.read_text(encoding="utf-8")
+                and path.name not in ALLOWED_NO_FOCUS]
+
+
+#: Files that take the focus from something a person never needs to reach (with the reason).
+ALLOWED_NO_FOCUS: dict[str, str] = {}
+
+
+
+def test_the_checks_catch_a_nameless_control_and_a_tab_order_against_the_eye(qtbot):
+    form = QWidget()
+    qtbot.addWidget(form)
+    layout = QVBoxLayout(form)
+    fields = [QLineEdit() for _ in range(3)]
+    for name, field in zip(("First", "Second", ""), fields, strict=True):
+        field.setAccessibleName(name)
+        layout.addWidget(field)
+    first, second, third = fields
+    QWidget.setTabOrder(first, third)  # the third row before the second
+    QWidget.setTabOrder(third, second)
+    form.show()
+    qtbot.waitUntil(form.isVisible, timeout=WAIT_MS)
+    assert len(name_problems(form)) == 1
+    assert order_problems(form) == ["Tab goes from '' to 'Second', which is seen before it"]

@@ -8,7 +8,9 @@ comes from the Fusion style, which no style sheet of the app may switch off.
 
 from __future__ import annotations
 
+import itertools
 import re
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QAbstractSpinBox,
+    QApplication,
     QComboBox,
     QLabel,
     QLineEdit,
@@ -28,11 +31,14 @@ from PySide6.QtWidgets import (
 )
 
 import cryptex_desktop.ui
+from cryptex_desktop.api.types import Transaction
 from cryptex_desktop.ui.dialogs.confirm import ConfirmDialog
 from cryptex_desktop.ui.dialogs.coupon_created import CouponCreatedDialog
 from cryptex_desktop.ui.dialogs.order_details import OrderDetailsDialog
 from cryptex_desktop.ui.dialogs.settings_dialog import SettingsDialog
+from cryptex_desktop.ui.models import TransactionsModel
 from cryptex_desktop.ui.theme import ThemeChoice
+from cryptex_desktop.ui.widgets.record_list import RecordList
 from tests.ui.conftest import WAIT_MS
 
 CONTROLS = (QAbstractButton, QLineEdit, QComboBox, QAbstractItemView, QAbstractSpinBox,
@@ -124,7 +130,7 @@ def order_problems(root: QWidget) -> list[str]:
     chain = tab_chain(root)
     return [
         f"Tab goes from {spoken_name(a, root)!r} to {spoken_name(b, root)!r}, which is "
-        "seen before it" for a, b in zip(chain, chain[1:], strict=False)
+        "seen before it" for a, b in itertools.pairwise(chain)
         if not comes_before(a, b, root)
     ]
 
@@ -247,3 +253,23 @@ def test_the_checks_catch_a_nameless_control_and_a_tab_order_against_the_eye(qtb
     qtbot.waitUntil(form.isVisible, timeout=WAIT_MS)
     assert len(name_problems(form)) == 1
     assert order_problems(form) == ["Tab goes from '' to 'Second', which is seen before it"]
+
+
+def test_a_shortened_transaction_id_is_copied_whole_with_ctrl_c(qtbot):
+    """The keyboard way to the whole id that the table shows shortened."""
+    txid = "ab" * 32
+    model = TransactionsModel()
+    model.update([Transaction(1, "BTC", "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq", txid,
+                              Decimal("0.25"), 1, datetime(2026, 1, 2, tzinfo=UTC))])
+    panel = RecordList(model, accessible_name="Transactions")
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.activateWindow()  # a shortcut works in the active window only
+    qtbot.waitUntil(panel.isActiveWindow, timeout=WAIT_MS)
+    panel.table.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClick(panel.table, Qt.Key.Key_Space)  # selects the row with the focus
+    qtbot.waitUntil(lambda: panel.table.selectionModel().hasSelection(), timeout=WAIT_MS)
+    shown = [model.index(0, c).data() for c in range(model.columnCount())]
+    assert txid not in shown  # shortened on the screen...
+    qtbot.keyClick(panel.table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert txid in QApplication.clipboard().text().split("\n")[1].split("\t")  # ...copied whole

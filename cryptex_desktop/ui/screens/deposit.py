@@ -289,7 +289,8 @@ class DepositScreen(Screen):
         transactions_heading = heading_label(_("Incoming and outgoing transactions"), 1.0)
         transactions_note = muted_label(_(
             "Deposits on their way in and withdrawals on their way out, until they have "
-            "enough confirmations."
+            "enough confirmations. To copy a row with its whole transaction id, select it and "
+            "press Ctrl+C."
         ))
         self.transactions = RecordList(self.proxy, accessible_name=_("Transactions on their way"))
         self.table = self.transactions.table  # newest first; column settings need the model

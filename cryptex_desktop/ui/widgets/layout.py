@@ -10,6 +10,8 @@ and spacing.
 
 from __future__ import annotations
 
+import itertools
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -127,13 +129,16 @@ def button_row(*widgets: QWidget, hint: str = "") -> QHBoxLayout:
 def buttons_as_laid_out(box: QDialogButtonBox) -> list[QAbstractButton]:
     """``box``'s buttons from left to right, as this desktop's button order places them."""
     layout = box.layout()
-    found = (layout.itemAt(i).widget() for i in range(layout.count()))
+    if layout is None:
+        return box.buttons()
+    items = (layout.itemAt(i) for i in range(layout.count()))
+    found = (item.widget() for item in items if item is not None)
     return [widget for widget in found if isinstance(widget, QAbstractButton)]
 
 
 def tab_in_order(*widgets: QWidget) -> None:
     """Tab visits ``widgets`` in the order given (the order they are seen)."""
-    for first, second in zip(widgets, widgets[1:], strict=False):
+    for first, second in itertools.pairwise(widgets):
         QWidget.setTabOrder(first, second)
 
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
     QComboBox,
+    QGroupBox,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -172,6 +173,31 @@ def test_every_control_of_every_screen_is_named_and_tab_follows_the_eye(
     assert name in window.screens
     screen = window.show_screen(name)
     check(qtbot, screen, at_least)
+
+
+def mnemonic(text: str) -> str | None:
+    """The letter Alt goes with in ``text`` ("&Buy" -> "b"), if any."""
+    found = re.search(r"&([^&])", text.replace("&&", ""))
+    return found.group(1).lower() if found else None
+
+
+@pytest.mark.parametrize("name", ["balances", "trade", "open_orders", "history", "deposit",
+                                  "withdraw", "coupons"])
+def test_no_two_alt_letters_of_a_screen_and_the_menus_are_the_same(qtbot, window, name):
+    """Alt+letter does one thing: two controls with one letter only move the focus between."""
+    screen = window.show_screen(name)
+    qtbot.waitUntil(screen.isVisible, timeout=WAIT_MS)
+    texts = [action.text() for action in window.menuBar().actions()]
+    for widget in screen.findChildren(QWidget):
+        if widget.isVisible() and isinstance(widget, QAbstractButton | QLabel | QGroupBox):
+            texts.append(widget.title() if isinstance(widget, QGroupBox) else widget.text())
+    letters: dict[str, list[str]] = {}
+    for text in texts:
+        letter = mnemonic(text)
+        if letter is not None:
+            letters.setdefault(letter, []).append(text)
+    assert len(letters) >= 3  # the menus' own letters at least
+    assert not {letter: used for letter, used in letters.items() if len(used) > 1}
 
 
 @pytest.mark.parametrize("width", [880, 1600])

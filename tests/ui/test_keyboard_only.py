@@ -72,12 +72,13 @@ def dialog_open(kind) -> bool:
     return any(isinstance(w, kind) and w.isVisible() for w in QApplication.topLevelWidgets())
 
 
-def confirm_with_keys(qtbot, keys: Keyboard) -> ConfirmDialog:
-    """In the confirmation, Tab from the safe default (Cancel) to the confirm button; Space."""
+def confirm_with_keys(qtbot, keys: Keyboard, key: Qt.Key = Key.Key_Space) -> ConfirmDialog:
+    """In the confirmation, Tab from the safe choice (Cancel) to the confirm button; press it."""
     dialog = modal_dialog(qtbot, ConfirmDialog)
     qtbot.waitUntil(lambda: dialog.isActiveWindow(), timeout=WAIT_MS)
+    assert keys.focused() is dialog.cancel_button  # the focus starts on the safe choice
     keys.tab_to(dialog.confirm_button)
-    keys.press(Key.Key_Space)
+    keys.press(key)
     qtbot.waitUntil(lambda: not dialog_open(ConfirmDialog), timeout=WAIT_MS)
     return dialog
 
@@ -180,7 +181,7 @@ def test_deposit_trade_cancel_withdraw_coupon_and_redeem_with_the_keyboard_only(
     dialog = modal_dialog(qtbot, ConfirmDialog)
     assert dialog.value_text("To address") == recipient
     assert dialog.value_text("You send") == "0.50000000 BTC"
-    confirm_with_keys(qtbot, keys)
+    confirm_with_keys(qtbot, keys, Key.Key_Return)  # Enter presses the button with the focus
     activate(qtbot, window)
     qtbot.waitUntil(lambda: withdraw.sent_address() == recipient, timeout=WAIT_MS)
     assert withdraw.result_label.text().startswith("0.5 BTC is on its way to the address below.")
@@ -220,3 +221,26 @@ def test_deposit_trade_cancel_withdraw_coupon_and_redeem_with_the_keyboard_only(
                     and coupons.redeem_result_label.text() != "", timeout=WAIT_MS)
     assert coupons.redeem_result_label.text() == "5.00 USD was added to your balance."
     qtbot.waitUntil(lambda: wallet.free_balance("USD") == Decimal("10000"), timeout=WAIT_MS)
+
+
+def test_enter_alone_in_a_confirmation_sends_nothing(qtbot, window, app_context):
+    """A second Enter pressed by habit lands on Cancel: the order is not placed."""
+    keys = Keyboard(qtbot)
+    activate(qtbot, window)
+    keys.press(Key.Key_2, CTRL)
+    trade = window.screens["trade"]
+    qtbot.waitUntil(lambda: window.tabs.currentWidget() is trade, timeout=WAIT_MS)
+    keys.press(Key.Key_B, ALT)
+    keys.tab_to(trade.price_edit)
+    keys.type("20000")
+    keys.tab_to(trade.amount_edit)
+    keys.type("0.1")
+    keys.press(Key.Key_Return)
+    dialog = modal_dialog(qtbot, ConfirmDialog)
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=WAIT_MS)
+    keys.press(Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog_open(ConfirmDialog), timeout=WAIT_MS)
+    activate(qtbot, window)
+    assert trade.result_label.text() == ""
+    assert trade.amount_edit.text() == "0.1"  # what was typed stays, ready to place again
+    assert app_context.wallet.free_balance("USD") == Decimal("10000")

@@ -127,11 +127,13 @@ class ConfirmDialog(QDialog):
             button.setAccessibleName(button.text().replace("&", ""))
         self.cancel_button.setDefault(True)
         self.cancel_button.setAutoDefault(True)
-        self.confirm_button.setAutoDefault(False)
+        # Enter presses the button with the focus: Cancel at first, the action once tabbed to.
+        self.confirm_button.setAutoDefault(True)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        tab_through_buttons(buttons)  # Tab goes left to right, from Cancel or to it
+        tab_through_buttons(buttons)  # Tab goes left to right, whichever side Cancel is on
+        self.cancel_button.setFocus()  # the focus starts on the safe choice, wherever it sits
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
     def value_text(self, label: str) -> str:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -299,3 +300,51 @@ def test_a_shortened_transaction_id_is_copied_whole_with_ctrl_c(qtbot):
     assert txid not in shown  # shortened on the screen...
     qtbot.keyClick(panel.table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
     assert txid in QApplication.clipboard().text().split("\n")[1].split("\t")  # ...copied whole
+
+
+#: Keys Qt itself gives every control, not the app (the walk-through test presses them).
+QT_OWN_KEYS = {"Tab", "Shift+Tab", "Space", "Enter", "Escape", "Up", "Down", "Shift+Up",
+               "Shift+Down", "double-click"}
+
+
+def readme_keys() -> list[str]:
+    """Every key of the README's Keyboard table, "Ctrl+1 … Ctrl+7" written out."""
+    readme = (Path(cryptex_desktop.ui.__file__).parents[2] / "README.md").read_text("utf-8")
+    table = readme.split("## Keyboard", 1)[1].split("\n\n", 2)[1]
+    keys: list[str] = []
+    for row in table.splitlines()[2:]:
+        cell = row.split("|")[1].split("(")[0].strip()
+        if "…" in cell:
+            first, last = (int(part.strip()[-1]) for part in cell.split("…"))
+            keys += [f"Ctrl+{n}" for n in range(first, last + 1)]
+            continue
+        keys += [key.strip() for part in cell.split(", ") for key in part.split(" or ")]
+    return [key for key in keys if key]
+
+
+def app_keys(*roots: QWidget) -> set[str]:
+    """The key sequences the app's actions, shortcuts and Alt letters answer to."""
+    found: set[str] = set()
+    for root in roots:
+        for action in root.findChildren(QAction):
+            found |= {key.toString() for key in action.shortcuts()}
+        for shortcut in root.findChildren(QShortcut):
+            found.add(shortcut.key().toString())
+        for button in root.findChildren(QAbstractButton):
+            found.add(button.shortcut().toString())
+        for widget in root.findChildren(QAbstractButton) + root.findChildren(QLabel):
+            letter = mnemonic(widget.text())
+            if letter is not None:
+                found.add(f"Alt+{letter.upper()}")
+    found.discard("")
+    return {QKeySequence(key).toString() for key in found}
+
+
+def test_every_key_the_readme_promises_is_there(qtbot, window):
+    dialog = CouponCreatedDialog(window, "CTX-USD-ABCDEFGHJKMNPQRS", Decimal("5"), "USD")
+    promised = [key for key in readme_keys() if key not in QT_OWN_KEYS]
+    assert {"F5", "Ctrl+7", "Delete", "Alt+E", "Ctrl+Shift+C"} <= set(promised)
+    there = app_keys(window, dialog)
+    dialog.copy_code()  # kept, so closing asks nothing
+    dialog.close()
+    assert [key for key in promised if QKeySequence(key).toString() not in there] == []

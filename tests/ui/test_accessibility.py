@@ -253,6 +253,13 @@ def test_no_style_sheet_hides_the_focus():
              for path in sorted(UI_DIR.rglob("*.py"))
              for match in hiding.finditer(path.read_text(encoding="utf-8"))]
     assert not found, found
+    # A button drawn by a style sheet with a border of its own loses the style's focus frame:
+    # it must draw one itself.
+    bordered = [path for path in sorted(UI_DIR.rglob("*.py"))
+                if re.search(r"QPushButton \{\{[^}]*border", path.read_text(encoding="utf-8"))]
+    assert bordered  # the place button, Buy and Sell, the confirm button
+    assert [path.name for path in bordered
+            if "QPushButton:focus" not in path.read_text(encoding="utf-8")] == []
     # The window's own focus chain stays on: the app never turns Tab off for a control.
     assert not [path for path in UI_DIR.rglob("*.py")
                 if "NoFocus" in path.read_text(encoding="utf-8")

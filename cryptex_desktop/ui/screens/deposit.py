@@ -218,7 +218,7 @@ class DepositScreen(Screen):
         # Never narrower than the whole address: a clipped address looks like a whole one.
         self.address_label.setSizePolicy(QSizePolicy.Policy.Minimum,
                                          QSizePolicy.Policy.Preferred)
-        self.address_label.setToolTip(_("Select it with the mouse, or use Copy address."))
+        self.address_label.setToolTip(_("Copy it with Copy address (Ctrl+Shift+C)."))
         self.address_label.setAccessibleName(_("Deposit address"))
         self.copy_button = QPushButton(_("Cop&y address"))
         self.copy_button.setToolTip(_("Put the address on the clipboard (Ctrl+Shift+C)."))

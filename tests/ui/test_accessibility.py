@@ -355,3 +355,9 @@ def test_every_key_the_readme_promises_is_there(qtbot, window):
     dialog.copy_code()  # kept, so closing asks nothing
     dialog.close()
     assert [key for key in promised if QKeySequence(key).toString() not in there] == []
+
+
+def test_news_too_long_for_the_status_bar_is_said_whole_to_a_screen_reader(window):
+    news = "Order #12 filled: you bought 0.10000000 BTC at 20,000.00 USD. " * 4
+    window.status.tell(news)
+    assert window.status.news_label.accessibleDescription() == news

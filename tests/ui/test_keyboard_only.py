@@ -83,6 +83,15 @@ def confirm_with_keys(qtbot, keys: Keyboard, key: Qt.Key = Key.Key_Space) -> Con
     return dialog
 
 
+def available(balances, currency: str) -> str | None:
+    """The Available cell of ``currency``'s row on the Balances tab, as shown."""
+    model = balances.model
+    for row in range(model.rowCount()):
+        if model.index(row, 0).data() == currency:
+            return model.index(row, 1).data()
+    return None
+
+
 def activate(qtbot, window: QWidget) -> None:
     """What the window manager does when a dialog closes: the window below is active again.
 
@@ -121,6 +130,9 @@ def test_deposit_trade_cancel_withdraw_coupon_and_redeem_with_the_keyboard_only(
     qtbot.waitUntil(lambda: deposit.check_message.text() == "0.25 BTC was credited to your "
                     "balance.", timeout=WAIT_MS)
     qtbot.waitUntil(lambda: wallet.free_balance("BTC") == Decimal("2.25"), timeout=WAIT_MS)
+    keys.press(Key.Key_1, CTRL)  # and the Balances tab says so
+    balances = window.screens["balances"]
+    qtbot.waitUntil(lambda: available(balances, "Bitcoin (BTC)") == "2.25000000", timeout=WAIT_MS)
 
     # -- Trade: buy bitcoin far below the market; the order waits.
     keys.press(Key.Key_2, CTRL)

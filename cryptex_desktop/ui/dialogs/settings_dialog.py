@@ -150,17 +150,17 @@ class SettingsDialog(QDialog):
             self.save_button.fontMetrics().horizontalAdvance(_("Checking your key…")) + 48
         )
         self.save_button.setAccessibleName(_("Save"))
-        self.save_anyway_button = QPushButton(_("Save &anyway"))
+        self.save_anyway_button = QPushButton(_("Save a&nyway"))  # Alt+A is Advanced
         self.save_anyway_button.setToolTip(_(
             "Use this key now without checking it; the app will tell you if the exchange "
             "refuses it."
         ))
         self.save_anyway_button.setAccessibleName(_("Save anyway"))
-        self.save_anyway_button.hide()
         cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         cancel.setAccessibleName(_("Cancel"))
         buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ApplyRole)
         buttons.addButton(self.save_anyway_button, QDialogButtonBox.ButtonRole.ApplyRole)
+        self.save_anyway_button.hide()  # after addButton, which shows it: only when unreachable
         self.forget_button = buttons.addButton(
             _("&Forget my account"), QDialogButtonBox.ButtonRole.DestructiveRole
         )

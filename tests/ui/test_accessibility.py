@@ -2,8 +2,11 @@
 
 For each screen and each dialog, shown as a person sees it: every visible control that takes
 the focus is named (its accessible name, its own text, or a label whose buddy it is), and
-pressing Tab visits the controls top to bottom, left to right within a row. The focus frame
-comes from the Fusion style, which no style sheet of the app may switch off.
+pressing Tab visits the controls top to bottom, left to right within a row (side by side
+panels one after the other). No two controls on show share an Alt letter, every key the
+README's Keyboard table promises exists, and what is shortened on screen has a keyboard way
+to all of it. The focus frame comes from the Fusion style, which no style sheet of the app
+may switch off.
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ from cryptex_desktop.ui import theme
 from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.widgets.fonts import monospace_font
 from cryptex_desktop.ui.widgets.labels import ResultLabel
+from cryptex_desktop.ui.widgets.layout import tab_through_buttons
 
 
 class AccentButton(QPushButton):
@@ -137,10 +138,13 @@ class ConfirmDialog(QDialog):
             button.setAccessibleName(button.text().replace("&", ""))
         self.cancel_button.setDefault(True)
         self.cancel_button.setAutoDefault(True)
-        self.confirm_button.setAutoDefault(False)
+        # Enter presses the button with the focus: Cancel at first, the action once tabbed to.
+        self.confirm_button.setAutoDefault(True)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        tab_through_buttons(buttons)  # Tab goes left to right, whichever side Cancel is on
+        self.cancel_button.setFocus()  # the focus starts on the safe choice, wherever it sits
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
     def warning_texts(self) -> list[str]:

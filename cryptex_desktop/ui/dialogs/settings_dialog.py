@@ -9,8 +9,6 @@ session only and the app says so once.
 
 from __future__ import annotations
 
-import itertools
-
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -38,7 +36,7 @@ from cryptex_desktop.ui.settings import DEMO, LIVE
 from cryptex_desktop.ui.widgets.busy_button import BusyButton
 from cryptex_desktop.ui.widgets.field_message import FieldMessage
 from cryptex_desktop.ui.widgets.labels import buddy_label, muted_label
-from cryptex_desktop.ui.widgets.layout import form_layout
+from cryptex_desktop.ui.widgets.layout import buttons_as_laid_out, form_layout, tab_in_order
 
 
 def refused_sentence(error: AuthenticationError) -> str:
@@ -152,7 +150,7 @@ class SettingsDialog(QDialog):
             self.save_button.fontMetrics().horizontalAdvance(_("Checking your key…")) + 48
         )
         self.save_button.setAccessibleName(_("Save"))
-        self.save_anyway_button = QPushButton(_("Save &anyway"))
+        self.save_anyway_button = QPushButton(_("Save a&nyway"))  # Alt+A is Advanced
         self.save_anyway_button.setToolTip(_(
             "Use this key now without checking it; the app will tell you if the exchange "
             "refuses it."
@@ -162,7 +160,7 @@ class SettingsDialog(QDialog):
         cancel.setAccessibleName(_("Cancel"))
         buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ApplyRole)
         buttons.addButton(self.save_anyway_button, QDialogButtonBox.ButtonRole.ApplyRole)
-        self.save_anyway_button.hide()  # after addButton, which shows what it adds
+        self.save_anyway_button.hide()  # after addButton, which shows it: only when unreachable
         self.forget_button = buttons.addButton(
             _("&Forget my account"), QDialogButtonBox.ButtonRole.DestructiveRole
         )
@@ -182,11 +180,10 @@ class SettingsDialog(QDialog):
         layout.addLayout(behaviour)
         layout.addWidget(buttons)
 
-        order = (self.demo_choice, self.live_choice, self.username, self.key, self.secret,
-                 self.advanced_toggle, self.url, self.refresh_seconds, self.forget_button,
-                 cancel, self.save_anyway_button, self.save_button)
-        for before, after in itertools.pairwise(order):
-            self.setTabOrder(before, after)  # as they are seen, top to bottom, left to right
+        # As they are seen, top to bottom, then the buttons left to right in this desktop's order.
+        tab_in_order(self.demo_choice, self.live_choice, self.username, self.key, self.secret,
+                     self.advanced_toggle, self.url, self.refresh_seconds,
+                     *buttons_as_laid_out(buttons))
 
         for field in (self.username, self.key, self.secret, self.url):
             field.textEdited.connect(self._on_edited)

@@ -8,6 +8,7 @@ with ``index.data(RECORD_ROLE)`` and its key with ``KEY_ROLE``, through any prox
 
 from cryptex_desktop.ui.models.balances import Balance, BalancesModel
 from cryptex_desktop.ui.models.keyed_table import (
+    COPY_ROLE,
     FILTER_ROLE,
     KEY_ROLE,
     RECORD_ROLE,
@@ -23,6 +24,7 @@ from cryptex_desktop.ui.models.trade_history import TradeHistoryModel
 from cryptex_desktop.ui.models.transactions import TransactionsModel
 
 __all__ = [
+    "COPY_ROLE",
     "FILTER_ROLE",
     "KEY_ROLE",
     "RECORD_ROLE",

@@ -41,6 +41,8 @@ KEY_ROLE = Qt.ItemDataRole.UserRole + 2
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 3
 #: The role holding a row's filter tag (see :func:`filter_tag`), read by the filtering proxy.
 FILTER_ROLE = Qt.ItemDataRole.UserRole + 4
+#: The role holding a cell's whole text for Copy (a shortened id shows short, copies whole).
+COPY_ROLE = Qt.ItemDataRole.UserRole + 5
 
 # Plain ints: data() is called for every painted cell, and int comparison is the cheapest.
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
@@ -51,6 +53,7 @@ _SORT = int(SORT_ROLE)
 _KEY = int(KEY_ROLE)
 _RECORD = int(RECORD_ROLE)
 _FILTER = int(FILTER_ROLE)
+_COPY = int(COPY_ROLE)
 
 _NUMBER_ALIGNMENT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _TEXT_ALIGNMENT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
@@ -212,6 +215,10 @@ class KeyedTableModel(QAbstractTableModel, Generic[R]):
         """A sentence about one cell, shown on hover; computed then, as it is rarely asked."""
         return None
 
+    def copy_text(self, record: R, column: int) -> str | None:
+        """The whole text of a cell when it shows a shortened one; None: copy what is shown."""
+        return None
+
     def tone(self, record: R) -> Tone:
         """The colour of the :attr:`TONED_COLUMNS` of ``record``'s row."""
         return Tone.PLAIN
@@ -282,6 +289,9 @@ class KeyedTableModel(QAbstractTableModel, Generic[R]):
             return self.tooltip(row.record, column)
         if role == _FILTER:
             return row.tag
+        if role == _COPY:
+            whole = self.copy_text(row.record, column)
+            return row.cells[column] if whole is None else whole
         if role == _KEY:
             return row.key
         if role == _RECORD:

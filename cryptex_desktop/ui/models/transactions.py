@@ -65,7 +65,8 @@ class TransactionsModel(KeyedTableModel[Transaction]):
         Column(_("Address"), _("The address the money goes to.")),
         Column(
             _("Transaction id"),
-            _("The transaction's id on the currency's network; hover to see all of it."),
+            _("The transaction's id on the currency's network, shortened here. To have all of "
+              "it, select the row and press Ctrl+C: the whole id is copied."),
         ),
     )
     TONED_COLUMNS = frozenset({DIRECTION, AMOUNT})
@@ -117,6 +118,10 @@ class TransactionsModel(KeyedTableModel[Transaction]):
         if column == TXID:
             return record.txid or _("No transaction id yet.")
         return None
+
+    def copy_text(self, record: Transaction, column: int) -> str | None:
+        """Copy gives the whole transaction id, not the shortened one shown."""
+        return record.txid if column == TXID else None
 
     def tone(self, record: Transaction) -> Tone:
         """Green for incoming, red for outgoing."""

@@ -218,7 +218,7 @@ class DepositScreen(Screen):
         # Never narrower than the whole address: a clipped address looks like a whole one.
         self.address_label.setSizePolicy(QSizePolicy.Policy.Minimum,
                                          QSizePolicy.Policy.Preferred)
-        self.address_label.setToolTip(_("Select it with the mouse, or use Copy address."))
+        self.address_label.setToolTip(_("Copy it with Copy address (Ctrl+Shift+C)."))
         self.address_label.setAccessibleName(_("Deposit address"))
         self.copy_button = QPushButton(_("Cop&y address"))
         self.copy_button.setToolTip(_("Put the address on the clipboard (Ctrl+Shift+C)."))
@@ -289,7 +289,8 @@ class DepositScreen(Screen):
         transactions_heading = heading_label(_("Incoming and outgoing transactions"), 1.0)
         transactions_note = muted_label(_(
             "Deposits on their way in and withdrawals on their way out, until they have "
-            "enough confirmations."
+            "enough confirmations. To copy a row with its whole transaction id, select it and "
+            "press Ctrl+C."
         ))
         self.transactions = RecordList(self.proxy, accessible_name=_("Transactions on their way"))
         self.table = self.transactions.table  # newest first; column settings need the model

@@ -339,7 +339,7 @@ class HistoryScreen(Screen):
                                       "“Any”: from the first one."))
         self.to_edit = _date_edit(_("Show trades up to the end of this day (your local time). "
                                     "“Any”: up to now."))
-        self.any_date_button = QPushButton(_("&Any date"))
+        self.any_date_button = QPushButton(_("An&y date"))
         self.any_date_button.setToolTip(_("Clear both dates."))
         self.any_date_button.setAccessibleName(_("Any date"))
         self.from_edit.setAccessibleName(_("From day"))

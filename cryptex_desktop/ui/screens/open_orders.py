@@ -247,8 +247,8 @@ class OpenOrdersScreen(Screen):
         self.body.addWidget(self.list, 1)
         self.body.addLayout(button_row(
             self.details_button, self.cancel_button,
-            hint=_("Select an order to cancel it or see its details; Ctrl+click or Shift+click "
-                   "to select several."),
+            hint=_("Select an order to cancel it (Delete) or see its details (Enter); "
+                   "Shift+arrow keys, Ctrl+click or Shift+click select several."),
         ))
         self.body.addWidget(self.result_label)
 

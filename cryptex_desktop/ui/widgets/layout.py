@@ -10,9 +10,13 @@ and spacing.
 
 from __future__ import annotations
 
+import itertools
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QBoxLayout,
+    QDialogButtonBox,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -120,6 +124,27 @@ def button_row(*widgets: QWidget, hint: str = "") -> QHBoxLayout:
     else:
         row.addStretch(1)
     return row
+
+
+def buttons_as_laid_out(box: QDialogButtonBox) -> list[QAbstractButton]:
+    """``box``'s buttons from left to right, as this desktop's button order places them."""
+    layout = box.layout()
+    if layout is None:
+        return box.buttons()
+    items = (layout.itemAt(i) for i in range(layout.count()))
+    found = (item.widget() for item in items if item is not None)
+    return [widget for widget in found if isinstance(widget, QAbstractButton)]
+
+
+def tab_in_order(*widgets: QWidget) -> None:
+    """Tab visits ``widgets`` in the order given (the order they are seen)."""
+    for first, second in itertools.pairwise(widgets):
+        QWidget.setTabOrder(first, second)
+
+
+def tab_through_buttons(box: QDialogButtonBox) -> None:
+    """Tab visits a dialog's buttons left to right, whichever order the desktop puts them in."""
+    tab_in_order(*buttons_as_laid_out(box))
 
 
 def _holder(layout: QLayout) -> QWidget:

@@ -8,7 +8,7 @@ as tab-separated text, as a person pastes into a spreadsheet.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from cryptex_desktop.ui import theme
 from cryptex_desktop.ui.i18n import _
+from cryptex_desktop.ui.models import COPY_ROLE
 from cryptex_desktop.ui.widgets.labels import ResultLabel, set_text_role
 from cryptex_desktop.ui.widgets.record_table import record_table
 
@@ -99,7 +100,10 @@ class RecordList(QWidget):
     # -- copying --------------------------------------------------------------------------------
 
     def selected_text(self) -> str:
-        """The selected rows as tab-separated lines of what the table shows, with headings."""
+        """The selected rows as tab-separated lines of what the table shows, with headings.
+
+        A cell shown shortened (a transaction id) is copied whole.
+        """
         model = self.table.model()
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
         if not rows:
@@ -108,7 +112,7 @@ class RecordList(QWidget):
         header = [str(model.headerData(c, Qt.Orientation.Horizontal) or "") for c in columns]
         lines = ["\t".join(header)]
         for row in rows:
-            lines.append("\t".join(str(model.index(row, c).data() or "") for c in columns))
+            lines.append("\t".join(str(_whole_text(model.index(row, c))) for c in columns))
         return "\n".join(lines)
 
     def copy_selection(self) -> None:
@@ -116,3 +120,8 @@ class RecordList(QWidget):
         text = self.selected_text()
         if text:
             QGuiApplication.clipboard().setText(text)
+
+
+def _whole_text(index: QModelIndex) -> str:
+    whole = index.data(COPY_ROLE)
+    return str(whole if whole is not None else index.data() or "")

@@ -2,10 +2,33 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel
+from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, Qt
+from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QAbstractItemView, QTableView
 
 from cryptex_desktop.ui.models import SortFilterProxy
+
+_KEYBOARD_REASONS = (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason,
+                     Qt.FocusReason.ShortcutFocusReason)
+
+
+class RecordTable(QTableView):
+    """A table whose row with the focus is selected when it is reached with the keyboard.
+
+    Qt gives a table reached with Tab a current row without selecting it: the row looks
+    chosen, but Delete, Enter and Ctrl+C would find nothing selected.
+    """
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        """Select the current row when Tab (or a shortcut) brings the focus and none is."""
+        super().focusInEvent(event)
+        if event.reason() not in _KEYBOARD_REASONS:
+            return  # a click selects what it wants; a window coming back keeps what it had
+        selection = self.selectionModel()
+        current = self.currentIndex()
+        if selection is not None and current.isValid() and not selection.hasSelection():
+            selection.select(current, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                             | QItemSelectionModel.SelectionFlag.Rows)
 
 
 def record_table(model: QAbstractItemModel) -> QTableView:
@@ -14,7 +37,7 @@ def record_table(model: QAbstractItemModel) -> QTableView:
     A :class:`SortFilterProxy` is shown through ``show_in``: sorted by clicking a heading,
     starting in the model's own order. Screens add their own column sizes and extras.
     """
-    table = QTableView()
+    table = RecordTable()
     if isinstance(model, SortFilterProxy):
         model.show_in(table)
     else:

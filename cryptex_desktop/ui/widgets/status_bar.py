@@ -32,7 +32,7 @@ def in_flight_words(count: int) -> str:
 class ElidedLabel(ThemedLabel):
     """A one-line label that shortens its text with "…" to fit, never widening the window.
 
-    The whole text stays in :meth:`full_text` and the tooltip.
+    The whole text stays in :meth:`full_text`, the tooltip and the accessible description.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -43,6 +43,7 @@ class ElidedLabel(ThemedLabel):
     def setText(self, text: str) -> None:
         self._full = text
         self.setToolTip(text)
+        self.setAccessibleDescription(text)  # a screen reader says it whole, not only on hover
         self._elide()
 
     def full_text(self) -> str:
@@ -164,7 +165,6 @@ class AppStatusBar(QStatusBar):
         """Show the last problem in words (full text in the tooltip)."""
         text = error if isinstance(error, str) else describe(error)
         self.error_label.setText(text)
-        self.error_label.setAccessibleDescription(text)
 
     def clear_problem(self) -> None:
         """The problem is over."""

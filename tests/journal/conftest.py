@@ -3,23 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from cryptex_desktop.journal import Journal
-
-
-class SteppingClock:
-    """A clock that moves one second each time it is read, so every record has its own time."""
-
-    def __init__(self, start: datetime = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(seconds=1)
-        return self.now
+from tests.journal.clock import SteppingClock
 
 
 @pytest.fixture

@@ -18,8 +18,7 @@ from cryptex_desktop.journal import (
     TradeRecord,
     WithdrawalIntent,
 )
-
-from .conftest import SteppingClock
+from tests.journal.clock import SteppingClock
 
 FILL = Trade(
     transaction_id=41, buy_order_id=7, sell_order_id=8,

@@ -44,7 +44,7 @@ from cryptex_desktop.ui.dialogs.settings_dialog import SettingsDialog
 from cryptex_desktop.ui.models import TransactionsModel
 from cryptex_desktop.ui.theme import ThemeChoice
 from cryptex_desktop.ui.widgets.record_list import RecordList
-from tests.ui.conftest import WAIT_MS
+from tests.gui_checks import WAIT_MS
 
 CONTROLS = (QAbstractButton, QLineEdit, QComboBox, QAbstractItemView, QAbstractSpinBox,
             QTextEdit, QPlainTextEdit)

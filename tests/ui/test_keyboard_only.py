@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from cryptex_desktop.api.addresses import new_address
 from cryptex_desktop.ui.dialogs.confirm import ConfirmDialog
 from cryptex_desktop.ui.dialogs.coupon_created import CouponCreatedDialog
-from tests.ui.conftest import WAIT_MS, modal_dialog
+from tests.gui_checks import WAIT_MS, modal_dialog
 
 Key = Qt.Key
 CTRL = Qt.KeyboardModifier.ControlModifier

@@ -79,7 +79,7 @@ class BalancesScreen(Screen):
         self.market_message = ResultLabel()
         self.market_message.setAccessibleName(_("Market prices"))
         value_row = QHBoxLayout()
-        value_row.addWidget(buddy_label(_("Show &values in:"), self.value_combo))
+        value_row.addWidget(buddy_label(_("Show values &in:"), self.value_combo))
         value_row.addWidget(self.value_combo)
         value_row.addSpacing(16)
         value_row.addWidget(self.total_label)

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject
 from cryptex_desktop.ui.connection import Connection
 from cryptex_desktop.ui.credential_store import CredentialStore
 from cryptex_desktop.ui.dispatcher import Dispatcher
+from cryptex_desktop.ui.journal_keeper import JournalKeeper
 from cryptex_desktop.ui.refresher import Refresher
 from cryptex_desktop.ui.settings import AppSettings
 from cryptex_desktop.ui.wallet_state import WalletState
@@ -30,6 +31,7 @@ class AppContext:
     wallet: WalletState
     refresher: Refresher
     credentials: CredentialStore
+    journal: JournalKeeper
 
     @classmethod
     def create(
@@ -42,17 +44,20 @@ class AppContext:
         """Build the objects; nothing touches the network until ``connection`` connects."""
         settings = settings or AppSettings()
         dispatcher = Dispatcher(parent)
+        connection = Connection(dispatcher, data_dir, parent)
         return cls(
             data_dir=data_dir,
             settings=settings,
             dispatcher=dispatcher,
-            connection=Connection(dispatcher, data_dir, parent),
+            connection=connection,
             wallet=WalletState(dispatcher, parent),
             refresher=Refresher(settings.refresh_seconds, parent),
             credentials=credentials or CredentialStore(),
+            journal=JournalKeeper(connection, dispatcher, data_dir, parent),
         )
 
     def close(self) -> None:
-        """Stop timers and network work, and the demo exchange."""
+        """Stop timers and network work, the demo exchange, and the journal (writes finish)."""
         self.refresher.stop()
         self.connection.close()
+        self.journal.close()

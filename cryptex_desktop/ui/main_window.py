@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
-    """Tabs for Balances, Trade, Open orders, History, Deposit, Withdraw and Coupons."""
+    """Tabs for Balances, Trade, Open orders, History, Deposit, Withdraw, Coupons and Activity."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None,
                  theme_keeper: ThemeKeeper | None = None) -> None:
@@ -139,6 +139,8 @@ class MainWindow(QMainWindow):
         context.connection.connecting.connect(self.status.set_connecting)
         context.connection.connected.connect(self._on_connected)
         context.connection.failed.connect(self._on_connect_failed)
+        context.journal.problem.connect(self.status.show_problem)
+        context.journal.news.connect(self.status.tell)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.account_watch = AccountWatch(context.connection, context.dispatcher, self)
         self.account_watch.problemChanged.connect(self._show_account_problem)

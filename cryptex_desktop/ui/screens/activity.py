@@ -121,6 +121,11 @@ def csv_row(entry: ActivityEntry) -> tuple[str, ...]:
     )
 
 
+def as_shown(entries: list[ActivityEntry]) -> list[ActivityEntry]:
+    """The entries in the table's order: newest first, a trade before its fee."""
+    return sorted(entries, key=lambda e: (e.time, e.record_id, e.kind.value), reverse=True)
+
+
 def write_activity_csv(path: str | os.PathLike[str], entries: Iterable[ActivityEntry]) -> int:
     """Write ``entries`` as CSV with a header row; returns how many.
 
@@ -500,7 +505,7 @@ class ActivityScreen(Screen):
         query = self.query()
         target = str(path)
         self._journal.read(
-            lambda journal: write_activity_csv(target, query.read(journal)),
+            lambda journal: write_activity_csv(target, as_shown(query.read(journal))),
             lambda count: self._on_exported(target, count),
             self._on_export_failed,
         )

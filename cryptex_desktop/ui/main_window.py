@@ -139,7 +139,8 @@ class MainWindow(QMainWindow):
         context.connection.connecting.connect(self.status.set_connecting)
         context.connection.connected.connect(self._on_connected)
         context.connection.failed.connect(self._on_connect_failed)
-        context.journal.problem.connect(self.status.show_problem)
+        # Told as lasting news: the error label clears at the next successful refresh.
+        context.journal.problem.connect(lambda text: self.status.tell(text, 120_000))
         context.journal.news.connect(self.status.tell)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.account_watch = AccountWatch(context.connection, context.dispatcher, self)

@@ -19,6 +19,7 @@ from cryptex_desktop.api.signing import Credentials
 from cryptex_desktop.journal import ActivityEntry, ActivityKind, Journal, WithdrawalIntent
 from cryptex_desktop.ui.context import AppContext
 from cryptex_desktop.ui.credential_store import CredentialStore
+from cryptex_desktop.ui.journal_keeper import open_problem_sentence
 from cryptex_desktop.ui.main_window import MainWindow
 from cryptex_desktop.ui.screens.activity import ActivityScreen
 from cryptex_desktop.ui.screens.deposit import DepositScreen
@@ -226,3 +227,29 @@ def test_demo_and_live_accounts_keep_separate_journals(qtbot, window, app_contex
 
 def demo_exchange_url(app_context: AppContext) -> str:
     return app_context.connection.demo.server.url
+
+
+@pytest.fixture
+def damaged_journal(app_data_dir: Path) -> Path:
+    """The demo account's journal file, overwritten with something that is not a database."""
+    path = app_data_dir / "journals" / "demo.sqlite3"
+    path.parent.mkdir()
+    path.write_bytes(b"this is not a database, it was damaged " * 200)
+    return path
+
+
+def test_a_damaged_journal_is_told_in_one_sentence_and_money_still_moves(
+    damaged_journal, qtbot, window, app_context
+):
+    sentence = open_problem_sentence(ValueError())
+    qtbot.waitUntil(lambda: window.status.news_text() == sentence, timeout=WAIT_MS)
+    activity = window.show_screen(ActivityScreen.NAME)
+    qtbot.waitUntil(lambda: activity.records.state_text() == sentence, timeout=WAIT_MS)
+
+    withdraw = open_withdraw(qtbot, window, "BTC")
+    fill(qtbot, withdraw, new_address("BTC"), "0.1")
+    qtbot.mouseClick(open_confirmation(qtbot, withdraw).confirm_button,
+                     Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not withdraw.action.is_busy(), timeout=WAIT_MS)
+    assert withdraw.sent_address()  # sent all the same: the status bar said why unrecorded
+    assert damaged_journal.read_bytes().startswith(b"this is not a database")

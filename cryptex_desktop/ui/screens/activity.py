@@ -357,6 +357,7 @@ class ActivityScreen(Screen):
         self.details_button.clicked.connect(self.open_details)
         self.export_button.clicked.connect(self.choose_export_file)
         self._journal.changed.connect(self._reload_timer.start)
+        self._journal.problem.connect(self.reload)
         for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset,
                        self.proxy.layoutChanged):
             signal.connect(self._show_state)
@@ -393,6 +394,10 @@ class ActivityScreen(Screen):
         """The first screenful of what matches the filters, then the rest in pages."""
         self._reload_timer.stop()
         self._serial += 1
+        if self._journal.last_problem:  # no journal to read: say why, in place of the list
+            self.model.clear()
+            self.records.show_problem(self._journal.last_problem)
+            return
         serial, query = self._serial, self.query()
         # A refresh keeps as many rows as are shown, so the list does not shrink under the eye.
         first = max(FIRST_PAGE, self.model.rowCount())

@@ -198,3 +198,23 @@ def test_a_refused_coupon_is_written_down_as_refused(qtbot, window, app_context)
                              for e in activity.visible_entries()] == [
         (ActivityKind.COUPON_MADE, "refused", "nobody-by-this-name")], timeout=WAIT_MS)
     assert activity.proxy.index(0, 5).data() == "For nobody-by-this-name (not carried out)"
+
+
+def test_a_long_history_shows_its_first_screenful_then_every_page(qtbot, window, app_context):
+    start = MARCH
+
+    def many_trades(journal: Journal) -> None:
+        journal.merge_trades(Trade(
+            transaction_id=n, buy_order_id=n, sell_order_id=n + 1,
+            timestamp=start + timedelta(minutes=n), pair="LTC_USD", type="sell",
+            price=Decimal("80"), amount=Decimal("1"), is_instant_buy=False,
+            fee=Decimal("0.16"), fee_currency="USD") for n in range(1, 1501))
+
+    app_context.journal.record(many_trades)
+    screen = window.show_screen(ActivityScreen.NAME)
+    qtbot.waitUntil(lambda: screen.proxy.rowCount() == 3000, timeout=WAIT_MS)
+    newest = screen.visible_entries()[:2]
+    assert [(e.kind, e.record_id, e.amount) for e in newest] == [
+        (ActivityKind.TRADE, 1500, Decimal("-1")), (ActivityKind.FEE, 1500, Decimal("-0.16"))]
+    assert len({(e.kind, e.record_id) for e in screen.visible_entries()}) == 3000
+    assert screen.summary_label.text() == "Showing 3,000 entries."

@@ -46,7 +46,7 @@ from cryptex_desktop.ui.formatting import (
 )
 from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.journal_keeper import JournalKeeper
-from cryptex_desktop.ui.models import RECORD_ROLE, SortFilterProxy
+from cryptex_desktop.ui.models import RECORD_ROLE, Row, SortFilterProxy
 from cryptex_desktop.ui.models.activity import (
     AMOUNT,
     DATE,
@@ -411,15 +411,28 @@ class ActivityScreen(Screen):
             return  # the filters changed meanwhile
         if first:
             self.model.set_records(entries)
-        else:
-            self.model.add_records(entries)
         self._loaded = True
         self._complete = len(entries) < asked
         if not self._complete:
-            after = entries[-1]
-            self._journal.read(lambda journal: query.read(journal, limit=PAGE, after=after),
-                               lambda more: self._on_page(serial, query, PAGE, more, False),
-                               lambda error: self._on_read_failed(serial, error))
+            self._read_more(serial, query, entries[-1])
+        self._show_state()
+
+    def _read_more(self, serial: int, query: ActivityQuery, after: ActivityEntry) -> None:
+        """The next page; its rows are built on the lane, so the UI thread only inserts them."""
+        rows_for = self.model.rows_for
+        self._journal.read(
+            lambda journal: rows_for(query.read(journal, limit=PAGE, after=after)),
+            lambda rows: self._on_more(serial, query, rows),
+            lambda error: self._on_read_failed(serial, error),
+        )
+
+    def _on_more(self, serial: int, query: ActivityQuery, rows: list[Row[ActivityEntry]]) -> None:
+        if serial != self._serial:
+            return
+        self.model.add_rows(rows)
+        self._complete = len(rows) < PAGE
+        if not self._complete:
+            self._read_more(serial, query, rows[-1].record)
         self._show_state()
 
     def _on_read_failed(self, serial: int, _error: BaseException) -> None:

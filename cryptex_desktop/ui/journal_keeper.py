@@ -198,7 +198,8 @@ class JournalKeeper(QObject):
     def _on_connected(self, endpoint: Endpoint) -> None:
         name = journal_name(endpoint.url, endpoint.credentials.username, endpoint.is_demo)
         if name == self._wanted_name and self._journal is not None:
-            return  # the same account again: its journal stays open
+            self.opened.emit()  # the same account again: its journal stays open; views re-read
+            return
         self._epoch += 1
         with self._ready:
             self._wanted_name = name
@@ -246,7 +247,11 @@ class JournalKeeper(QObject):
     # -- running calls on the lane -----------------------------------------------------------
 
     def record(self, fn: Callable[[Journal], object]) -> None:
-        """Write something: ``fn(journal)`` runs on the lane; ``changed`` follows."""
+        """Write something: ``fn(journal)`` runs on the lane; ``changed`` follows.
+
+        When ``fn`` returns 0 or False (no new trade merged, a deposit seen unchanged),
+        nothing changed and ``changed`` is not emitted.
+        """
         self._submit(fn, None, None, writes=True)
 
     def record_on(self, journal: Journal, fn: Callable[[Journal], object]) -> None:
@@ -291,7 +296,7 @@ class JournalKeeper(QObject):
             if job.on_error is not None and job.epoch == self._epoch:
                 job.on_error(error)
             return
-        if job.writes:
+        if job.writes and result is not False and result != 0:  # 0, False: nothing new
             self.changed.emit()
         if job.on_result is not None and job.epoch == self._epoch:
             try:

@@ -16,7 +16,14 @@ from PySide6.QtCore import QSettings, Qt
 
 from cryptex_desktop.api.addresses import new_address
 from cryptex_desktop.api.signing import Credentials
-from cryptex_desktop.journal import ActivityEntry, ActivityKind, Journal, WithdrawalIntent
+from cryptex_desktop.journal import (
+    ActivityEntry,
+    ActivityKind,
+    CouponIntent,
+    Journal,
+    Outcome,
+    WithdrawalIntent,
+)
 from cryptex_desktop.ui.context import AppContext
 from cryptex_desktop.ui.credential_store import CredentialStore
 from cryptex_desktop.ui.journal_keeper import open_problem_sentence
@@ -179,10 +186,30 @@ def test_an_unfinished_withdrawal_the_exchange_does_not_list_is_told_as_not_know
         "A withdrawal of 0.20000000 BTC was being sent when the app closed. The exchange does "
         "not list this withdrawal yet."), timeout=WAIT_MS)
     assert window.status.news_text() == context.journal.last_news
+    assert read_journal(qtbot, context, lambda journal: journal.pending_intents()) == []
     activity = open_activity(qtbot, window, lambda screen: any(
         entry.kind is ActivityKind.WITHDRAWAL and entry.status == "unknown"
         for entry in screen.visible_entries()))
     assert "outcome not known yet" in activity.proxy.index(0, 5).data()
+
+
+def test_an_unfinished_coupon_is_told_as_not_known_and_never_made_again(
+    qtbot, window, app_context, start_again
+):
+    before = app_context.wallet.free_balance("USD")
+    read_journal(qtbot, app_context, lambda journal: journal.begin_coupon(
+        CouponIntent("USD", Decimal("40"), "")))
+
+    window, context = start_again(window, app_context)
+
+    qtbot.waitUntil(lambda: context.journal.last_news == (
+        "A coupon of 40.00 USD was being made when the app closed. The app cannot tell from "
+        "the exchange whether it was made: look at your balance and the Activity tab before "
+        "making it again."), timeout=WAIT_MS)
+    made = read_journal(qtbot, context, lambda journal: journal.coupons_made())
+    assert [(c.amount, c.outcome) for c in made] == [  # type: ignore[attr-defined]
+        (Decimal("40"), Outcome.UNKNOWN)]
+    assert context.wallet.free_balance("USD") == before  # nothing was sent on its behalf
 
 
 def test_demo_and_live_accounts_keep_separate_journals(qtbot, window, app_context,

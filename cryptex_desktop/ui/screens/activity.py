@@ -254,6 +254,10 @@ class ActivityScreen(Screen):
         self._reload_timer.setSingleShot(True)
         self._reload_timer.setInterval(FILTER_DELAY_MS)
         self._reload_timer.timeout.connect(self.reload)
+        self._top_timer = QTimer(self)
+        self._top_timer.setSingleShot(True)
+        self._top_timer.setInterval(FILTER_DELAY_MS)
+        self._top_timer.timeout.connect(self._refresh_top)
         self._build()
         self._wire()
         self._show_state()
@@ -356,8 +360,8 @@ class ActivityScreen(Screen):
         self.table.doubleClicked.connect(self._on_double_clicked)
         self.details_button.clicked.connect(self.open_details)
         self.export_button.clicked.connect(self.choose_export_file)
-        self._journal.changed.connect(self._reload_timer.start)
-        self._journal.problem.connect(self.reload)
+        self._journal.changed.connect(self._top_timer.start)
+        self._journal.opened.connect(self.reload)  # another account's journal, or the first
         for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset,
                        self.proxy.layoutChanged):
             signal.connect(self._show_state)
@@ -386,8 +390,39 @@ class ActivityScreen(Screen):
     # -- reading ----------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Read the list again from the journal (it is on this computer: cheap)."""
-        self.reload()
+        """Bring the newest entries up to date (the whole list the first time)."""
+        if self._loaded:
+            self._refresh_top()
+        else:
+            self.reload()
+
+    @Slot()
+    def _refresh_top(self) -> None:
+        """Read the newest screenful again: new entries come in, changed ones change in place.
+
+        The rest of a long list stays as read: the journal only adds entries, and what
+        changes later (an outcome checked, a deposit confirmed) is nearly always recent.
+        """
+        self._top_timer.stop()
+        if not self._loaded or self._journal.last_problem:
+            return
+        serial, query = self._serial, self.query()
+        self._journal.read(lambda journal: query.read(journal, limit=FIRST_PAGE),
+                           lambda entries: self._on_top(serial, entries))
+
+    def _on_top(self, serial: int, entries: list[ActivityEntry]) -> None:
+        if serial != self._serial:
+            return
+        key_of = self.model.key_of
+        fresh = {key_of(entry): entry for entry in entries}
+        shown = {key_of(record): record for record in self.model.records()}
+        if all(shown.get(key) == entry for key, entry in fresh.items()):
+            return
+        if len(entries) == FIRST_PAGE and key_of(entries[-1]) not in shown:
+            self.reload()  # more came than a screenful (a first History load): read them all
+            return
+        shown.update(fresh)
+        self.model.set_records(shown.values())
 
     @Slot()
     def reload(self) -> None:

@@ -559,11 +559,13 @@ class DepositScreen(Screen):
         self._show_transactions_state()
 
 
-def record_deposits_seen(journal: Journal, incoming: list[Transaction]) -> None:
-    """Write down the deposits on their way in (on the journal's lane)."""
+def record_deposits_seen(journal: Journal, incoming: list[Transaction]) -> bool:
+    """Write down the deposits on their way in (on the journal's lane); True if any changed."""
+    changed = False
     for tx in incoming:
         deposit = Deposit(tx.address, DepositStatus.WAITING, tx.amount, tx.confirmations, tx.txid)
-        journal.record_deposit_seen(tx.currency, deposit)
+        changed = journal.record_deposit_seen(tx.currency, deposit) or changed
+    return changed
 
 
 def _is_unreachable(error: BaseException) -> bool:

@@ -4,6 +4,7 @@ and the journal's promise that a money action is written down before it is sent.
 from __future__ import annotations
 
 import csv
+import itertools
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -218,3 +219,23 @@ def test_a_long_history_shows_its_first_screenful_then_every_page(qtbot, window,
         (ActivityKind.TRADE, 1500, Decimal("-1")), (ActivityKind.FEE, 1500, Decimal("-0.16"))]
     assert len({(e.kind, e.record_id) for e in screen.visible_entries()}) == 3000
     assert screen.summary_label.text() == "Showing 3,000 entries."
+
+
+def test_every_control_has_a_name_and_tab_goes_through_the_filters_to_the_list(qtbot, window):
+    screen = window.show_screen(ActivityScreen.NAME)
+    order = [screen.kind_combo, screen.currency_combo, screen.from_edit, screen.to_edit,
+             screen.search_edit, screen.table]
+    for control in [*order, screen.details_button, screen.export_button]:
+        assert control.accessibleName(), control
+    for current, following in itertools.pairwise(order):
+        assert _reaches(current, following), (current, following)
+
+
+def _reaches(start, target) -> bool:
+    """Whether Tab from ``start`` reaches ``target`` before any other control of the order."""
+    widget = start.nextInFocusChain()
+    for _ in range(10):  # a date edit's inner line edit comes first
+        if widget is target:
+            return True
+        widget = widget.nextInFocusChain()
+    return False

@@ -317,11 +317,13 @@ class ActivityScreen(Screen):
         self.details_button = QPushButton(_("&Details…"))
         self.details_button.setToolTip(_("Everything about the chosen entry (Enter)."))
         self.details_button.setAutoDefault(False)
+        self.details_button.setAccessibleName(_("Details"))
         self.export_button = QPushButton(_("&Export to CSV…"))
         self.export_button.setToolTip(_(
             "Save every entry matching the filters as a spreadsheet file (Ctrl+E)."
         ))
         self.export_button.setAutoDefault(False)
+        self.export_button.setAccessibleName(_("Export to CSV"))
 
         bottom = QHBoxLayout()
         bottom.setSpacing(10)

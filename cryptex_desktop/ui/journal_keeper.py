@@ -203,6 +203,7 @@ class JournalKeeper(QObject):
         self._epoch += 1
         with self._ready:
             self._wanted_name = name
+            self._failed_name = ""  # a failure of an earlier attempt says nothing of this one
         data_dir = self._data_dir
         self.last_problem = ""
 

@@ -164,6 +164,7 @@ class JournalKeeper(QObject):
         self._journal: Journal | None = None
         self._journal_name = ""
         self._wanted_name = ""
+        self._wanted_client: CryptexClient | None = None
         self._failed_name = ""
         self._closed = False
         #: The last sentence of news, for tests and the status bar.
@@ -179,12 +180,17 @@ class JournalKeeper(QObject):
         """The name of the journal in use or being opened (``demo``, ``live-…``; "" if none)."""
         return self._wanted_name
 
-    def journal_for_send(self, timeout: float = OPEN_WAIT_SECONDS) -> Journal | None:
+    def journal_for_send(self, client: CryptexClient | None = None,
+                         timeout: float = OPEN_WAIT_SECONDS) -> Journal | None:
         """The connected account's journal, waiting for it to open (call from a worker only).
 
-        None when no account is connected or its journal could not be opened.
+        None when no account is connected, its journal could not be opened, or ``client``
+        is not the connected account's (a request of an account just switched away from
+        must not be written in the new one's journal).
         """
         with self._ready:
+            if client is not None and client is not self._wanted_client:
+                return None
             self._ready.wait_for(
                 lambda: self._closed or self._journal_name == self._wanted_name
                 or self._failed_name == self._wanted_name,
@@ -198,11 +204,14 @@ class JournalKeeper(QObject):
     def _on_connected(self, endpoint: Endpoint) -> None:
         name = journal_name(endpoint.url, endpoint.credentials.username, endpoint.is_demo)
         if name == self._wanted_name and self._journal is not None:
+            with self._ready:
+                self._wanted_client = self._dispatcher.client
             self.opened.emit()  # the same account again: its journal stays open; views re-read
             return
         self._epoch += 1
         with self._ready:
             self._wanted_name = name
+            self._wanted_client = self._dispatcher.client  # set just before ``connected``
             self._failed_name = ""  # a failure of an earlier attempt says nothing of this one
         data_dir = self._data_dir
         self.last_problem = ""
@@ -407,9 +416,9 @@ class MoneyJournalHooks:
         self._begin = begin
         self._complete = complete
 
-    def begin(self, subject: Any) -> tuple[Journal, int] | None:
+    def begin(self, subject: Any, client: CryptexClient) -> tuple[Journal, int] | None:
         """On the worker: write the intent (None when no journal could be opened)."""
-        journal = self._keeper.journal_for_send()
+        journal = self._keeper.journal_for_send(client)
         if journal is None:
             return None  # the status bar has said why; money still moves
         try:

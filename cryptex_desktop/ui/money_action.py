@@ -123,12 +123,13 @@ class ActionReport:
 class JournalHooks(Protocol):
     """What a money action writes down: the intent before sending, the outcome after.
 
-    ``begin(subject)`` runs on the worker just before the request is sent (the intent must
-    be on disk before anything leaves; if it raises, nothing is sent) and returns a token;
+    ``begin(subject, client)`` runs on the worker just before the request is sent on
+    ``client`` (the intent must be on disk before anything leaves; if it raises, nothing is
+    sent) and returns a token;
     ``complete(token, report)`` runs on the UI thread with the outcome.
     """
 
-    def begin(self, subject: Any) -> Any: ...
+    def begin(self, subject: Any, client: CryptexClient) -> Any: ...
 
     def complete(self, token: Any, report: ActionReport) -> None: ...
 
@@ -204,7 +205,7 @@ class MoneyAction(QObject):
         def run(client: CryptexClient) -> _Sent:
             noted = request.note(client)
             if hooks is not None:
-                token.append(hooks.begin(subject))  # on disk before the request leaves
+                token.append(hooks.begin(subject, client))  # on disk before the request leaves
             try:
                 return _Sent(noted, request.send(client, noted))
             except OutcomeUnknown as lost:

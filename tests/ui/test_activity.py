@@ -182,6 +182,9 @@ def test_a_withdrawal_is_written_down_before_it_is_sent_and_completed_after(
     activity = window.show_screen(ActivityScreen.NAME)
     qtbot.waitUntil(lambda: [(e.kind, e.status) for e in activity.visible_entries()] == [
         (ActivityKind.WITHDRAWAL, "done")], timeout=WAIT_MS)
+    # A request still on its way for an account switched away from is not written here.
+    assert app_context.journal.journal_for_send(client) is not None
+    assert app_context.journal.journal_for_send(object()) is None
 
 
 def test_a_refused_coupon_is_written_down_as_refused(qtbot, window, app_context):

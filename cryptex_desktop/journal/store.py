@@ -14,7 +14,7 @@ killed and costs no flush; a power cut can only lose the last few of those, and 
 refresh fetches them again.
 
 Threads: one connection guarded by a lock, so any thread may call, one at a time. The UI
-calls it through a worker (the Dispatcher), never on the UI thread, as a flush can take
+calls it on its own worker lane (ui/journal_keeper.py), never on the UI thread, as a flush can take
 milliseconds. Every record is one transaction.
 """
 

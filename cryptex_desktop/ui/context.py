@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject
 from cryptex_desktop.ui.connection import Connection
 from cryptex_desktop.ui.credential_store import CredentialStore
 from cryptex_desktop.ui.dispatcher import Dispatcher
+from cryptex_desktop.ui.journal_keeper import JournalKeeper
 from cryptex_desktop.ui.market_feed import MarketFeed
 from cryptex_desktop.ui.refresher import Refresher
 from cryptex_desktop.ui.settings import AppSettings
@@ -22,8 +23,9 @@ from cryptex_desktop.ui.wallet_state import WalletState
 
 @dataclass
 class AppContext:
-    """Settings, the worker layer, the connection, shared balances, the refresh timer and the
-    public market data feed (on a worker lane of its own)."""
+    """Settings, the worker layer, the connection, shared balances, the refresh timer, the
+    public market data feed and the account's journal (each of the last two on a lane of its
+    own)."""
 
     data_dir: Path
     settings: AppSettings
@@ -33,6 +35,7 @@ class AppContext:
     refresher: Refresher
     credentials: CredentialStore
     market: MarketFeed
+    journal: JournalKeeper
 
     @classmethod
     def create(
@@ -57,10 +60,12 @@ class AppContext:
             refresher=Refresher(settings.refresh_seconds, parent),
             credentials=credentials or CredentialStore(),
             market=market,
+            journal=JournalKeeper(connection, dispatcher, data_dir, parent),
         )
 
     def close(self) -> None:
-        """Stop timers and network work, and the demo exchange."""
+        """Stop timers and network work, the demo exchange, and the journal (writes finish)."""
         self.refresher.stop()
         self.market.close()
         self.connection.close()
+        self.journal.close()

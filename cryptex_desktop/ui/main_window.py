@@ -45,7 +45,7 @@ log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
-    """Tabs for Balances, Trade, Open orders, History, Deposit, Withdraw and Coupons."""
+    """Tabs for Balances, Trade, Open orders, History, Deposit, Withdraw, Coupons and Activity."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None,
                  theme_keeper: ThemeKeeper | None = None) -> None:
@@ -148,6 +148,9 @@ class MainWindow(QMainWindow):
         context.connection.connecting.connect(self.status.set_connecting)
         context.connection.connected.connect(self._on_connected)
         context.connection.failed.connect(self._on_connect_failed)
+        # Told as lasting news: the error label clears at the next successful refresh.
+        context.journal.problem.connect(lambda text: self.status.tell(text, 120_000))
+        context.journal.news.connect(self.status.tell)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.account_watch = AccountWatch(context.connection, context.dispatcher, self)
         self.account_watch.problemChanged.connect(self._show_account_problem)

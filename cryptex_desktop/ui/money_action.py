@@ -28,7 +28,7 @@ import itertools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
@@ -120,6 +120,20 @@ class ActionReport:
         return self.outcome is Outcome.DONE
 
 
+class JournalHooks(Protocol):
+    """What a money action writes down: the intent before sending, the outcome after.
+
+    ``begin(subject, client)`` runs on the worker just before the request is sent on
+    ``client`` (the intent must be on disk before anything leaves; if it raises, nothing is
+    sent) and returns a token;
+    ``complete(token, report)`` runs on the UI thread with the outcome.
+    """
+
+    def begin(self, subject: Any, client: CryptexClient) -> Any: ...
+
+    def complete(self, token: Any, report: ActionReport) -> None: ...
+
+
 @dataclass(frozen=True)
 class _Sent:
     noted: Any
@@ -150,10 +164,14 @@ class MoneyAction(QObject):
     finished = Signal(object)
 
     def __init__(self, dispatcher: Dispatcher, words: ActionWords,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, *,
+                 journal_hooks: JournalHooks | None = None) -> None:
         super().__init__(parent)
         self._dispatcher = dispatcher
         self._words = words
+        self._journal_hooks = journal_hooks
+        # The journal's token of the attempt on its way, written by its worker before sending.
+        self._journal_token: list[Any] = []
         self._attempts = itertools.count(1)
         self._attempt = 0  # the attempt on its way; 0 when idle
         self._subject: Any = None
@@ -180,9 +198,14 @@ class MoneyAction(QObject):
         self._checking = False
         self.busyChanged.emit(True)
         self.progress.emit(self._words.sending)
+        hooks = self._journal_hooks
+        token: list[Any] = []
+        self._journal_token = token
 
         def run(client: CryptexClient) -> _Sent:
             noted = request.note(client)
+            if hooks is not None:
+                token.append(hooks.begin(subject, client))  # on disk before the request leaves
             try:
                 return _Sent(noted, request.send(client, noted))
             except OutcomeUnknown as lost:
@@ -263,6 +286,9 @@ class MoneyAction(QObject):
         self._finish(ActionReport(Outcome.UNKNOWN, self._words.switched, subject))
 
     def _finish(self, report: ActionReport) -> None:
+        if self._journal_hooks is not None and self._journal_token:
+            self._journal_hooks.complete(self._journal_token[0], report)
+        self._journal_token = []
         self._attempt = 0
         self._subject = None
         self._checking = False

@@ -20,7 +20,7 @@ def test_every_screen_has_its_heading_at_the_same_spot_at_small_and_large_sizes(
 
 
 def test_every_tab_is_a_screen_with_a_title_a_tooltip_and_an_intro(window):
-    assert len(window.screens) == window.tabs.count() == 7
+    assert len(window.screens) == window.tabs.count() == 8
     for index in range(window.tabs.count()):
         screen = window.tabs.widget(index)
         assert isinstance(screen, Screen)

@@ -10,6 +10,7 @@ from cryptex_desktop.ui.screens.base import Screen
 
 def build_all(context: AppContext, parent: QWidget) -> list[Screen]:
     """Every screen in tab order, each given only the shared objects it uses."""
+    from cryptex_desktop.ui.screens.activity import ActivityScreen
     from cryptex_desktop.ui.screens.balances import BalancesScreen
     from cryptex_desktop.ui.screens.coupons import CouponsScreen
     from cryptex_desktop.ui.screens.deposit import DepositScreen
@@ -23,9 +24,12 @@ def build_all(context: AppContext, parent: QWidget) -> list[Screen]:
         BalancesScreen(c.wallet, c.market, c.settings, parent),
         TradeScreen(c.dispatcher, c.wallet, c.refresher, c.settings, parent, market=c.market),
         OpenOrdersScreen(c.dispatcher, c.wallet, c.refresher, c.settings, parent),
-        HistoryScreen(c.dispatcher, c.settings, parent),
+        HistoryScreen(c.dispatcher, c.settings, parent, journal=c.journal),
         DepositScreen(c.dispatcher, c.refresher, c.settings, parent,
-                      is_demo=lambda: c.connection.is_demo),
-        WithdrawScreen(c.dispatcher, c.wallet, c.refresher, c.settings, parent),
-        CouponsScreen(c.dispatcher, c.wallet, c.refresher, c.settings, parent),
+                      is_demo=lambda: c.connection.is_demo, journal=c.journal),
+        WithdrawScreen(c.dispatcher, c.wallet, c.refresher, c.settings, parent,
+                       journal=c.journal),
+        CouponsScreen(c.dispatcher, c.wallet, c.refresher, c.settings, parent,
+                      journal=c.journal),
+        ActivityScreen(c.journal, c.settings, parent),
     ]

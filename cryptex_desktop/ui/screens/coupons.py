@@ -27,12 +27,14 @@ from cryptex_desktop.api.errors import ExchangeRefusal
 from cryptex_desktop.api.money import decimals_of, money_context
 from cryptex_desktop.api.reconcile import Finding, check_coupon_create, check_coupon_redeem
 from cryptex_desktop.api.types import Coupon, Redemption
+from cryptex_desktop.journal import CouponIntent, Journal
 from cryptex_desktop.ui.dialogs.confirm import ConfirmDialog, confirm
 from cryptex_desktop.ui.dialogs.coupon_created import CouponCreatedDialog
 from cryptex_desktop.ui.dispatcher import Dispatcher
 from cryptex_desktop.ui.errors import describe_action_failure
 from cryptex_desktop.ui.formatting import format_money, number_text
 from cryptex_desktop.ui.i18n import _
+from cryptex_desktop.ui.journal_keeper import JournalKeeper, MoneyJournalHooks, journal_outcome
 from cryptex_desktop.ui.money_action import (
     ActionReport,
     ActionWords,
@@ -252,6 +254,18 @@ def redeem_words() -> ActionWords:
     )
 
 
+def begin_coupon(journal: Journal, terms: CouponTerms) -> int:
+    """The intent of a coupon, written before it is sent (on the worker); never a code."""
+    return journal.begin_coupon(CouponIntent(terms.currency, terms.amount, terms.recipient or ""))
+
+
+def complete_coupon(journal: Journal, coupon_id: int, report: ActionReport) -> None:
+    """A coupon's outcome: made, held for a check, refused or unknown (its code stays out)."""
+    coupon: Coupon | None = report.answer
+    held = coupon is not None and (coupon.held_for_moderation or not coupon.code)
+    journal.complete_coupon(coupon_id, journal_outcome(report.outcome), held_for_review=held)
+
+
 class CouponsScreen(Screen):
     """Turn money into a code to give someone, or redeem one."""
 
@@ -275,6 +289,8 @@ class CouponsScreen(Screen):
         refresher: Refresher,
         settings: AppSettings,
         parent: QWidget | None = None,
+        *,
+        journal: JournalKeeper | None = None,
     ) -> None:
         super().__init__(
             _("Coupons"),
@@ -289,7 +305,10 @@ class CouponsScreen(Screen):
         self.confirm_dialog: ConfirmDialog | None = None
         #: The dialog showing a new code while it is open; None once it closes.
         self.created_dialog: CouponCreatedDialog | None = None
-        self.create_action = MoneyAction(dispatcher, create_words(), self)
+        self._journal = journal
+        hooks = None if journal is None else MoneyJournalHooks(journal, begin_coupon,
+                                                               complete_coupon)
+        self.create_action = MoneyAction(dispatcher, create_words(), self, journal_hooks=hooks)
         self.redeem_action = MoneyAction(dispatcher, redeem_words(), self)
         self._build()
         self._restore_currency()
@@ -570,6 +589,10 @@ class CouponsScreen(Screen):
     @Slot(object)
     def _on_redeem_finished(self, report: ActionReport) -> None:
         self._refresher.request("balances")
+        if report.done and self._journal is not None and isinstance(report.answer, Redemption):
+            credited = Redemption(report.answer.currency or report.subject.currency,
+                                  report.answer.amount)
+            self._journal.record(lambda journal: journal.record_coupon_redeemed(credited))
         if report.done:
             self.code_edit.setText("")  # unlike clear(), setText drops the undo history too
             self.code_edit.set_code_visible(False)

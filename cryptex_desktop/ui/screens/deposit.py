@@ -28,11 +28,13 @@ from cryptex_desktop.api.addresses import InvalidAddress, supports_addresses, va
 from cryptex_desktop.api.currencies import CURRENCIES
 from cryptex_desktop.api.errors import ConnectError, ExchangeRefusal, RequestTimeout
 from cryptex_desktop.api.money import to_wire
-from cryptex_desktop.api.types import Deposit, DepositAddress, Transaction
+from cryptex_desktop.api.types import Deposit, DepositAddress, DepositStatus, Transaction
+from cryptex_desktop.journal import Journal
 from cryptex_desktop.ui.dispatcher import Dispatcher, Priority
 from cryptex_desktop.ui.errors import describe, describe_action_failure
 from cryptex_desktop.ui.formatting import currency_name
 from cryptex_desktop.ui.i18n import _
+from cryptex_desktop.ui.journal_keeper import JournalKeeper
 from cryptex_desktop.ui.models import SortFilterProxy, TransactionsModel
 from cryptex_desktop.ui.models.transactions import ADDRESS, TXID
 from cryptex_desktop.ui.refresher import Refresher
@@ -149,6 +151,7 @@ class DepositScreen(Screen):
         parent: QWidget | None = None,
         *,
         is_demo: Callable[[], bool] | None = None,
+        journal: JournalKeeper | None = None,
     ) -> None:
         super().__init__(
             _("Deposit"),
@@ -161,6 +164,7 @@ class DepositScreen(Screen):
         self._settings = settings
         # Whether the connection is the demo exchange; unknown means the neutral wording.
         self._is_demo = is_demo or (lambda: False)
+        self._journal = journal
         #: Addresses issued in this session, newest first, with their currency.
         self._addresses: dict[str, str] = {}
         self.model = TransactionsModel(self)
@@ -422,6 +426,9 @@ class DepositScreen(Screen):
             ).format(coin=coin_title(result.currency)))
             return
         self._addresses = {result.address: result.currency, **self._addresses}
+        if self._journal is not None:
+            got = result
+            self._journal.record(lambda journal: journal.record_address(got.currency, got.address))
         self.session_combo.insertItem(0, f"{result.currency}  {result.address}", result.address)
         self.session_combo.setCurrentIndex(0)
         coin = coin_title(result.currency)
@@ -477,6 +484,8 @@ class DepositScreen(Screen):
     def _on_checked(self, deposit: Deposit, currency: str) -> None:
         self.check_button.set_busy(False)
         self.check_message.show_result(deposit_sentence(deposit, currency))
+        if self._journal is not None and currency:
+            self._journal.record(lambda journal: journal.record_deposit_seen(currency, deposit))
         self.refresh()
         if deposit.is_credited:
             self._refresher.request("balances")
@@ -510,6 +519,9 @@ class DepositScreen(Screen):
             self._refresher.request("balances")  # a deposit left the list: it was credited
         self.model.update(transactions)
         self._loaded = True
+        incoming = [t for t in transactions if t.is_incoming]
+        if incoming and self._journal is not None:
+            self._journal.record(lambda journal: record_deposits_seen(journal, incoming))
         # The exchange answered: a "could not reach it" said earlier is no longer true.
         for label, unreachable in self._unreachable_said.items():
             if unreachable and label.is_problem():
@@ -546,6 +558,15 @@ class DepositScreen(Screen):
         self._show_currency()
         self._on_session_choice()
         self._show_transactions_state()
+
+
+def record_deposits_seen(journal: Journal, incoming: list[Transaction]) -> bool:
+    """Write down the deposits on their way in (on the journal's lane); True if any changed."""
+    changed = False
+    for tx in incoming:
+        deposit = Deposit(tx.address, DepositStatus.WAITING, tx.amount, tx.confirmations, tx.txid)
+        changed = journal.record_deposit_seen(tx.currency, deposit) or changed
+    return changed
 
 
 def _is_unreachable(error: BaseException) -> bool:

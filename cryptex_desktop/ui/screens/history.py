@@ -49,6 +49,7 @@ from cryptex_desktop.ui.dispatcher import Dispatcher, Priority
 from cryptex_desktop.ui.errors import describe
 from cryptex_desktop.ui.formatting import pair_text, side_word
 from cryptex_desktop.ui.i18n import _
+from cryptex_desktop.ui.journal_keeper import JournalKeeper
 from cryptex_desktop.ui.models import RECORD_ROLE, Row, SortFilterProxy, TradeHistoryModel
 from cryptex_desktop.ui.models.trade_history import DATE, FEE
 from cryptex_desktop.ui.screens.base import Screen
@@ -282,7 +283,8 @@ class HistoryScreen(Screen):
         return _("Every trade you made, with filters and export")
 
     def __init__(
-        self, dispatcher: Dispatcher, settings: AppSettings, parent: QWidget | None = None
+        self, dispatcher: Dispatcher, settings: AppSettings, parent: QWidget | None = None,
+        *, journal: JournalKeeper | None = None,
     ) -> None:
         super().__init__(
             _("Trade history"),
@@ -292,6 +294,7 @@ class HistoryScreen(Screen):
         )
         self._dispatcher = dispatcher
         self._settings = settings
+        self._journal = journal
         self.page_size = MAX_PAGE
         self._query: HistoryQuery | None = HistoryQuery()
         self._loaded = False
@@ -572,10 +575,17 @@ class HistoryScreen(Screen):
         query, rows, complete = result
         if query is not None and query == self._query:
             self.model.add_rows(rows)
+            self._keep_trades(rows)
             self._loaded = True
             self._no_older = self._no_older or complete
             self._forget_load_problem()
         self._show_state()
+
+    def _keep_trades(self, rows: list[Row]) -> None:
+        """Write the trades just loaded in the journal, for the Activity list (on its lane)."""
+        if self._journal is not None and rows:
+            trades = [row.record for row in rows]
+            self._journal.record(lambda journal: journal.merge_trades(trades))
 
     def _forget_load_problem(self) -> None:
         """A load succeeded: the sentence about the failed one is over."""
@@ -629,6 +639,7 @@ class HistoryScreen(Screen):
         if query != self._query:
             return  # the filters changed meanwhile; the table was emptied and reloaded
         added = self.model.add_rows(rows)
+        self._keep_trades(rows)
         self._loaded = True
         self._forget_load_problem()
         if added:

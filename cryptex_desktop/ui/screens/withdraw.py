@@ -22,11 +22,13 @@ from cryptex_desktop.api.client import CryptexClient
 from cryptex_desktop.api.currencies import CURRENCIES
 from cryptex_desktop.api.money import decimals_of, money_context
 from cryptex_desktop.api.reconcile import Finding, check_withdraw
-from cryptex_desktop.api.types import Withdrawal
+from cryptex_desktop.api.types import Transaction, Withdrawal
+from cryptex_desktop.journal import Journal, WithdrawalIntent
 from cryptex_desktop.ui.dialogs.confirm import ConfirmDialog, confirm
 from cryptex_desktop.ui.dispatcher import Dispatcher
 from cryptex_desktop.ui.formatting import currency_name, format_money, number_text
 from cryptex_desktop.ui.i18n import _
+from cryptex_desktop.ui.journal_keeper import JournalKeeper, MoneyJournalHooks, journal_outcome
 from cryptex_desktop.ui.money_action import (
     ActionReport,
     ActionWords,
@@ -147,6 +149,20 @@ def withdraw_words() -> ActionWords:
     )
 
 
+def begin_withdrawal(journal: Journal, terms: WithdrawalTerms) -> int:
+    """The intent of a withdrawal, written before it is sent (on the worker)."""
+    return journal.begin_withdrawal(WithdrawalIntent(terms.currency, terms.amount, terms.address))
+
+
+def complete_withdrawal(journal: Journal, withdrawal_id: int, report: ActionReport) -> None:
+    """A withdrawal's outcome, with its transaction when a check found it."""
+    found = report.finding.found if report.finding is not None else None
+    tx = found if isinstance(found, Transaction) else None
+    journal.complete_withdrawal(withdrawal_id, journal_outcome(report.outcome),
+                                tx.txid if tx is not None and tx.txid else None,
+                                tx.confirmations if tx is not None else None)
+
+
 class WithdrawScreen(Screen):
     """Send coins from this account to another wallet."""
 
@@ -170,6 +186,8 @@ class WithdrawScreen(Screen):
         refresher: Refresher,
         settings: AppSettings,
         parent: QWidget | None = None,
+        *,
+        journal: JournalKeeper | None = None,
     ) -> None:
         super().__init__(
             _("Withdraw coins"),
@@ -182,7 +200,9 @@ class WithdrawScreen(Screen):
         self._settings = settings
         #: The confirmation open now, if any (tests read it as a person would).
         self.confirm_dialog: ConfirmDialog | None = None
-        self.action = MoneyAction(dispatcher, withdraw_words(), self)
+        hooks = (None if journal is None
+                 else MoneyJournalHooks(journal, begin_withdrawal, complete_withdrawal))
+        self.action = MoneyAction(dispatcher, withdraw_words(), self, journal_hooks=hooks)
         self._build()
         self._restore_currency()
         self.action.busyChanged.connect(self._set_sending)

@@ -1,0 +1,601 @@
+"""Activity: one list of every money movement this account made, newest first.
+
+Deposits, withdrawals, trades, their fees, and coupons made and redeemed, as the journal
+remembers them (the exchange itself lists only what is still on its way). Filters by kind,
+currency, dates and a search box (label, address, txid, order number) are answered by the
+journal; the first screenful comes at once and the rest follows in pages, all read on the
+journal's own lane, never on the UI thread. Enter or a double-click opens an entry's
+details; the list exports to CSV with fee columns, in machine format.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cryptex_desktop.api.money import to_wire
+from cryptex_desktop.journal import ActivityEntry, ActivityKind, Journal
+from cryptex_desktop.ui.formatting import (
+    currency_name,
+    exact_amount,
+    format_datetime_long,
+    format_price,
+    pair_text,
+)
+from cryptex_desktop.ui.i18n import _
+from cryptex_desktop.ui.journal_keeper import JournalKeeper
+from cryptex_desktop.ui.models import RECORD_ROLE, Row, SortFilterProxy
+from cryptex_desktop.ui.models.activity import (
+    AMOUNT,
+    DATE,
+    FEE,
+    ActivityModel,
+    details_text,
+    kind_word,
+    status_words,
+)
+from cryptex_desktop.ui.screens.base import Screen
+from cryptex_desktop.ui.settings import AppSettings
+from cryptex_desktop.ui.widgets.currency_combo import CurrencyCombo
+from cryptex_desktop.ui.widgets.fonts import monospace_font
+from cryptex_desktop.ui.widgets.labels import ResultLabel, buddy_label
+from cryptex_desktop.ui.widgets.record_list import RecordList
+
+#: The first screenful, read before anything else.
+FIRST_PAGE = 200
+#: The pages that follow it.
+PAGE = 2000
+#: Filter edits are gathered this long before the journal is asked again.
+FILTER_DELAY_MS = 250
+#: A date edit at this date shows "Any": no limit on that side.
+ANY_DATE = QDate(2000, 1, 1)
+
+#: The first row of the CSV file.
+CSV_HEADER = (
+    "date_utc", "kind", "currency", "amount", "fee", "fee_currency", "status", "details",
+    "address", "txid", "orders", "price", "label",
+)
+
+
+@dataclass(frozen=True)
+class ActivityQuery:
+    """What the list shows: a kind and currency (None: all), days (UTC bounds), a search."""
+
+    kind: ActivityKind | None = None
+    currency: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    search: str | None = None
+
+    def read(self, journal: Journal, limit: int | None = None,
+             after: ActivityEntry | None = None) -> list[ActivityEntry]:
+        """The entries matching, newest first (``limit`` of them after ``after``)."""
+        return journal.activity(kind=self.kind, currency=self.currency, since=self.since,
+                                until=self.until, search=self.search, limit=limit, after=after)
+
+    @property
+    def is_filtered(self) -> bool:
+        """Whether anything narrows the list."""
+        return any(v is not None for v in (self.kind, self.currency, self.since, self.until,
+                                           self.search))
+
+
+def csv_row(entry: ActivityEntry) -> tuple[str, ...]:
+    """One entry as a CSV row, in the order of :data:`CSV_HEADER` (exact, machine format)."""
+    return (
+        entry.time.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        entry.kind.value,
+        entry.currency,
+        to_wire(entry.amount),
+        "" if entry.fee is None else to_wire(entry.fee),
+        entry.fee_currency or "",
+        entry.status,
+        entry.description,
+        entry.address or "",
+        entry.txid or "",
+        " ".join(str(n) for n in entry.order_ids),
+        "" if entry.price is None else to_wire(entry.price),
+        entry.label,
+    )
+
+
+def as_shown(entries: list[ActivityEntry]) -> list[ActivityEntry]:
+    """The entries in the table's order: newest first, a trade before its fee."""
+    return sorted(entries, key=lambda e: (e.time, e.record_id, e.kind.value), reverse=True)
+
+
+def write_activity_csv(path: str | os.PathLike[str], entries: Iterable[ActivityEntry]) -> int:
+    """Write ``entries`` as CSV with a header row; returns how many.
+
+    Written beside the target and moved into place, so a file is never left half-written.
+    """
+    target = Path(path)
+    partial = target.with_name(target.name + ".part")
+    count = 0
+    try:
+        with partial.open("w", newline="", encoding="utf-8") as stream:
+            writer = csv.writer(stream)
+            writer.writerow(CSV_HEADER)
+            for entry in entries:
+                writer.writerow(csv_row(entry))
+                count += 1
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return count
+
+
+def _date_edit(tooltip: str, name: str) -> QDateEdit:
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setMinimumDate(ANY_DATE)
+    edit.setMaximumDate(QDate(2999, 12, 31))
+    edit.setSpecialValueText(_("Any"))
+    edit.setDate(ANY_DATE)
+    edit.setToolTip(tooltip)
+    edit.setAccessibleName(name)
+    return edit
+
+
+def _day_start(day: QDate) -> datetime:
+    """Midnight at the start of ``day`` in the local time zone, as UTC."""
+    return datetime(day.year(), day.month(), day.day()).astimezone().astimezone(UTC)
+
+
+class ActivityDetailsDialog(QDialog):
+    """Every field of one entry, read-only and selectable (to copy an address or a txid)."""
+
+    def __init__(self, entry: ActivityEntry, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("{kind} details").format(kind=kind_word(entry.kind)))
+        self.entry = entry
+        form = QFormLayout()
+        self.values: dict[str, str] = {}
+        rows: list[tuple[str, str, bool]] = [
+            (_("Date"), format_datetime_long(entry.time), False),
+            (_("Kind"), kind_word(entry.kind), False),
+            (_("Currency"), f"{currency_name(entry.currency)} ({entry.currency})", False),
+            (_("Amount"), f"{exact_amount(entry.amount)} {entry.currency}", False),
+        ]
+        if entry.fee is not None and entry.fee_currency:
+            rows.append((_("Fee"), f"{exact_amount(entry.fee)} {entry.fee_currency}", False))
+        if entry.kind in (ActivityKind.TRADE, ActivityKind.FEE):
+            rows.append((_("Market"), pair_text(entry.description), False))
+        if entry.price is not None:
+            rows.append((_("Price"), format_price(entry.price, entry.description), False))
+        rows.append((_("Details"), details_text(entry), False))
+        state = status_words(entry)
+        if state:
+            rows.append((_("State"), state, False))
+        if entry.address:
+            rows.append((_("Address"), entry.address, True))
+        if entry.txid:
+            rows.append((_("Transaction id"), entry.txid, True))
+        if entry.order_ids:
+            rows.append((_("Orders"), ", ".join(str(n) for n in entry.order_ids), False))
+        if entry.label:
+            rows.append((_("Label"), entry.label, False))
+        for title, value, monospace in rows:
+            label = QLabel(value)
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                          | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+            label.setAccessibleName(title)
+            if monospace:
+                label.setFont(monospace_font())
+            form.addRow(f"{title}:", label)
+            self.values[title] = value
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+
+class ActivityScreen(Screen):
+    """Every deposit, withdrawal, trade, fee and coupon of this account, newest first."""
+
+    NAME = "activity"
+
+    @classmethod
+    def title(cls) -> str:
+        """The tab's title."""
+        return _("Activity")
+
+    @classmethod
+    def tooltip(cls) -> str:
+        """The tab's tooltip."""
+        return _("Every deposit, withdrawal, trade, fee and coupon, newest first")
+
+    def __init__(self, journal: JournalKeeper, settings: AppSettings,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(
+            _("Activity"),
+            _("Everything that moved money in this account, newest first: deposits, "
+              "withdrawals, trades and their fees, and coupons. The app writes these down on "
+              "this computer as they happen. Press Enter on a row to see all its details."),
+            parent,
+        )
+        self._journal = journal
+        self._settings = settings
+        self._serial = 0  # the query on show; pages of an older one are dropped
+        self._loaded = False
+        self._complete = False
+        #: The details dialog open now, if any (tests read it as a person would).
+        self.details_dialog: ActivityDetailsDialog | None = None
+        self.export_dialog: QFileDialog | None = None
+        self.model = ActivityModel(self)
+        self.proxy = SortFilterProxy(self.model, self)
+        self._reload_timer = QTimer(self)
+        self._reload_timer.setSingleShot(True)
+        self._reload_timer.setInterval(FILTER_DELAY_MS)
+        self._reload_timer.timeout.connect(self.reload)
+        self._top_timer = QTimer(self)
+        self._top_timer.setSingleShot(True)
+        self._top_timer.setInterval(FILTER_DELAY_MS)
+        self._top_timer.timeout.connect(self._refresh_top)
+        self._build()
+        self._wire()
+        self._show_state()
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.kind_combo = QComboBox()
+        self.kind_combo.addItem(_("Everything"), "")
+        for kind in (ActivityKind.DEPOSIT, ActivityKind.WITHDRAWAL, ActivityKind.TRADE,
+                     ActivityKind.FEE, ActivityKind.COUPON_MADE, ActivityKind.COUPON_REDEEMED):
+            self.kind_combo.addItem(kind_word(kind), kind.value)
+        self.kind_combo.setToolTip(_("Show one kind of money movement only."))
+        self.kind_combo.setAccessibleName(_("Kind"))
+        self.currency_combo = CurrencyCombo(all_text=_("All currencies"))
+        self.currency_combo.setToolTip(_("Show one currency only."))
+        self.currency_combo.setAccessibleName(_("Currency"))
+        self.from_edit = _date_edit(_("Show activity from this day on (your local time). "
+                                      "“Any”: from the first."), _("From day"))
+        self.to_edit = _date_edit(_("Show activity up to the end of this day (your local "
+                                    "time). “Any”: up to now."), _("To day"))
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText(_("Label, address, transaction id or order"))
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setToolTip(_(
+            "Find entries by a name you gave, an address, a transaction id or an order number."
+        ))
+        self.search_edit.setAccessibleName(_("Search"))
+
+        filters = QHBoxLayout()
+        filters.setSpacing(8)
+        for text, field in ((_("&Kind:"), self.kind_combo),
+                            (_("C&urrency:"), self.currency_combo),
+                            (_("Fro&m:"), self.from_edit),
+                            (_("&To:"), self.to_edit),
+                            (_("&Search:"), self.search_edit)):
+            filters.addWidget(buddy_label(text, field))
+            filters.addWidget(field, 2 if field is self.search_edit else 0)
+
+        self.records = RecordList(self.proxy, accessible_name=_("Your activity"))
+        self.records.filter_row.addLayout(filters, 1)
+        self.records.retryRequested.connect(self.reload)
+        self.table = self.records.table
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        metrics = self.table.fontMetrics()
+        header.resizeSection(DATE, metrics.horizontalAdvance("8888-88-88 88:88") + 24)
+        for column in (AMOUNT, FEE):
+            header.resizeSection(column, metrics.horizontalAdvance("-0.00000000 BTC") + 24)
+
+        self.summary_label = QLabel()
+        self.summary_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary_label.setAccessibleName(_("How many entries are shown"))
+        self.result_label = ResultLabel(reserve_lines=1)
+        self.result_label.setAccessibleName(_("Activity message"))
+        self.details_button = QPushButton(_("&Details…"))
+        self.details_button.setToolTip(_("Everything about the chosen entry (Enter)."))
+        self.details_button.setAutoDefault(False)
+        self.details_button.setAccessibleName(_("Details"))
+        self.export_button = QPushButton(_("&Export to CSV…"))
+        self.export_button.setToolTip(_(
+            "Save every entry matching the filters as a spreadsheet file (Ctrl+E)."
+        ))
+        self.export_button.setAutoDefault(False)
+        self.export_button.setAccessibleName(_("Export to CSV"))
+
+        bottom = QHBoxLayout()
+        bottom.setSpacing(10)
+        texts = QVBoxLayout()
+        texts.setSpacing(2)
+        texts.addWidget(self.summary_label)
+        texts.addWidget(self.result_label)
+        bottom.addLayout(texts, 1)
+        bottom.addWidget(self.details_button)
+        bottom.addWidget(self.export_button)
+        self.body.addWidget(self.records, 1)
+        self.body.addLayout(bottom)
+
+        self.setTabOrder(self.kind_combo, self.currency_combo)
+        self.setTabOrder(self.currency_combo, self.from_edit)
+        self.setTabOrder(self.from_edit, self.to_edit)
+        self.setTabOrder(self.to_edit, self.search_edit)
+        self.setTabOrder(self.search_edit, self.table)
+        self.setTabOrder(self.table, self.details_button)
+        self.setTabOrder(self.details_button, self.export_button)
+
+        # A window shortcut of a hidden tab does not fire, so other screens may use Ctrl+E too.
+        self.export_shortcut = QShortcut(QKeySequence("Ctrl+E"), self)
+        self.export_shortcut.activated.connect(self.choose_export_file)
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            enter = QShortcut(QKeySequence(key), self.table)
+            enter.setContext(Qt.ShortcutContext.WidgetShortcut)
+            enter.activated.connect(self.open_details)
+
+    def _wire(self) -> None:
+        self.kind_combo.currentIndexChanged.connect(self._on_filter_changed)
+        self.currency_combo.currentIndexChanged.connect(self._on_filter_changed)
+        self.from_edit.dateChanged.connect(self._on_filter_changed)
+        self.to_edit.dateChanged.connect(self._on_filter_changed)
+        self.search_edit.textChanged.connect(self._on_filter_changed)
+        self.table.doubleClicked.connect(self._on_double_clicked)
+        self.details_button.clicked.connect(self.open_details)
+        self.export_button.clicked.connect(self.choose_export_file)
+        self._journal.changed.connect(self._top_timer.start)
+        self._journal.opened.connect(self.reload)  # another account's journal, or the first
+        for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset,
+                       self.proxy.layoutChanged):
+            signal.connect(self._show_state)
+
+    # -- the filters ------------------------------------------------------------------------
+
+    def query(self) -> ActivityQuery:
+        """The filters as they stand."""
+        kind = str(self.kind_combo.currentData() or "")
+        since = until = None
+        if self.from_edit.date() != ANY_DATE:
+            since = _day_start(self.from_edit.date())
+        if self.to_edit.date() != ANY_DATE:
+            until = _day_start(self.to_edit.date()) + timedelta(days=1)
+        search = self.search_edit.text().strip()
+        return ActivityQuery(
+            kind=ActivityKind(kind) if kind else None,
+            currency=self.currency_combo.code() or None,
+            since=since, until=until, search=search or None,
+        )
+
+    @Slot()
+    def _on_filter_changed(self) -> None:
+        self._reload_timer.start()
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Bring the newest entries up to date (the whole list the first time)."""
+        if self._loaded:
+            self._refresh_top()
+        else:
+            self.reload()
+
+    @Slot()
+    def _refresh_top(self) -> None:
+        """Read the newest screenful again: new entries come in, changed ones change in place.
+
+        The rest of a long list stays as read: the journal only adds entries, and what
+        changes later (an outcome checked, a deposit confirmed) is nearly always recent.
+        """
+        self._top_timer.stop()
+        if not self._loaded or self._journal.last_problem:
+            return
+        serial, query = self._serial, self.query()
+        self._journal.read(lambda journal: query.read(journal, limit=FIRST_PAGE),
+                           lambda entries: self._on_top(serial, entries))
+
+    def _on_top(self, serial: int, entries: list[ActivityEntry]) -> None:
+        if serial != self._serial:
+            return
+        key_of = self.model.key_of
+        fresh = {key_of(entry): entry for entry in entries}
+        shown = {key_of(record): record for record in self.model.records()}
+        if all(shown.get(key) == entry for key, entry in fresh.items()):
+            return
+        if len(entries) == FIRST_PAGE and key_of(entries[-1]) not in shown:
+            self.reload()  # more came than a screenful (a first History load): read them all
+            return
+        shown.update(fresh)
+        self.model.set_records(shown.values())
+
+    @Slot()
+    def reload(self) -> None:
+        """The first screenful of what matches the filters, then the rest in pages."""
+        self._reload_timer.stop()
+        self._serial += 1
+        if self._journal.last_problem:  # no journal to read: say why, in place of the list
+            self.model.clear()
+            self.records.show_problem(self._journal.last_problem)
+            return
+        serial, query = self._serial, self.query()
+        # A refresh keeps as many rows as are shown, so the list does not shrink under the eye.
+        first = max(FIRST_PAGE, self.model.rowCount())
+        self._journal.read(lambda journal: query.read(journal, limit=first),
+                           lambda entries: self._on_page(serial, query, first, entries, True),
+                           lambda error: self._on_read_failed(serial, error))
+
+    def _on_page(self, serial: int, query: ActivityQuery, asked: int,
+                 entries: list[ActivityEntry], first: bool) -> None:
+        if serial != self._serial:
+            return  # the filters changed meanwhile
+        if first:
+            self.model.set_records(entries)
+        self._loaded = True
+        self._complete = len(entries) < asked
+        if not self._complete:
+            self._read_more(serial, query, entries[-1])
+        self._show_state()
+
+    def _read_more(self, serial: int, query: ActivityQuery, after: ActivityEntry) -> None:
+        """The next page; its rows are built on the lane, so the UI thread only inserts them."""
+        rows_for = self.model.rows_for
+        self._journal.read(
+            lambda journal: rows_for(query.read(journal, limit=PAGE, after=after)),
+            lambda rows: self._on_more(serial, query, rows),
+            lambda error: self._on_read_failed(serial, error),
+        )
+
+    def _on_more(self, serial: int, query: ActivityQuery, rows: list[Row[ActivityEntry]]) -> None:
+        if serial != self._serial:
+            return
+        self.model.add_rows(rows)
+        self._complete = len(rows) < PAGE
+        if not self._complete:
+            self._read_more(serial, query, rows[-1].record)
+        self._show_state()
+
+    def _on_read_failed(self, serial: int, _error: BaseException) -> None:
+        if serial != self._serial:
+            return
+        self._loaded = True
+        self._complete = True
+        if not self.model.rowCount():
+            self.records.show_problem(_(
+                "Could not read your activity from this computer. Restart the app; if it keeps "
+                "happening, look in the log folder (Help > Open log folder)."
+            ))
+            return
+        self._show_state()
+
+    def account_changed(self) -> None:
+        """Another account: its activity is in its own journal; read it once that is open."""
+        self._serial += 1
+        self._loaded = False
+        self._complete = False
+        self.model.clear()
+        self.result_label.clear_message()
+        if self.details_dialog is not None:
+            self.details_dialog.reject()
+        self._show_state()
+
+    # -- what the person sees ---------------------------------------------------------------
+
+    @Slot()
+    def _show_state(self, *_args: object) -> None:
+        shown = self.proxy.rowCount()
+        if shown:
+            self.records.show_table()
+        elif not self._loaded:
+            self.records.show_empty(_("Reading your activity…"))
+        elif self.query().is_filtered:
+            self.records.show_empty(_("Nothing matches these filters."))
+        else:
+            self.records.show_empty(_(
+                "Nothing yet. Deposits, withdrawals, trades and coupons appear here as they "
+                "happen."
+            ))
+        self.summary_label.setText(
+            "" if not shown else
+            (_("Showing 1 entry.") if shown == 1 else
+             _("Showing {n} entries.").format(n=f"{shown:,}")))
+        self.export_button.setEnabled(shown > 0)
+        self.details_button.setEnabled(shown > 0)
+
+    def visible_entries(self) -> list[ActivityEntry]:
+        """The entries the table shows, in the order it shows them."""
+        proxy = self.proxy
+        return [proxy.index(row, 0).data(RECORD_ROLE) for row in range(proxy.rowCount())]
+
+    # -- details ----------------------------------------------------------------------------
+
+    @Slot(QModelIndex)
+    def _on_double_clicked(self, index: QModelIndex) -> None:
+        self.table.setCurrentIndex(index)
+        self.open_details()
+
+    @Slot()
+    def open_details(self) -> None:
+        """Enter or double-click: every field of the chosen entry, in a dialog."""
+        index = self.table.currentIndex()
+        if not index.isValid():
+            index = self.proxy.index(0, 0)
+        entry = index.data(RECORD_ROLE) if index.isValid() else None
+        if not isinstance(entry, ActivityEntry) or self.details_dialog is not None:
+            return
+        dialog = ActivityDetailsDialog(entry, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(self._on_details_closed)
+        self.details_dialog = dialog
+        dialog.open()
+
+    @Slot()
+    def _on_details_closed(self) -> None:
+        self.details_dialog = None
+
+    # -- exporting --------------------------------------------------------------------------
+
+    def export_csv(self, path: str | os.PathLike[str]) -> None:
+        """Write every entry matching the filters to ``path`` (on the journal's lane).
+
+        The outcome is said in the result label when the file is written.
+        """
+        query = self.query()
+        target = str(path)
+        self._journal.read(
+            lambda journal: write_activity_csv(target, as_shown(query.read(journal))),
+            lambda count: self._on_exported(target, count),
+            self._on_export_failed,
+        )
+
+    def _on_exported(self, path: str, count: int) -> None:
+        self._settings.set_view_state(self.NAME, "export_folder", str(Path(path).parent))
+        self.result_label.show_success(
+            (_("Saved 1 entry to {path}.") if count == 1
+             else _("Saved {n} entries to {path}.")).format(n=f"{count:,}", path=path))
+
+    def _on_export_failed(self, error: BaseException) -> None:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else ""
+        self.result_label.show_problem(
+            _("Could not save the file{reason}. Choose another folder or name.").format(
+                reason=f" ({reason})" if reason else ""))
+
+    @Slot()
+    def choose_export_file(self) -> None:
+        """Ask where to save the CSV file (Ctrl+E), then save it there."""
+        if not self.proxy.rowCount():
+            self.result_label.show_problem(_("There is nothing to export."))
+            return
+        folder = str(self._settings.view_state(self.NAME, "export_folder", "") or Path.home())
+        name = f"cryptex-activity-{datetime.now().strftime('%Y-%m-%d')}.csv"
+        dialog = QFileDialog(self, _("Export activity to CSV"), str(Path(folder) / name))
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+        dialog.setNameFilters([_("CSV files (*.csv)"), _("All files (*)")])
+        dialog.setDefaultSuffix("csv")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.fileSelected.connect(self._export_to)
+        self.export_dialog = dialog
+        dialog.open()
+
+    @Slot(str)
+    def _export_to(self, path: str) -> None:
+        if path:
+            self.export_csv(path)

@@ -22,9 +22,9 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QEvent, Qt, Slot
-from PySide6.QtGui import QHideEvent, QShowEvent
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSizePolicy, QWidget
+from PySide6.QtCore import QEvent, Slot
+from PySide6.QtGui import QHideEvent, QResizeEvent, QShowEvent
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from cryptex_desktop.api.client import CryptexClient
 from cryptex_desktop.api.currencies import PAIRS
@@ -74,6 +74,9 @@ WATCHED_KINDS = frozenset({MarketKind.TICKERS, MarketKind.BOOK, MarketKind.TRADE
 FILLS_MARKED = 200
 #: How far back the 24 h change looks.
 DAY = timedelta(hours=24)
+#: From this screen width and height the book, trades and chart stand side by side and the
+#: help sits under the form; below it they are tabs beside the form.
+WIDE_LAYOUT = (1360, 700)
 
 
 def price_day_ago(trades: Sequence[MarketTrade], now: datetime) -> Decimal | None:
@@ -255,11 +258,17 @@ class TradeScreen(Screen):
         self.summary = MarketSummary()
         self.panels = MarketPanels(aside)
         self.panels.setMinimumWidth(300)  # three figures a level still fit
-        form.setMaximumWidth(FORM_MAX_WIDTH)
-        form.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Maximum)
+        left = QWidget()
+        left.setMaximumWidth(FORM_MAX_WIDTH)
+        left.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
+        self._left_column = QVBoxLayout(left)
+        self._left_column.setContentsMargins(0, 0, 0, 0)
+        self._left_column.setSpacing(18)
+        self._left_column.addWidget(form)
+        self._left_column.addStretch(1)
         row = QHBoxLayout()
         row.setSpacing(24)
-        row.addWidget(form, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(left)
         row.addWidget(self.panels, 1)
         self.body.addWidget(self.summary)
         self.body.addLayout(row, 1)
@@ -313,6 +322,17 @@ class TradeScreen(Screen):
         super().hideEvent(event)
         if self._market is not None:
             self._market.unwatch(self.NAME)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Side by side when the window has room for it, tabs when it does not."""
+        super().resizeEvent(event)
+        size = event.size()
+        wide = size.width() >= WIDE_LAYOUT[0] and size.height() >= WIDE_LAYOUT[1]
+        if wide == self.panels.is_wide():
+            return
+        self.panels.set_wide(wide)
+        if wide:  # the help under the form; the panels put it back on a tab when narrow
+            self._left_column.insertWidget(1, self.panels.help_box)
 
     def _watch_market(self) -> None:
         if self._market is not None and self.isVisible():

@@ -171,3 +171,16 @@ def test_a_wide_window_puts_the_panels_side_by_side_and_the_help_under_the_form(
     assert panels.tabs.count() == 4 and panels.tabs.currentWidget() is panels.book_view
     panels.tabs.setCurrentIndex(panels.help_tab)
     qtbot.waitUntil(lambda: panels.help_box.isVisible(), timeout=WAIT_MS)
+
+
+def test_a_chosen_price_is_written_with_the_readers_decimal_mark(qtbot, russian_numbers,
+                                                                 window, app_context):
+    screen = window.show_screen(TradeScreen.NAME)
+    qtbot.waitUntil(lambda: showing_book_of(screen, "BTC_USD"), timeout=WAIT_MS)
+    model = screen.panels.book_view.model
+    row = model.spread_row() + 1
+    click_level(qtbot, screen, row, SHIFT)
+    qtbot.waitUntil(lambda: screen.price_edit.amount() == model.price_at(row), timeout=WAIT_MS)
+    assert screen.amount_edit.amount() == model.cumulative_at(row)
+    amount_text = screen.amount_edit.text()  # e.g. "0,5": read back as the same amount
+    assert "," in amount_text and "." not in amount_text

@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from cryptex_desktop.ui.i18n import _
+from cryptex_desktop.ui.widgets.labels import heading_label
 from cryptex_desktop.ui.widgets.order_book import OrderBookView
 from cryptex_desktop.ui.widgets.price_chart import PriceChart
 from cryptex_desktop.ui.widgets.recent_trades import RecentTradesView
@@ -43,6 +44,16 @@ class MarketPanels(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.hide()
+        # Side by side, each panel under its name (on tabs, the tab says it).
+        self._columns: list[QVBoxLayout] = []
+        for title in (_("Order book"), _("Price chart"), _("Latest trades")):
+            column = QWidget()
+            column_layout = QVBoxLayout(column)
+            column_layout.setContentsMargins(4, 0, 4, 0)
+            column_layout.setSpacing(6)
+            column_layout.addWidget(heading_label(title, 1.0))
+            self.splitter.addWidget(column)
+            self._columns.append(column_layout)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
@@ -63,8 +74,9 @@ class MarketPanels(QWidget):
             self.tabs.clear()  # takes the pages off the tabs; they are not deleted
             self.help_page.setParent(self)
             self.help_page.hide()
-            for panel in (self.book_view, self.chart, self.trades_view):
-                self.splitter.addWidget(panel)
+            for column, panel in zip(self._columns, (self.book_view, self.chart,
+                                                      self.trades_view), strict=True):
+                column.addWidget(panel, 1)
                 panel.show()
             self.splitter.setStretchFactor(1, 1)
             self.splitter.setSizes([BOOK_WIDTH, max(self.width() - BOOK_WIDTH - TRADES_WIDTH,

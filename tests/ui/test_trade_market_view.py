@@ -3,6 +3,7 @@ latest trades, the summary and the chart, and picks a price from the book."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -10,10 +11,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from cryptex_desktop.api.currencies import PAIRS
+from cryptex_desktop.api.market import MarketTrade
 from cryptex_desktop.sandbox.market_maker import levels
 from cryptex_desktop.ui.formatting import format_price
 from cryptex_desktop.ui.screens.open_orders import OpenOrdersScreen
-from cryptex_desktop.ui.screens.trade import TradeScreen
+from cryptex_desktop.ui.screens.trade import TradeScreen, price_day_ago
 from tests.exchange_helpers import place_order
 from tests.gui_checks import WAIT_MS
 
@@ -184,3 +186,16 @@ def test_a_chosen_price_is_written_with_the_readers_decimal_mark(qtbot, russian_
     assert screen.amount_edit.amount() == model.cumulative_at(row)
     amount_text = screen.amount_edit.text()  # e.g. "0,5": read back as the same amount
     assert "," in amount_text and "." not in amount_text
+
+
+def test_the_24_hour_change_needs_a_trade_from_24_hours_ago():
+    now = datetime(2026, 11, 30, 12, tzinfo=UTC)
+
+    def trade(number: int, hours_ago: float, price: str) -> MarketTrade:
+        return MarketTrade(number, Decimal(price), Decimal("0.1"),
+                           now - timedelta(hours=hours_ago))
+
+    recent = [trade(3, 0.5, "65100"), trade(2, 3, "64000")]
+    assert price_day_ago(recent, now) is None  # the latest trades do not reach back a day
+    older = [*recent, trade(1, 24, "60000"), trade(0, 30, "59000")]
+    assert price_day_ago(older, now) == Decimal("60000")  # the last one at least a day old

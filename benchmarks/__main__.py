@@ -15,6 +15,7 @@ BENCHMARKS = {
     "journal": "benchmarks.journal_bench",
     "ui": "benchmarks.ui_bench",
     "market-widgets": "benchmarks.market_widgets_bench",
+    "idle": "benchmarks.idle_cpu_bench",  # the whole app at rest: about 2.5 minutes
     "package": "benchmarks.package_bench",  # needs `make package` first
 }
 

@@ -390,7 +390,8 @@ def test_switching_accounts_clears_the_result_and_keeps_what_was_typed(qtbot, wi
 def test_every_control_has_a_name_and_tab_follows_the_form(qtbot, window):
     screen = window.show_screen(TradeScreen.NAME)
     walk = [screen.pair_combo, screen.buy_button, screen.sell_button, screen.price_edit,
-            screen.amount_edit, screen.max_button, screen.place_button]
+            screen.best_price_button, screen.amount_edit, screen.max_button,
+            screen.place_button]
     for control in walk:
         assert control.accessibleName()
     for first, second in itertools.pairwise(walk):

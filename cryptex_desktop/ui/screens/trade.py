@@ -6,24 +6,34 @@ Nothing is sent before the person confirms the exact amounts; the order then goe
 one :class:`~cryptex_desktop.ui.money_action.MoneyAction`, which never sends it twice and
 asks the exchange after a lost answer. The result says what happened in numbers and goes
 away as soon as the form or the account changes.
+
+Beside the form, the chosen market as it is now: its summary above (last price, 24 h change,
+high, low, volume), and on tabs its order book (a click on a level puts its price in the
+form, Shift+click its price and the amount up to it), its latest trades and a price chart
+with the person's own fills marked. The :class:`~cryptex_desktop.ui.market_feed.MarketFeed`
+asks for them only while this screen is on show and the window is not minimized.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import logging
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QEvent, Slot
-from PySide6.QtGui import QHideEvent, QShowEvent
-from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QWidget
+from PySide6.QtGui import QHideEvent, QResizeEvent, QShowEvent
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from cryptex_desktop.api.client import CryptexClient
 from cryptex_desktop.api.currencies import PAIRS
 from cryptex_desktop.api.errors import InsufficientFunds
-from cryptex_desktop.api.market import OrderBook
+from cryptex_desktop.api.market import MarketTrade, OrderBook, Ticker
 from cryptex_desktop.api.reconcile import Finding
-from cryptex_desktop.api.types import Order
+from cryptex_desktop.api.types import Order, Trade
 from cryptex_desktop.ui import theme
+from cryptex_desktop.ui.candles import CandleInterval
 from cryptex_desktop.ui.dialogs.confirm import ConfirmDialog, confirm
 from cryptex_desktop.ui.dispatcher import Dispatcher, Priority
 from cryptex_desktop.ui.formatting import format_money, pair_description, pair_text
@@ -51,8 +61,31 @@ from cryptex_desktop.ui.settings import AppSettings
 from cryptex_desktop.ui.wallet_state import WalletState
 from cryptex_desktop.ui.widgets.busy_button import BusyButton
 from cryptex_desktop.ui.widgets.labels import ResultLabel
-from cryptex_desktop.ui.widgets.layout import form_with_aside, help_panel
+from cryptex_desktop.ui.widgets.layout import FORM_MAX_WIDTH, help_panel
+from cryptex_desktop.ui.widgets.market_panels import MarketPanels
+from cryptex_desktop.ui.widgets.market_summary import MarketSummary
 from cryptex_desktop.ui.widgets.order_form import OrderForm
+
+log = logging.getLogger(__name__)
+
+#: The market data the screen shows while it is on show.
+WATCHED_KINDS = frozenset({MarketKind.TICKERS, MarketKind.BOOK, MarketKind.TRADES})
+#: How many of the person's latest fills of the market are marked on the chart.
+FILLS_MARKED = 200
+#: How far back the 24 h change looks.
+DAY = timedelta(hours=24)
+#: From this screen width and height the book, trades and chart stand side by side and the
+#: help sits under the form; below it they are tabs beside the form.
+WIDE_LAYOUT = (1360, 700)
+
+
+def price_day_ago(trades: Sequence[MarketTrade], now: datetime) -> Decimal | None:
+    """The price of the latest trade at least 24 hours before ``now``, if ``trades`` go
+    back that far (the exchange sends only its latest trades, so often they do not)."""
+    older = [trade for trade in trades if trade.time <= now - DAY]
+    if not older:
+        return None
+    return max(older, key=lambda trade: (trade.time, trade.trade_id)).price
 
 
 def place_button_style(side: str) -> str:
@@ -123,6 +156,9 @@ class TradeScreen(Screen):
         # Orders this screen placed: a lost answer must not be mistaken for one of these.
         self._placed_ids: set[int] = set()
         self._confirm_dialog: ConfirmDialog | None = None
+        # What the market side shows, so an unchanged answer is not drawn again.
+        self._shown_book: OrderBook | None = None
+        self._shown_trades: tuple[MarketTrade, ...] | None = None
         self.action = MoneyAction(dispatcher, TRADE_WORDS, self)
         self.action.busyChanged.connect(self._on_busy)
         self.action.progress.connect(self._on_progress)
@@ -139,9 +175,22 @@ class TradeScreen(Screen):
         self.form.submitted.connect(self.place_order)
         wallet.changed.connect(self._update_button)
         self._on_side_changed(self.form.side())
+        book_view = self.panels.book_view
+        book_view.priceChosen.connect(self.use_price)
+        book_view.priceAndAmountChosen.connect(self.use_price_and_amount)
+        self.panels.trades_view.retryRequested.connect(self._ask_market_again)
+        interval = str(settings.view_state(self.NAME, "chart_interval", ""))
+        self.panels.chart.set_interval(
+            CandleInterval[interval] if interval in CandleInterval.__members__
+            else CandleInterval.MINUTE)  # the latest trades span minutes, not days
+        self.panels.chart.intervalChanged.connect(self._on_interval_chosen)
         if market is not None:
             market.unavailable.connect(self._on_market_unavailable)
             market.available.connect(self.market_message.clear_message)
+            market.tickersChanged.connect(self._on_tickers)
+            market.bookChanged.connect(self._on_book)
+            market.tradesChanged.connect(self._on_trades)
+        self._show_market(self.pair())
 
     @classmethod
     def title(cls) -> str:
@@ -190,6 +239,11 @@ class TradeScreen(Screen):
         self.market_message.setAccessibleName(_("Market prices"))
         form.form.insertRow(1, "", self.market_message)
         QWidget.setTabOrder(self.max_button, self.place_button)
+        self.best_price_button = QPushButton(_("B&est price"))
+        self.best_price_button.setAutoDefault(False)
+        self.best_price_button.setAccessibleName(_("Best price"))
+        self.best_price_button.clicked.connect(self.fill_best_price)
+        form.add_beside_price(self.best_price_button)
 
         aside = help_panel(
             _("How an order works"),
@@ -201,13 +255,23 @@ class TradeScreen(Screen):
                 fee=TRADE_FEE_TEXT),
         )
         aside.setMaximumWidth(560)  # longer lines than this are hard to read
-        beside = QWidget()  # keeps the capped help box at the left of its column
-        beside_row = QHBoxLayout(beside)
-        beside_row.setContentsMargins(0, 0, 0, 0)
-        beside_row.addWidget(aside, 1)
-        beside_row.addStretch(0)
-        self.body.addLayout(form_with_aside(form, beside))
-        self.body.addStretch(1)
+        self.summary = MarketSummary()
+        self.panels = MarketPanels(aside)
+        self.panels.setMinimumWidth(300)  # three figures a level still fit
+        left = QWidget()
+        left.setMaximumWidth(FORM_MAX_WIDTH)
+        left.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
+        self._left_column = QVBoxLayout(left)
+        self._left_column.setContentsMargins(0, 0, 0, 0)
+        self._left_column.setSpacing(18)
+        self._left_column.addWidget(form)
+        self._left_column.addStretch(1)
+        row = QHBoxLayout()
+        row.setSpacing(24)
+        row.addWidget(left)
+        row.addWidget(self.panels, 1)
+        self.body.addWidget(self.summary)
+        self.body.addLayout(row, 1)
 
     # -- what the person chose ------------------------------------------------------------------
 
@@ -244,8 +308,9 @@ class TradeScreen(Screen):
     # -- the screen's calls ---------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """The form needs only the free balances, which the shared wallet state keeps."""
+        """The free balances (kept by the shared wallet state) and your fills for the chart."""
         self._wallet.refresh()
+        self._ask_fills()
 
     def showEvent(self, event: QShowEvent) -> None:
         """On show, the chosen market's book is kept fresh for the confirmation."""
@@ -258,18 +323,142 @@ class TradeScreen(Screen):
         if self._market is not None:
             self._market.unwatch(self.NAME)
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Side by side when the window has room for it, tabs when it does not."""
+        super().resizeEvent(event)
+        size = event.size()
+        wide = size.width() >= WIDE_LAYOUT[0] and size.height() >= WIDE_LAYOUT[1]
+        if wide == self.panels.is_wide():
+            return
+        self.panels.set_wide(wide)
+        if wide:  # the help under the form; the panels put it back on a tab when narrow
+            self._left_column.insertWidget(1, self.panels.help_box)
+
     def _watch_market(self) -> None:
         if self._market is not None and self.isVisible():
-            self._market.watch(self.NAME, self.pair(), {MarketKind.BOOK})
+            self._market.watch(self.NAME, self.pair(), WATCHED_KINDS)
+
+    @Slot()
+    def _ask_market_again(self) -> None:
+        """Try again: watching anew asks at once (unless the exchange asked to wait)."""
+        if self._market is not None and self.isVisible():
+            self._market.unwatch(self.NAME)
+            self._watch_market()
 
     @Slot(str)
     def _on_market_unavailable(self, _sentence: str) -> None:
         self.market_message.show_warning(_(
             "Market prices are not available right now. You can still place an order."))
+        self._shown_book = self._shown_trades = None
+        self.summary.show_unavailable()
+        self.panels.book_view.show_unavailable()
+        self.panels.trades_view.show_unavailable()
+        self.panels.chart.show_unavailable()
+
+    # -- the market beside the form ------------------------------------------------------------
+
+    def _show_market(self, pair: str) -> None:
+        """A market was chosen: what is known of it at once, the rest as it arrives."""
+        self._shown_book = self._shown_trades = None
+        market = self._market
+        book = market.book(pair) if market is not None else None
+        self._on_book(book or OrderBook(pair, (), ()))
+        self._on_trades(pair, ())
+        self._shown_trades = None  # the empty list was a placeholder: the next answer shows
+        self.panels.chart.set_fills([])
+        ticker = market.tickers.get(pair) if market is not None else None
+        if ticker is not None:
+            self._on_tickers(market.tickers if market is not None else {})
+        else:
+            self.summary.show_unavailable()
+
+    @Slot(dict)
+    def _on_tickers(self, tickers: dict[str, Ticker]) -> None:
+        ticker = tickers.get(self.pair())
+        if ticker is None:
+            return
+        trades = self._shown_trades or ()
+        self.summary.set_ticker(ticker, price_day_ago(trades, datetime.now(UTC)))
+
+    @Slot(object)
+    def _on_book(self, book: OrderBook) -> None:
+        if book.pair != self.pair() or book == self._shown_book:
+            return  # another market's, or nothing new to draw
+        self._shown_book = book
+        self.panels.book_view.set_book(book)
+
+    @Slot(str, tuple)
+    def _on_trades(self, pair: str, trades: tuple[MarketTrade, ...]) -> None:
+        if pair != self.pair() or trades == self._shown_trades:
+            return
+        self._shown_trades = trades
+        self.panels.trades_view.set_trades(pair, trades)
+        self.panels.chart.set_trades(pair, trades)
+        if self._market is not None and pair in self._market.tickers:
+            self._on_tickers(self._market.tickers)
+
+    @Slot(object)
+    def use_price(self, price: Decimal) -> None:
+        """A level of the book was chosen: its price goes into the form."""
+        self.price_edit.set_amount(price)
+        self.form.edited.emit()
+
+    @Slot(object, object)
+    def use_price_and_amount(self, price: Decimal, amount: Decimal) -> None:
+        """Shift+click on a level: its price, and the amount up to it, go into the form."""
+        self.price_edit.set_amount(price)
+        self.amount_edit.set_amount(amount)
+        self.form.edited.emit()
+
+    @Slot()
+    def fill_best_price(self) -> None:
+        """Best price: the lowest sell offer for a buy, the highest buy offer for a sell."""
+        best = self.panels.book_view.best_price(self.side())
+        if best is None:
+            details = PAIRS[self.pair()]
+            self.price_message.show_problem(
+                (_("Nobody sells {base} on this market right now: type your own price.")
+                 if self.side() == BUY else
+                 _("Nobody buys {base} on this market right now: type your own price."))
+                .format(base=details.base))
+            self.price_edit.setFocus()
+            return
+        self.use_price(best)
+
+    def _update_best_price_tip(self) -> None:
+        self.best_price_button.setToolTip(
+            _("Use the lowest price a seller offers now (Alt+E).") if self.side() == BUY
+            else _("Use the highest price a buyer offers now (Alt+E)."))
+
+    @Slot(object)
+    def _on_interval_chosen(self, interval: CandleInterval) -> None:
+        self._settings.set_view_state(self.NAME, "chart_interval", interval.name)
+
+    def _ask_fills(self) -> None:
+        """The person's latest fills of the market, to mark on the chart (only while on show)."""
+        if not self.isVisible() or self._dispatcher.client is None:
+            return
+        pair = self.pair()
+
+        def fills(client: CryptexClient) -> list[Trade]:
+            return client.trade_history(pair=pair, count=FILLS_MARKED)
+
+        def arrived(found: list[Trade]) -> None:
+            if pair == self.pair():
+                self.panels.chart.set_fills(found)
+
+        self._dispatcher.submit(fills, on_result=arrived, on_error=self._fills_failed,
+                                priority=Priority.REFRESH, key=f"trade_fills:{pair}")
+
+    @staticmethod
+    def _fills_failed(error: BaseException) -> None:
+        # The status bar already says the exchange did not answer; the chart just lacks marks.
+        log.debug("your fills for the chart could not be read: %s", type(error).__name__)
 
     def account_changed(self) -> None:
-        """Another account: its result is not about this one; what was typed stays."""
+        """Another account: its result and fills are not about this one; what was typed stays."""
         self._forget_result()
+        self.panels.chart.set_fills([])
         self._update_button()
 
     @Slot()
@@ -382,6 +571,7 @@ class TradeScreen(Screen):
         if isinstance(report.error, InsufficientFunds):
             self._wallet.refresh(Priority.ACTION)  # what the form thought was free is not
         self._refresher.request("open_orders", "history", "balances")
+        self._ask_fills()
         self._update_button()
 
     # -- keeping the screen in step ------------------------------------------------------------
@@ -396,7 +586,9 @@ class TradeScreen(Screen):
     @Slot(str)
     def _on_market_changed(self, pair: str) -> None:
         self._settings.set_view_state(self.NAME, "pair", pair)
+        self._show_market(pair)
         self._watch_market()
+        self._ask_fills()
 
     @Slot(str)
     def _on_side_changed(self, side: str) -> None:
@@ -405,6 +597,7 @@ class TradeScreen(Screen):
             self.place_button.setText(
                 _("Place buy order") if side == BUY else _("Place sell order"))
         self._style_place_button()
+        self._update_best_price_tip()
         self._update_button()
 
     @Slot()

@@ -162,7 +162,8 @@ class OrderForm(QWidget):
         self.form.setFormAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.form.addRow(self.market_label, self.market_combo)
         self.form.addRow(side_label, side_row)
-        price_row = QHBoxLayout()
+        price_row = self._price_row = QHBoxLayout()
+        price_row.setSpacing(8)
         price_row.addWidget(self.price_edit)
         price_row.addStretch(1)
         self.form.addRow(self.price_label, price_row)
@@ -178,6 +179,12 @@ class OrderForm(QWidget):
         for first, second in itertools.pairwise(order):
             QWidget.setTabOrder(first, second)
         self._style_sides()
+
+    def add_beside_price(self, widget: QWidget) -> None:
+        """A button right of the price field (the Trade screen's Best price), next in tab order."""
+        self._price_row.insertWidget(1, widget)
+        QWidget.setTabOrder(self.price_edit, widget)
+        QWidget.setTabOrder(widget, self.amount_edit)
 
     def add_row(self, item: QWidget | QLayout) -> None:
         """A row under the fields, lined up with them (the place button, the result)."""

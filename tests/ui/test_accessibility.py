@@ -323,7 +323,8 @@ def test_a_shortened_transaction_id_is_copied_whole_with_ctrl_c(qtbot):
 
 #: Keys Qt itself gives every control, not the app (the walk-through test presses them).
 QT_OWN_KEYS = {"Tab", "Shift+Tab", "Space", "Enter", "Escape", "Up", "Down", "Shift+Up",
-               "Shift+Down", "double-click"}
+               "Shift+Down", "double-click",
+               "Shift+Enter"}  # the order book's own key (tests/ui/market test it there)
 
 
 def readme_keys() -> list[str]:

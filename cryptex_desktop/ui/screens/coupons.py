@@ -420,7 +420,7 @@ class CouponsScreen(Screen):
         header = self.made_list.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
-        self.show_code_button = QPushButton(_("S&how code…"))
+        self.show_code_button = QPushButton(_("Sho&w code…"))
         self.show_code_button.setAutoDefault(False)
         self.show_code_button.setAccessibleName(_("Show code"))
         self.show_code_button.setToolTip(_(

@@ -19,7 +19,8 @@ from cryptex_desktop.ui.formatting import (
 from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.models.keyed_table import Column, KeyedTableModel, Row, filter_tag
 
-MADE_DATE, MADE_AMOUNT, MADE_RECIPIENT, MADE_STATUS, MADE_CODE = range(5)
+# The recipient last: it takes the room left over (and shortens) on a small window.
+MADE_DATE, MADE_AMOUNT, MADE_STATUS, MADE_CODE, MADE_RECIPIENT = range(5)
 REDEEMED_DATE, REDEEMED_AMOUNT = range(2)
 
 
@@ -29,7 +30,7 @@ def coupon_status(record: CouponCreatedRecord) -> str:
         return _("Held for review") if record.held_for_review else _("Issued")
     return {
         Outcome.PENDING: _("Being checked"),
-        Outcome.UNKNOWN: _("Outcome not known yet"),
+        Outcome.UNKNOWN: _("Not known yet"),
         Outcome.REFUSED: _("Not made"),
     }[record.outcome]
 
@@ -54,13 +55,14 @@ class CouponsMadeModel(KeyedTableModel[CouponCreatedRecord]):
     COLUMNS = (
         Column(_("Date"), _("When you made the coupon, in your local time.")),
         Column(_("Amount"), _("What the coupon is worth."), True),
-        Column(_("Recipient"), _("The only Cryptex user who may redeem it, if you named one.")),
         Column(_("Status"), _(
             "Issued: the code exists. Held for review: Cryptex checks it by hand before the "
-            "code is issued.")),
+            "code is issued. Not known yet: the exchange's answer was lost; look at your "
+            "balance and the Activity tab.")),
         Column(_("Code"), _(
             "Kept in your keychain: select the coupon and press Show code to see it again. "
             "Not kept: it was shown once, and only you have it.")),
+        Column(_("Recipient"), _("The only Cryptex user who may redeem it, if you named one.")),
     )
     DEFAULT_SORT = (MADE_DATE, Qt.SortOrder.DescendingOrder)
 
@@ -84,12 +86,12 @@ class CouponsMadeModel(KeyedTableModel[CouponCreatedRecord]):
         cells = (
             format_datetime(record.begun_at),
             format_money(record.amount, record.currency),
-            recipient,
             status,
             code,
+            recipient,
         )
-        sort_keys = ((record.begun_at, record.id), (record.currency, record.amount), recipient,
-                     status, code)
+        sort_keys = ((record.begun_at, record.id), (record.currency, record.amount), status,
+                     code, recipient)
         return Row(record.id, record, cells, sort_keys, filter_tag(currencies=(record.currency,)))
 
     def tooltip(self, record: CouponCreatedRecord, column: int) -> str | None:
@@ -98,6 +100,8 @@ class CouponsMadeModel(KeyedTableModel[CouponCreatedRecord]):
             return format_datetime_long(record.begun_at)
         if column == MADE_AMOUNT:
             return f"{exact_amount(record.amount)} {record.currency}"
+        if column == MADE_RECIPIENT:
+            return record.recipient or _("Anyone with the code")
         return None
 
 

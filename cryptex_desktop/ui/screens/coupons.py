@@ -53,7 +53,11 @@ from cryptex_desktop.ui.formatting import format_money, number_text
 from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.journal_keeper import JournalKeeper, MoneyJournalHooks, journal_outcome
 from cryptex_desktop.ui.models import RECORD_ROLE, SortFilterProxy
-from cryptex_desktop.ui.models.coupons import CouponsMadeModel, CouponsRedeemedModel
+from cryptex_desktop.ui.models.coupons import (
+    MADE_RECIPIENT,
+    CouponsMadeModel,
+    CouponsRedeemedModel,
+)
 from cryptex_desktop.ui.money_action import (
     ActionReport,
     ActionWords,
@@ -68,7 +72,13 @@ from cryptex_desktop.ui.widgets.busy_button import BusyButton
 from cryptex_desktop.ui.widgets.coupon_code_edit import CouponCodeEdit
 from cryptex_desktop.ui.widgets.currency_combo import CurrencyCombo
 from cryptex_desktop.ui.widgets.field_message import FieldMessage
-from cryptex_desktop.ui.widgets.labels import ResultLabel, buddy_label, muted_label, stacked
+from cryptex_desktop.ui.widgets.labels import (
+    ResultLabel,
+    buddy_label,
+    heading_label,
+    muted_label,
+    stacked,
+)
 from cryptex_desktop.ui.widgets.layout import (
     FORM_MAX_WIDTH,
     button_row,
@@ -88,6 +98,9 @@ MODERATION_THRESHOLDS: dict[str, Decimal] = {
 #: The help column beside the two panels: at most this wide, and only from this window width.
 HELP_MAX_WIDTH = 480
 WIDE_ENOUGH_FOR_HELP = 1500
+
+#: The list of coupons redeemed needs only a date and an amount: at most this wide.
+LIST_OF_REDEEMED_MAX_WIDTH = 360
 
 #: Longest recipient name accepted; Cryptex usernames are far shorter.
 MAX_RECIPIENT_CHARS = 64
@@ -403,15 +416,22 @@ class CouponsScreen(Screen):
         lists = QHBoxLayout()
         lists.setSpacing(18)
         lists.addWidget(self._build_made_list(), 3)
-        lists.addWidget(self._build_redeemed_list(), 2)
+        redeemed = self._build_redeemed_list()
+        redeemed.setMaximumWidth(LIST_OF_REDEEMED_MAX_WIDTH)
+        # Wide enough for a date and an amount side by side, without scrolling sideways.
+        metrics = self.redeemed_list.table.fontMetrics()
+        redeemed.setMinimumWidth(min(LIST_OF_REDEEMED_MAX_WIDTH, metrics.horizontalAdvance(
+            "8888-88-88 88:88" + "0.00000000 BTC") + 64))
+        lists.addWidget(redeemed, 1)
         self.body.addLayout(lists, 1)
         QWidget.setTabOrder(self.create_button, self.code_edit)  # left panel, then right
         QWidget.setTabOrder(self.redeem_button, self.made_list.table)
         QWidget.setTabOrder(self.made_list.table, self.show_code_button)
         QWidget.setTabOrder(self.show_code_button, self.redeemed_list.table)
 
-    def _build_made_list(self) -> QGroupBox:
-        panel = QGroupBox(_("Coupons you made"))
+    def _build_made_list(self) -> QWidget:
+        # Headings, not frames, above the lists: at the smallest window every row counts.
+        panel = QWidget()
         panel.setAccessibleName(_("Coupons you made"))
         self.made_model = CouponsMadeModel(self)
         self.made_list = RecordList(SortFilterProxy(self.made_model, self),
@@ -419,7 +439,7 @@ class CouponsScreen(Screen):
         self.made_list.retryRequested.connect(self.read_lists)
         header = self.made_list.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(MADE_RECIPIENT, QHeaderView.ResizeMode.Stretch)
         self.show_code_button = QPushButton(_("Sho&w code…"))
         self.show_code_button.setAutoDefault(False)
         self.show_code_button.setAccessibleName(_("Show code"))
@@ -427,10 +447,15 @@ class CouponsScreen(Screen):
             "Show the code of the chosen coupon again, from your system keychain."))
         self.show_code_result = ResultLabel()
         self.show_code_result.setAccessibleName(_("Outcome of showing a code"))
+        heading = QHBoxLayout()
+        heading.addWidget(heading_label(_("Coupons you made"), 1.0))
+        heading.addStretch(1)
+        heading.addWidget(self.show_code_button)
         layout = QVBoxLayout(panel)
-        layout.setContentsMargins(12, 10, 12, 10)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addLayout(heading)
         layout.addWidget(self.made_list, 1)
-        layout.addLayout(button_row(self.show_code_button))
         layout.addWidget(self.show_code_result)
         self.show_code_button.clicked.connect(self.request_show_code)
         self.made_list.table.selectionModel().selectionChanged.connect(
@@ -440,8 +465,8 @@ class CouponsScreen(Screen):
         self.made_list.show_empty(_("Coupons you make are listed here."))
         return panel
 
-    def _build_redeemed_list(self) -> QGroupBox:
-        panel = QGroupBox(_("Coupons you redeemed"))
+    def _build_redeemed_list(self) -> QWidget:
+        panel = QWidget()
         panel.setAccessibleName(_("Coupons you redeemed"))
         self.redeemed_model = CouponsRedeemedModel(self)
         self.redeemed_list = RecordList(SortFilterProxy(self.redeemed_model, self),
@@ -450,8 +475,13 @@ class CouponsScreen(Screen):
         header = self.redeemed_list.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
+        heading = heading_label(_("Coupons you redeemed"), 1.0)
+        # As tall as the other heading, which holds a button.
+        heading.setMinimumHeight(self.show_code_button.sizeHint().height())
         layout = QVBoxLayout(panel)
-        layout.setContentsMargins(12, 10, 12, 10)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addWidget(heading)
         layout.addWidget(self.redeemed_list, 1)
         self.redeemed_list.show_empty(_("Coupons you redeem are listed here."))
         return panel

@@ -21,11 +21,19 @@ from PySide6.QtWidgets import QFileDialog, QLabel
 
 from cryptex_desktop.api.addresses import new_address
 from cryptex_desktop.api.signing import Credentials
-from cryptex_desktop.journal import Journal, LabelKind, Outcome
+from cryptex_desktop.journal import (
+    Journal,
+    LabelImport,
+    LabelKind,
+    LabelProblem,
+    LabelProblemReason,
+    Outcome,
+)
 from cryptex_desktop.ui.context import AppContext
 from cryptex_desktop.ui.credential_store import CredentialStore
 from cryptex_desktop.ui.dialogs.confirm import ConfirmDialog
 from cryptex_desktop.ui.dialogs.coupon_created import ONLY_TIME, SHOWN_AGAIN, CouponCreatedDialog
+from cryptex_desktop.ui.label_transfer import import_sentence
 from cryptex_desktop.ui.main_window import MainWindow
 from cryptex_desktop.ui.models.coupons import MADE_CODE, MADE_STATUS
 from cryptex_desktop.ui.screens.coupons import CouponsScreen
@@ -238,3 +246,31 @@ def test_a_label_file_that_cannot_be_read_is_said_in_a_sentence(
     qtbot.waitUntil(lambda: window.labels.last_sentence.startswith("Could not read"),
                     timeout=WAIT_MS)
     assert window.labels.last_sentence.endswith("Choose another file.")
+
+
+def test_the_store_keeps_reads_and_forgets_a_coupon_code_only_in_a_working_keychain(
+    memory_keyring,
+):
+    store = CredentialStore("test")
+    assert store.keep_coupon_code("coupon code demo #1", "CTX-USD-A")
+    assert store.coupon_code("coupon code demo #1") == "CTX-USD-A"
+    store.forget_coupon_code("coupon code demo #1")
+    store.forget_coupon_code("coupon code demo #1")  # a second time is no error
+    assert store.coupon_code("coupon code demo #1") is None
+    keyring.set_keyring(RefusingKeyring())
+    assert not store.keep_coupon_code("coupon code demo #2", "CTX-USD-B")
+    keyring.set_keyring(fail.Keyring())
+    assert not store.keep_coupon_code("coupon code demo #3", "CTX-USD-C")
+    assert store.coupon_code("coupon code demo #3") is None
+    assert not store.is_session_only("coupon code demo #3")  # never kept in memory instead
+
+
+def test_an_import_sentence_names_the_unreadable_lines_the_first_ten_then_how_many_more():
+    problems = tuple(LabelProblem(n, LabelProblemReason.NOT_JSON) for n in range(2, 15))
+    assert import_sentence(LabelImport(1, ())) == "Imported 1 label."
+    assert import_sentence(LabelImport(0, ())) == (
+        "The file holds no labels; nothing was imported.")
+    assert import_sentence(LabelImport(0, problems[:2])).startswith(
+        "Imported 0 labels; lines 2 and 3 could not be read")
+    assert import_sentence(LabelImport(5, problems)).startswith(
+        "Imported 5 labels; lines 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 and 3 more could not be read")

@@ -159,3 +159,42 @@ class CredentialStore:
                 profile,
                 type(error).__name__,
             )
+
+    # -- coupon codes -------------------------------------------------------------------------
+    # A made coupon's code is kept only in a real keychain, never in this session's memory:
+    # where no keychain works it is shown once and only the person has it.
+
+    def keep_coupon_code(self, name: str, code: str) -> bool:
+        """Put a made coupon's ``code`` in the keychain under ``name``; False if not kept."""
+        if not self.available():
+            return False
+        try:
+            keyring.set_password(self._service, name, code)
+            # Read back: a chain of backends can "succeed" without storing anything.
+            return keyring.get_password(self._service, name) == code
+        except Exception as error:  # locked keychain, D-Bus errors...: the code is shown once
+            log.warning("the keychain refused a coupon code (%s)", type(error).__name__)
+            return False
+
+    def coupon_code(self, name: str) -> str | None:
+        """The coupon code kept under ``name``, or None when the keychain does not have it."""
+        if not self.available():
+            return None
+        try:
+            return keyring.get_password(self._service, name)
+        except Exception as error:  # an unreadable keychain is like one without the code
+            log.warning("could not read a coupon code from the keychain (%s)",
+                        type(error).__name__)
+            return None
+
+    def forget_coupon_code(self, name: str) -> None:
+        """Remove the coupon code kept under ``name``; no error if there is none."""
+        if not self.available():
+            return
+        try:
+            keyring.delete_password(self._service, name)
+        except keyring.errors.PasswordDeleteError:
+            pass  # nothing was kept under this name
+        except Exception as error:  # the entry may remain; say so without details
+            log.warning("could not delete a coupon code from the keychain (%s)",
+                        type(error).__name__)

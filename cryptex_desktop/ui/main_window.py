@@ -34,6 +34,7 @@ from cryptex_desktop.ui.connection import Endpoint
 from cryptex_desktop.ui.context import AppContext
 from cryptex_desktop.ui.dispatcher import Priority
 from cryptex_desktop.ui.i18n import _
+from cryptex_desktop.ui.label_transfer import LabelTransfer
 from cryptex_desktop.ui.notifier import Notifier
 from cryptex_desktop.ui.screens import build_all
 from cryptex_desktop.ui.screens.base import AccountProblem, ProblemKind, Screen
@@ -90,6 +91,19 @@ class MainWindow(QMainWindow):
         self.settings_action.setShortcuts([QKeySequence("Ctrl+,")])
         self.settings_action.triggered.connect(self.open_settings)
         file_menu.addAction(self.settings_action)
+        file_menu.addSeparator()
+        self.labels = LabelTransfer(self.context.journal, self)
+        self.labels.told.connect(self.status.tell)
+        self.export_labels_action = QAction(_("&Export labels…"), self)
+        self.export_labels_action.setToolTip(_(
+            "Save the names you gave addresses and transactions in a BIP-329 file"))
+        self.export_labels_action.triggered.connect(lambda: self.labels.choose_export(self))
+        file_menu.addAction(self.export_labels_action)
+        self.import_labels_action = QAction(_("&Import labels…"), self)
+        self.import_labels_action.setToolTip(_(
+            "Add the names from a BIP-329 label file, such as one another wallet exported"))
+        self.import_labels_action.triggered.connect(lambda: self.labels.choose_import(self))
+        file_menu.addAction(self.import_labels_action)
         file_menu.addSeparator()
         quit_action = QAction(_("&Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)

@@ -1,8 +1,12 @@
-"""The one and only showing of a new coupon code, with Copy and Save… so it is not lost.
+"""The showing of a new coupon code, with Copy and Save… so it is not lost.
 
 A coupon code is bearer money and the exchange never shows it again, so this dialog is the
 code's only home in the app: it is not written to settings, logs or any model, and the dialog
 forgets it when it closes. Closing before the code was copied or saved asks first.
+
+When the OS keychain keeps a made coupon's code, "Show code" on the Coupons tab opens this
+dialog again in its *shown again* mode: the same code, no "only time" warning, and no
+question on closing (the keychain still has it).
 
 The code is shown grouped (``CTX-USD-ABCD EFGH-…``) in a monospace font that tells O from 0
 and l from 1; the spaces are for reading only: Copy and Save give the code itself.
@@ -40,10 +44,16 @@ ONLY_TIME = _(
     "can redeem the money."
 )
 
+SHOWN_AGAIN = _(
+    "Anyone who sees this code can redeem the money. Close this window once you have copied "
+    "or saved it; the code stays in your system keychain."
+)
+
 
 class CouponCreatedDialog(QDialog):
-    """Shows a new coupon's code once, large and in monospace, with Copy, Save… and Close.
+    """Shows a coupon's code, large and in monospace, with Copy, Save… and Close.
 
+    A new code is shown once; ``shown_again`` is for a code read back from the keychain.
     Open it with ``open()``; it deletes itself (and the code with it) when it closes.
     """
 
@@ -54,24 +64,30 @@ class CouponCreatedDialog(QDialog):
         amount: Decimal,
         currency: str,
         recipient: str | None = None,
+        *,
+        shown_again: bool = False,
     ) -> None:
         super().__init__(parent)
         self._code = code
         self._amount = amount
         self._currency = currency
         self._recipient = recipient
-        self._kept = False
+        self._kept = shown_again  # the keychain still has it: closing needs no question
+        #: Whether this is "Show code" of a code the keychain keeps, not a new one.
+        self.shown_again = shown_again
         self._closing = False
         #: The "Close without keeping the code?" question while it is open (for tests).
         self.close_question: QMessageBox | None = None
 
-        self.setWindowTitle(_("Your coupon code"))
+        self.setWindowTitle(_("Your coupon code") if not shown_again else _("Coupon code"))
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setMinimumWidth(560)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
-        headline = heading_label(_("Your coupon for {money} is ready").format(
-            money=format_money(amount, currency)), 1.2)
+        money = format_money(amount, currency)
+        headline = heading_label(
+            (_("Your coupon for {money}") if shown_again
+             else _("Your coupon for {money} is ready")).format(money=money), 1.2)
         headline.setWordWrap(True)
 
         who = (
@@ -93,7 +109,7 @@ class CouponCreatedDialog(QDialog):
         self.code_label.setMargin(12)
         self.code_label.setAccessibleName(_("Coupon code"))
 
-        self.warning_label = QLabel(ONLY_TIME)
+        self.warning_label = QLabel(SHOWN_AGAIN if shown_again else ONLY_TIME)
         self.warning_label.setAccessibleName(_("Warning"))
         self.warning_label.setWordWrap(True)
         warning_font = self.warning_label.font()

@@ -30,6 +30,6 @@ def build_all(context: AppContext, parent: QWidget) -> list[Screen]:
         WithdrawScreen(c.dispatcher, c.wallet, c.refresher, c.settings, parent,
                        journal=c.journal),
         CouponsScreen(c.dispatcher, c.wallet, c.refresher, c.settings, parent,
-                      journal=c.journal),
+                      journal=c.journal, credentials=c.credentials),
         ActivityScreen(c.journal, c.settings, parent),
     ]

@@ -1,8 +1,11 @@
 """Coupons: turn part of a balance into a code to give someone, or redeem a code given to you.
 
-A coupon code is money to whoever holds it. The app shows a new code once, in
-:class:`~cryptex_desktop.ui.dialogs.coupon_created.CouponCreatedDialog`, and keeps it nowhere
-else: not in settings, not in a log, not in a model. A code being redeemed stays masked in
+A coupon code is money to whoever holds it. The app shows a new code in
+:class:`~cryptex_desktop.ui.dialogs.coupon_created.CouponCreatedDialog` and keeps it only in
+the OS keychain (under the journal's name for that coupon), so that "Show code", behind a
+confirmation, can show it again; where no keychain works it is shown once. Never in the
+journal, settings, a log or a model. Below the two panels, the coupons made and redeemed
+are listed as the journal remembers them. A code being redeemed stays masked in
 its field. Creating and redeeming each go through one
 :class:`~cryptex_desktop.ui.money_action.MoneyAction`: when the exchange's answer is lost,
 nothing is sent again; the app compares the balance with the one read just before sending
@@ -17,9 +20,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 from types import MappingProxyType
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from cryptex_desktop.api.client import CryptexClient
 from cryptex_desktop.api.currencies import CURRENCIES
@@ -27,7 +38,13 @@ from cryptex_desktop.api.errors import ExchangeRefusal
 from cryptex_desktop.api.money import decimals_of, money_context
 from cryptex_desktop.api.reconcile import Finding, check_coupon_create, check_coupon_redeem
 from cryptex_desktop.api.types import Coupon, Redemption
-from cryptex_desktop.journal import CouponIntent, Journal
+from cryptex_desktop.journal import (
+    CouponCreatedRecord,
+    CouponIntent,
+    CouponRedeemedRecord,
+    Journal,
+)
+from cryptex_desktop.ui.credential_store import CredentialStore
 from cryptex_desktop.ui.dialogs.confirm import ConfirmDialog, confirm
 from cryptex_desktop.ui.dialogs.coupon_created import CouponCreatedDialog
 from cryptex_desktop.ui.dispatcher import Dispatcher
@@ -35,6 +52,12 @@ from cryptex_desktop.ui.errors import describe_action_failure
 from cryptex_desktop.ui.formatting import format_money, number_text
 from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.journal_keeper import JournalKeeper, MoneyJournalHooks, journal_outcome
+from cryptex_desktop.ui.models import RECORD_ROLE, SortFilterProxy
+from cryptex_desktop.ui.models.coupons import (
+    MADE_RECIPIENT,
+    CouponsMadeModel,
+    CouponsRedeemedModel,
+)
 from cryptex_desktop.ui.money_action import (
     ActionReport,
     ActionWords,
@@ -49,7 +72,13 @@ from cryptex_desktop.ui.widgets.busy_button import BusyButton
 from cryptex_desktop.ui.widgets.coupon_code_edit import CouponCodeEdit
 from cryptex_desktop.ui.widgets.currency_combo import CurrencyCombo
 from cryptex_desktop.ui.widgets.field_message import FieldMessage
-from cryptex_desktop.ui.widgets.labels import buddy_label, muted_label, stacked
+from cryptex_desktop.ui.widgets.labels import (
+    ResultLabel,
+    buddy_label,
+    heading_label,
+    muted_label,
+    stacked,
+)
 from cryptex_desktop.ui.widgets.layout import (
     FORM_MAX_WIDTH,
     button_row,
@@ -57,6 +86,7 @@ from cryptex_desktop.ui.widgets.layout import (
     help_panel,
 )
 from cryptex_desktop.ui.widgets.message_room import MessageRoom
+from cryptex_desktop.ui.widgets.record_list import RecordList
 from cryptex_desktop.ui.widgets.report_label import ReportLabel
 from cryptex_desktop.ui.widgets.spendable_amount import SpendableAmount
 
@@ -68,6 +98,9 @@ MODERATION_THRESHOLDS: dict[str, Decimal] = {
 #: The help column beside the two panels: at most this wide, and only from this window width.
 HELP_MAX_WIDTH = 480
 WIDE_ENOUGH_FOR_HELP = 1500
+
+#: The list of coupons redeemed needs only a date and an amount: at most this wide.
+LIST_OF_REDEEMED_MAX_WIDTH = 360
 
 #: Longest recipient name accepted; Cryptex usernames are far shorter.
 MAX_RECIPIENT_CHARS = 64
@@ -259,11 +292,35 @@ def begin_coupon(journal: Journal, terms: CouponTerms) -> int:
     return journal.begin_coupon(CouponIntent(terms.currency, terms.amount, terms.recipient or ""))
 
 
-def complete_coupon(journal: Journal, coupon_id: int, report: ActionReport) -> None:
-    """A coupon's outcome: made, held for a check, refused or unknown (its code stays out)."""
+def complete_coupon(journal: Journal, coupon_id: int, report: ActionReport,
+                    codes: CredentialStore | None = None) -> None:
+    """A coupon's outcome: made, held for a check, refused or unknown (its code stays out).
+
+    Runs on the journal's lane: a new code goes to the keychain (``codes``) under the
+    journal's name for this coupon, and the journal notes only whether it was kept.
+    """
     coupon: Coupon | None = report.answer
     held = coupon is not None and (coupon.held_for_moderation or not coupon.code)
-    journal.complete_coupon(coupon_id, journal_outcome(report.outcome), held_for_review=held)
+    kept = False
+    if codes is not None and report.done and coupon is not None and coupon.code and not held:
+        kept = codes.keep_coupon_code(journal.coupon_keychain_name(coupon_id), coupon.code)
+    journal.complete_coupon(coupon_id, journal_outcome(report.outcome), held_for_review=held,
+                            code_kept_in_keychain=kept)
+
+
+@dataclass(frozen=True)
+class CouponLists:
+    """What the lists show, read together on the journal's lane."""
+
+    made: list[CouponCreatedRecord]
+    redeemed: list[CouponRedeemedRecord]
+    keychain_works: bool
+
+
+def read_coupon_lists(journal: Journal, codes: CredentialStore | None) -> CouponLists:
+    """The coupons made and redeemed, and whether a keychain works (on the lane)."""
+    return CouponLists(journal.coupons_made(), journal.coupons_redeemed(),
+                       codes is not None and codes.available())
 
 
 class CouponsScreen(Screen):
@@ -291,6 +348,7 @@ class CouponsScreen(Screen):
         parent: QWidget | None = None,
         *,
         journal: JournalKeeper | None = None,
+        credentials: CredentialStore | None = None,
     ) -> None:
         super().__init__(
             _("Coupons"),
@@ -306,8 +364,14 @@ class CouponsScreen(Screen):
         #: The dialog showing a new code while it is open; None once it closes.
         self.created_dialog: CouponCreatedDialog | None = None
         self._journal = journal
-        hooks = None if journal is None else MoneyJournalHooks(journal, begin_coupon,
-                                                               complete_coupon)
+        self._codes = credentials
+        #: The "Show the code?" confirmation open now, if any.
+        self.show_code_dialog: ConfirmDialog | None = None
+
+        def complete(journal: Journal, coupon_id: int, report: ActionReport) -> None:
+            complete_coupon(journal, coupon_id, report, credentials)
+
+        hooks = None if journal is None else MoneyJournalHooks(journal, begin_coupon, complete)
         self.create_action = MoneyAction(dispatcher, create_words(), self, journal_hooks=hooks)
         self.redeem_action = MoneyAction(dispatcher, redeem_words(), self)
         self._build()
@@ -319,6 +383,14 @@ class CouponsScreen(Screen):
         self.redeem_action.progress.connect(self._on_redeem_progress)
         self.redeem_action.finished.connect(self._on_redeem_finished)
         wallet.changed.connect(self._on_wallet_changed)
+        self._reread_timer = QTimer(self)
+        self._reread_timer.setSingleShot(True)
+        self._reread_timer.setInterval(100)  # a burst of writes is read once
+        self._reread_timer.timeout.connect(self.read_lists)
+        if journal is not None:
+            journal.changed.connect(self._reread_timer.start)
+            journal.opened.connect(self.read_lists)
+        self.read_lists()
         # Until the main window calls account_changed() itself; calling it twice is harmless.
         self._on_currency_changed()
         self._on_code_changed()
@@ -341,8 +413,78 @@ class CouponsScreen(Screen):
         panels.addWidget(self.help, 1, Qt.AlignmentFlag.AlignTop)
         panels.addStretch(0)  # past every maximum, the room is left over on the right
         self.body.addLayout(panels)
-        self.body.addStretch(1)
+        lists = QHBoxLayout()
+        lists.setSpacing(18)
+        lists.addWidget(self._build_made_list(), 3)
+        redeemed = self._build_redeemed_list()
+        redeemed.setMaximumWidth(LIST_OF_REDEEMED_MAX_WIDTH)
+        # Wide enough for a date and an amount side by side, without scrolling sideways.
+        metrics = self.redeemed_list.table.fontMetrics()
+        redeemed.setMinimumWidth(min(LIST_OF_REDEEMED_MAX_WIDTH, metrics.horizontalAdvance(
+            "8888-88-88 88:88" + "0.00000000 BTC") + 64))
+        lists.addWidget(redeemed, 1)
+        self.body.addLayout(lists, 1)
         QWidget.setTabOrder(self.create_button, self.code_edit)  # left panel, then right
+        QWidget.setTabOrder(self.redeem_button, self.made_list.table)
+        QWidget.setTabOrder(self.made_list.table, self.show_code_button)
+        QWidget.setTabOrder(self.show_code_button, self.redeemed_list.table)
+
+    def _build_made_list(self) -> QWidget:
+        # Headings, not frames, above the lists: at the smallest window every row counts.
+        panel = QWidget()
+        panel.setAccessibleName(_("Coupons you made"))
+        self.made_model = CouponsMadeModel(self)
+        self.made_list = RecordList(SortFilterProxy(self.made_model, self),
+                                    accessible_name=_("Coupons you made"))
+        self.made_list.retryRequested.connect(self.read_lists)
+        header = self.made_list.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(MADE_RECIPIENT, QHeaderView.ResizeMode.Stretch)
+        self.show_code_button = QPushButton(_("Sho&w code…"))
+        self.show_code_button.setAutoDefault(False)
+        self.show_code_button.setAccessibleName(_("Show code"))
+        self.show_code_button.setToolTip(_(
+            "Show the code of the chosen coupon again, from your system keychain."))
+        self.show_code_result = ResultLabel()
+        self.show_code_result.setAccessibleName(_("Outcome of showing a code"))
+        heading = QHBoxLayout()
+        heading.addWidget(heading_label(_("Coupons you made"), 1.0))
+        heading.addStretch(1)
+        heading.addWidget(self.show_code_button)
+        layout = QVBoxLayout(panel)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addLayout(heading)
+        layout.addWidget(self.made_list, 1)
+        layout.addWidget(self.show_code_result)
+        self.show_code_button.clicked.connect(self.request_show_code)
+        self.made_list.table.selectionModel().selectionChanged.connect(
+            self._update_show_code_button)
+        self.made_list.table.doubleClicked.connect(self.request_show_code)
+        self._update_show_code_button()
+        self.made_list.show_empty(_("Coupons you make are listed here."))
+        return panel
+
+    def _build_redeemed_list(self) -> QWidget:
+        panel = QWidget()
+        panel.setAccessibleName(_("Coupons you redeemed"))
+        self.redeemed_model = CouponsRedeemedModel(self)
+        self.redeemed_list = RecordList(SortFilterProxy(self.redeemed_model, self),
+                                        accessible_name=_("Coupons you redeemed"))
+        self.redeemed_list.retryRequested.connect(self.read_lists)
+        header = self.redeemed_list.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        heading = heading_label(_("Coupons you redeemed"), 1.0)
+        # As tall as the other heading, which holds a button.
+        heading.setMinimumHeight(self.show_code_button.sizeHint().height())
+        layout = QVBoxLayout(panel)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addWidget(heading)
+        layout.addWidget(self.redeemed_list, 1)
+        self.redeemed_list.show_empty(_("Coupons you redeem are listed here."))
+        return panel
 
     def _build_create_panel(self) -> QGroupBox:
         panel = QGroupBox(_("Create a coupon"))
@@ -564,6 +706,124 @@ class CouponsScreen(Screen):
         self.created_dialog = None
         self.create_result_label.show_success(
             _("A coupon for {money} was created.").format(money=money))
+
+    # -- the lists and Show code -----------------------------------------------------------
+
+    @Slot()
+    def read_lists(self) -> None:
+        """Ask the journal, on its lane, for the coupons made and redeemed."""
+        if self._journal is None:
+            for records in (self.made_list, self.redeemed_list):
+                records.show_empty(_("This account's coupons are listed here once it is "
+                                     "connected."))
+            return
+        codes = self._codes
+        self._journal.read(lambda journal: read_coupon_lists(journal, codes),
+                           self._on_lists_read, self._on_lists_failed)
+
+    def _on_lists_read(self, lists: CouponLists) -> None:
+        self.made_model.set_keychain_works(lists.keychain_works)
+        self.made_model.set_records(lists.made)
+        self.redeemed_model.set_records(lists.redeemed)
+        if lists.made:
+            self.made_list.show_table()
+        else:
+            self.made_list.show_empty(_("Coupons you make are listed here."))
+        if lists.redeemed:
+            self.redeemed_list.show_table()
+        else:
+            self.redeemed_list.show_empty(_("Coupons you redeem are listed here."))
+        self._update_show_code_button()
+
+    def _on_lists_failed(self, _error: BaseException) -> None:
+        sentence = _("Could not read your coupons from this computer's records. "
+                     "Press Try again.")
+        self.made_list.show_problem(sentence)
+        self.redeemed_list.show_problem(sentence)
+
+    def made_coupons(self) -> list[CouponCreatedRecord]:
+        """The coupons made, as listed (newest first unless sorted otherwise)."""
+        return self.made_model.records()
+
+    def redeemed_coupons(self) -> list[CouponRedeemedRecord]:
+        """The coupons redeemed, as listed."""
+        return self.redeemed_model.records()
+
+    def chosen_coupon(self) -> CouponCreatedRecord | None:
+        """The made coupon selected in the list, if any."""
+        rows = self.made_list.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        record = rows[0].data(RECORD_ROLE)
+        return record if isinstance(record, CouponCreatedRecord) else None
+
+    def select_coupon(self, coupon_id: int) -> None:
+        """Choose the made coupon ``coupon_id`` in the list (as a click would)."""
+        source = self.made_model.index_of(coupon_id)
+        proxy = self.made_list.table.model()
+        assert isinstance(proxy, SortFilterProxy)
+        self.made_list.table.selectRow(proxy.mapFromSource(source).row())
+
+    @Slot()
+    def _update_show_code_button(self) -> None:
+        chosen = self.chosen_coupon()
+        self.show_code_button.setEnabled(chosen is not None and chosen.code_kept_in_keychain)
+
+    @Slot()
+    def request_show_code(self) -> None:
+        """Ask first, then read the chosen coupon's code from the keychain and show it."""
+        chosen = self.chosen_coupon()
+        if (chosen is None or not chosen.code_kept_in_keychain or self._journal is None
+                or self.show_code_dialog is not None or self.created_dialog is not None):
+            return
+        money = format_money(chosen.amount, chosen.currency)
+        who = (_("Only the Cryptex user “{name}”").format(name=chosen.recipient)
+               if chosen.recipient else _("Anyone who has the code"))
+        self.show_code_dialog = confirm(
+            self,
+            lambda: self._read_code(chosen),
+            title=_("Show the code?"),
+            question=_("Show the code of this {money} coupon? Anyone who sees it can take the "
+                       "money.").format(money=money),
+            rows=[(_("Coupon worth"), money), (_("Who can redeem it"), who)],
+            confirm_text=_("Show the code"),
+            note=_("Make sure nobody is looking at your screen, and that you are not sharing "
+                   "it in a call."),
+        )
+        self.show_code_dialog.finished.connect(self._on_show_code_closed)
+
+    @Slot()
+    def _on_show_code_closed(self) -> None:
+        self.show_code_dialog = None
+
+    def _read_code(self, coupon: CouponCreatedRecord) -> None:
+        assert self._journal is not None
+        codes = self._codes
+        if codes is None:
+            return
+
+        def read(journal: Journal) -> str | None:
+            return codes.coupon_code(journal.coupon_keychain_name(coupon.id))
+
+        self._journal.read(read, lambda code: self._show_code(coupon, code),
+                           lambda _error: self._show_code(coupon, None))
+
+    def _show_code(self, coupon: CouponCreatedRecord, code: str | None) -> None:
+        if not code:
+            self.show_code_result.show_problem(_(
+                "Your system keychain no longer has this code. If you saved or copied it, use "
+                "that copy; otherwise Cryptex support can help recover the money."))
+            return
+        self.show_code_result.show_result("")
+        dialog = CouponCreatedDialog(self, code, coupon.amount, coupon.currency,
+                                     coupon.recipient or None, shown_again=True)
+        dialog.finished.connect(self._on_shown_again_closed)
+        self.created_dialog = dialog
+        dialog.open()
+
+    @Slot()
+    def _on_shown_again_closed(self) -> None:
+        self.created_dialog = None
 
     # -- redeeming ------------------------------------------------------------------------
 

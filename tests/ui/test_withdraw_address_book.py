@@ -103,6 +103,7 @@ def test_a_named_destination_is_offered_by_name_and_address_after_a_restart(
     assert screen.name_edit.text() == ""
 
     window, context = start_again(window, app_context)
+    assert context is not app_context and context.journal.account_name == "demo"
     screen = open_withdraw(qtbot, window, "BTC")
     book_read(qtbot, screen)
     entry = f"Savings — {savings}"

@@ -550,7 +550,9 @@ class WithdrawScreen(Screen):
                 message.show_problem(None)
             else:
                 message.show_field_state(edit, edit.problem())
-        self.name_message.show_problem(self.name_problem())
+        problem = self.name_problem()
+        self.name_message.show_problem(problem)
+        self.name_message.setVisible(problem is not None)  # rare: no room kept for it
 
     def _update_button(self) -> None:
         if not self.action.is_busy():

@@ -8,6 +8,7 @@ app keeps in its data folder.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QAbstractItemView
 
 from cryptex_desktop.api.addresses import new_address
+from cryptex_desktop.api.signing import Credentials
 from cryptex_desktop.ui.context import AppContext
 from cryptex_desktop.ui.credential_store import CredentialStore
 from cryptex_desktop.ui.dialogs.confirm import ConfirmDialog
@@ -129,6 +131,16 @@ def test_a_named_destination_is_offered_by_name_and_address_after_a_restart(
     assert screen.address_edit.text() == savings
     assert screen.name_edit.text() == "Savings"
 
+    # Down in an empty field opens the whole list, as in a combo box.
+    screen.address_edit.clear()
+    assert not screen.address_edit.is_suggesting()
+    qtbot.keyClick(screen.address_edit, Qt.Key.Key_Down)
+    assert screen.address_edit.is_suggesting()
+    assert offered(screen) == [entry]
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert screen.address_edit.text() == savings
+
     # The confirmation names it, and does not call it new.
     qtbot.keyClicks(screen.amount_edit, "0.1")
     dialog = open_confirmation(qtbot, screen)
@@ -202,3 +214,35 @@ def test_a_coupon_code_as_a_name_is_refused_before_anything_is_sent(qtbot, windo
     qtbot.keyClicks(screen.name_edit, "CTX-BTC-" + "-".join(["Ab3dEf7h"] * 4))
     assert screen.name_message.text().startswith("This looks like a coupon code")
     assert not screen.withdraw_button.isEnabled()
+
+
+def test_another_account_does_not_see_this_ones_destinations(
+    qtbot, window, app_context, demo_exchange
+):
+    screen = open_withdraw(qtbot, window, "BTC")
+    book_read(qtbot, screen)
+    savings = new_address("BTC")
+    qtbot.keyClicks(screen.address_edit, savings)
+    qtbot.keyClicks(screen.name_edit, "Savings")
+    qtbot.keyClicks(screen.amount_edit, "0.1")
+    send(qtbot, screen, open_confirmation(qtbot, screen))
+    qtbot.waitUntil(lambda: len(screen.address_book.entries()) == 1, timeout=WAIT_MS)
+
+    bob = demo_exchange.create_user("bob", {"BTC": Decimal("1")})
+    with qtbot.waitSignal(app_context.connection.connected, timeout=WAIT_MS):
+        app_context.connection.connect_live(
+            app_context.connection.demo.server.url, Credentials(bob.username, bob.key, bob.secret))
+    qtbot.waitUntil(lambda: app_context.journal.account_name.startswith("live-"),
+                    timeout=WAIT_MS)
+    screen = open_withdraw(qtbot, window, "BTC")
+    book_read(qtbot, screen)
+    assert screen.address_book.entries() == []
+    qtbot.keyClicks(screen.address_edit, savings[:6])
+    assert not screen.address_edit.is_suggesting()
+    screen.address_edit.setText(savings)
+    assert screen.name_edit.text() == ""
+    qtbot.keyClicks(screen.amount_edit, "0.1")
+    dialog = open_confirmation(qtbot, screen)
+    assert "To" not in dialog.values
+    assert dialog.warning_texts() == [NEW]  # new for this account
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)

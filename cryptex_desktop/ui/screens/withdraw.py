@@ -410,7 +410,8 @@ class WithdrawScreen(Screen):
             (_("You send"), format_money(amount, currency)),
         ]
         if label:
-            rows.append((_("To"), f"{label} ({short_address(address)})"))
+            rows.append((_("To"), _("{name} ({address})").format(
+                name=label, address=short_address(address))))
         rows.append((_("To address"), address))
         # Said only when the journal answered: without it, the app cannot know.
         is_new = self.address_book.loaded and not self.address_book.is_known(address)

@@ -58,6 +58,7 @@ class AddressEdit(QLineEdit):
         assert popup is not None  # a completer always makes its list
         popup.setAccessibleName(_("Addresses you sent to before"))
         popup.setFont(monospace_font())  # the addresses in it are read character by character
+        popup.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a cut address keeps its end
         completer.activated.connect(self._on_chosen)
         self.suggestions = completer
         self._popup = popup

@@ -5,6 +5,10 @@ available; nothing can be sent while either is wrong. A confirmation shows the f
 in monospace before anything leaves. Sending goes through one
 :class:`~cryptex_desktop.ui.money_action.MoneyAction`: when the exchange's answer is lost,
 the app never sends again, it looks for the outgoing transaction and says what it found.
+
+Destinations sent to before make an address book (read from the account's journal on its
+lane, kept in memory): they are offered as the address is typed, an optional name is saved
+with a withdrawal, and the confirmation names the destination or says it is new.
 """
 
 from __future__ import annotations
@@ -14,8 +18,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from types import MappingProxyType
 
-from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtCore import QModelIndex, Qt, Slot
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from cryptex_desktop.api.addresses import supports_addresses
 from cryptex_desktop.api.client import CryptexClient
@@ -23,12 +28,19 @@ from cryptex_desktop.api.currencies import CURRENCIES
 from cryptex_desktop.api.money import decimals_of, money_context
 from cryptex_desktop.api.reconcile import Finding, check_withdraw
 from cryptex_desktop.api.types import Transaction, Withdrawal
-from cryptex_desktop.journal import Journal, WithdrawalIntent
+from cryptex_desktop.journal import AddressBookEntry, Journal, WithdrawalIntent
+from cryptex_desktop.journal.labels import looks_like_code
 from cryptex_desktop.ui.dialogs.confirm import ConfirmDialog, confirm
 from cryptex_desktop.ui.dispatcher import Dispatcher
 from cryptex_desktop.ui.formatting import currency_name, format_money, number_text
 from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.journal_keeper import JournalKeeper, MoneyJournalHooks, journal_outcome
+from cryptex_desktop.ui.models.address_book import (
+    ADDRESS_ROLE,
+    LABEL_ROLE,
+    AddressBookModel,
+    short_address,
+)
 from cryptex_desktop.ui.money_action import (
     ActionReport,
     ActionWords,
@@ -55,6 +67,14 @@ MOST_CONFIRMATIONS = 6
 
 #: The coins this screen can send: those the app can check addresses for.
 WITHDRAW_CURRENCIES: tuple[str, ...] = tuple(c for c in CURRENCIES if supports_addresses(c))
+
+#: The longest name a destination can be given.
+NAME_LENGTH = 60
+
+
+def new_destination_sentence() -> str:
+    """The confirmation's warning for an address money was never sent to."""
+    return _("You have not sent to this address before: check it character by character.")
 
 
 def confirmations_sentence() -> str:
@@ -86,6 +106,7 @@ class WithdrawalTerms:
     currency: str
     amount: Decimal
     address: str
+    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -151,7 +172,8 @@ def withdraw_words() -> ActionWords:
 
 def begin_withdrawal(journal: Journal, terms: WithdrawalTerms) -> int:
     """The intent of a withdrawal, written before it is sent (on the worker)."""
-    return journal.begin_withdrawal(WithdrawalIntent(terms.currency, terms.amount, terms.address))
+    return journal.begin_withdrawal(
+        WithdrawalIntent(terms.currency, terms.amount, terms.address, terms.label))
 
 
 def complete_withdrawal(journal: Journal, withdrawal_id: int, report: ActionReport) -> None:
@@ -198,6 +220,10 @@ class WithdrawScreen(Screen):
         self._wallet = wallet
         self._refresher = refresher
         self._settings = settings
+        self._journal = journal
+        #: Destinations sent to before, every coin's (the address field offers this coin's).
+        self.address_book = AddressBookModel(self)
+        self._auto_name = ""  # the name last filled in for a known address, not typed
         #: The confirmation open now, if any (tests read it as a person would).
         self.confirm_dialog: ConfirmDialog | None = None
         hooks = (None if journal is None
@@ -209,6 +235,8 @@ class WithdrawScreen(Screen):
         self.action.progress.connect(self._on_progress)
         self.action.finished.connect(self._on_finished)
         wallet.changed.connect(self._on_wallet_changed)
+        if journal is not None:
+            journal.changed.connect(self._on_journal_changed)
         # Until the main window calls account_changed() itself; calling it twice is harmless.
         self._on_currency_changed()
 
@@ -227,6 +255,18 @@ class WithdrawScreen(Screen):
         self.address_edit.setAccessibleName(_("Address to send to"))
         self.address_message = FieldMessage()
         self.address_message.setAccessibleName(_("Address check"))
+        self.address_edit.offer_destinations(self.address_book, ADDRESS_ROLE)
+
+        self.name_edit = QLineEdit()
+        self.name_edit.setMaxLength(NAME_LENGTH)
+        self.name_edit.setPlaceholderText(_("Optional, for example Savings"))
+        self.name_edit.setToolTip(_(
+            "A name for this address, so that you can find it again by typing the name next "
+            "time. It is kept on this computer only."
+        ))
+        self.name_edit.setAccessibleName(_("Name of this address"))
+        self.name_message = FieldMessage()
+        self.name_message.setAccessibleName(_("Name check"))
 
         self.amount = SpendableAmount(self._wallet, _("Send everything that is available"))
         self.amount_edit = self.amount.amount_edit
@@ -257,6 +297,8 @@ class WithdrawScreen(Screen):
         # Room for two lines under the address, so the Amount row never moves when one shows.
         form.addRow(buddy_label(_("&Address:"), self.address_edit),
                     stacked(self.address_edit, MessageRoom(self.address_message, 2)))
+        form.addRow(buddy_label(_("&Name:"), self.name_edit),
+                    stacked(self.name_edit, self.name_message))
         form.addRow(buddy_label(_("A&mount:"), self.amount_edit),
                     stacked(self.amount, MessageRoom(self.amount_message, 2)))
         form.addRow("", stacked(button_row(self.withdraw_button), self.result_label,
@@ -277,13 +319,17 @@ class WithdrawScreen(Screen):
         self.body.addStretch(1)
 
         self.currency_combo.currentIndexChanged.connect(self._on_currency_changed)
-        self.address_edit.textChanged.connect(self._on_input_changed)
+        self.address_edit.textChanged.connect(self._on_address_changed)
+        self.address_edit.destinationChosen.connect(self._on_destination_chosen)
+        self.name_edit.textChanged.connect(self._on_input_changed)
+        self.name_edit.returnPressed.connect(self.request_withdraw)
         self.amount.changed.connect(self._on_input_changed)
         self.address_edit.returnPressed.connect(self.request_withdraw)
         self.amount_edit.returnPressed.connect(self.request_withdraw)
         self.withdraw_button.clicked.connect(self.request_withdraw)
         QWidget.setTabOrder(self.currency_combo, self.address_edit)
-        QWidget.setTabOrder(self.address_edit, self.amount_edit)
+        QWidget.setTabOrder(self.address_edit, self.name_edit)
+        QWidget.setTabOrder(self.name_edit, self.amount_edit)
         QWidget.setTabOrder(self.amount_edit, self.max_button)
         QWidget.setTabOrder(self.max_button, self.withdraw_button)
         QWidget.setTabOrder(self.withdraw_button, self.sent_address_label)
@@ -301,11 +347,29 @@ class WithdrawScreen(Screen):
         self._wallet.refresh()
 
     def account_changed(self) -> None:
-        """Another account: its outcome sentences go; what is typed stays for the person."""
+        """Another account: its outcome sentences and address book go; what is typed stays."""
         if self.confirm_dialog is not None:
             self.confirm_dialog.reject()  # confirmed for the old account: never send it here
+        self.address_book.forget()
         self._show_outcome(None)
         self._show_field_problems()
+        self._read_address_book()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Shown: read the address book again (another screen may have named an address)."""
+        super().showEvent(event)
+        self._read_address_book()
+
+    def name(self) -> str:
+        """The name typed for the destination ("" when none)."""
+        return " ".join(self.name_edit.text().split())
+
+    def name_problem(self) -> str | None:
+        """What is wrong with the name, if anything (a coupon code is never written down)."""
+        if looks_like_code(self.name_edit.text()):
+            return _("This looks like a coupon code: give the address another name, so that "
+                     "the code is not written on this computer.")
+        return None
 
     def currency(self) -> str:
         """The coin chosen to send."""
@@ -317,7 +381,8 @@ class WithdrawScreen(Screen):
 
     def is_form_valid(self) -> bool:
         """Whether the address and the amount can both be sent as they stand."""
-        return self.address_edit.address() is not None and self.amount_edit.amount() is not None
+        return (self.address_edit.address() is not None and self.amount_edit.amount() is not None
+                and self.name_problem() is None)
 
     @Slot()
     def fill_max(self) -> None:
@@ -329,19 +394,30 @@ class WithdrawScreen(Screen):
         """The primary action (button or Enter): open the confirmation if the form is valid."""
         if self.action.is_busy() or self.confirm_dialog is not None:
             return
+        if self.address_edit.is_suggesting():
+            return  # Enter in the list of saved addresses chooses one; it does not send
         if not self.is_form_valid():
             self._show_field_problems(force=True)
             return
         amount = self.amount_edit.amount()
         address = self.address_edit.address()
         assert amount is not None and address is not None
-        terms = WithdrawalTerms(self.currency(), amount, address)
+        label = self.name() or self.address_book.label_of(address)
+        terms = WithdrawalTerms(self.currency(), amount, address, label)
         currency = terms.currency
         rows = [
             (_("Coin"), f"{currency_name(currency)} ({currency})"),
             (_("You send"), format_money(amount, currency)),
-            (_("To address"), address),
         ]
+        if label:
+            rows.append((_("To"), _("{name} ({address})").format(
+                name=label, address=short_address(address))))
+        rows.append((_("To address"), address))
+        # Said only when the journal answered: without it, the app cannot know.
+        is_new = self.address_book.loaded and not self.address_book.is_known(address)
+        money = short_money(amount, currency)
+        question = (_("Send {money} to {name}?").format(money=money, name=label) if label
+                    else _("Send {money} to this address?").format(money=money))
         free = self._wallet.free_balance(currency)
         if free is not None and free >= amount:
             with money_context():
@@ -351,13 +427,13 @@ class WithdrawScreen(Screen):
             self,
             lambda: self.action.start(terms, withdrawal_request(terms)),
             title=_("Confirm withdrawal"),
-            question=_("Send {money} to this address?").format(
-                money=short_money(amount, currency)),
+            question=question,
             rows=rows,
             confirm_text=_("Send {money}").format(money=short_money(amount, currency)),
             note=_("This cannot be undone. Check the address: coins sent to a wrong address "
                    "are lost."),
             monospace_rows=[_("To address")],
+            warnings=[new_destination_sentence()] if is_new else [],
         )
         self.confirm_dialog.finished.connect(self._on_confirm_closed)
 
@@ -374,7 +450,9 @@ class WithdrawScreen(Screen):
     def _on_finished(self, report: ActionReport) -> None:
         terms: WithdrawalTerms = report.subject
         if report.done:
+            self.address_book.note_sent(terms.currency, terms.address, terms.label)
             self.address_edit.clear()
+            self.name_edit.clear()
             self.amount_edit.clear()
             self._show_field_problems()
         self._show_outcome(report, address=terms.address if report.done else "")
@@ -390,7 +468,7 @@ class WithdrawScreen(Screen):
 
     @Slot(bool)
     def _set_sending(self, sending: bool) -> None:
-        for widget in (self.currency_combo, self.address_edit):
+        for widget in (self.currency_combo, self.address_edit, self.name_edit):
             widget.setEnabled(not sending)
         self.amount.set_busy(sending)
         self.withdraw_button.set_busy(sending, _("Sending…") if sending else None)
@@ -406,8 +484,49 @@ class WithdrawScreen(Screen):
         currency = self.currency()
         self._settings.set_view_state(self.NAME, "currency", currency)
         self.address_edit.set_currency(currency)
+        self.address_book.set_currency(currency)
         self.amount.set_currency(currency)
         self._on_input_changed()
+
+    # -- the address book -----------------------------------------------------------------
+
+    def _read_address_book(self) -> None:
+        """Ask the journal (on its lane) for every destination sent to before."""
+        if self._journal is not None:
+            self._journal.read(lambda journal: journal.address_book(), self._on_address_book)
+
+    def _on_address_book(self, entries: list[AddressBookEntry]) -> None:
+        self.address_book.set_entries(entries)
+        self._fill_known_name()
+
+    @Slot()
+    def _on_journal_changed(self) -> None:
+        if self.isVisible():  # hidden, it reads again when shown
+            self._read_address_book()
+
+    @Slot(QModelIndex)
+    def _on_destination_chosen(self, index: QModelIndex) -> None:
+        """A saved destination chosen: its name comes with it."""
+        label = index.data(LABEL_ROLE)
+        if isinstance(label, str) and label and (not self.name() or self.name() == self._auto_name):
+            self._auto_name = label
+            self.name_edit.setText(label)
+
+    @Slot()
+    def _on_address_changed(self) -> None:
+        self._fill_known_name()
+        self._on_input_changed()
+
+    def _fill_known_name(self) -> None:
+        """A known address pasted or chosen shows its name; a name typed by hand stays."""
+        address = self.address_edit.address()
+        label = self.address_book.label_of(address) if address is not None else ""
+        typed = self.name()
+        if typed and typed != self._auto_name:
+            return
+        if label != typed:
+            self._auto_name = label
+            self.name_edit.setText(label)
 
     @Slot()
     def _on_input_changed(self) -> None:
@@ -432,6 +551,9 @@ class WithdrawScreen(Screen):
                 message.show_problem(None)
             else:
                 message.show_field_state(edit, edit.problem())
+        problem = self.name_problem()
+        self.name_message.show_problem(problem)
+        self.name_message.setVisible(problem is not None)  # rare: no room kept for it
 
     def _update_button(self) -> None:
         if not self.action.is_busy():

@@ -197,3 +197,20 @@ def test_a_name_shaped_like_a_coupon_code_is_refused_in_a_sentence(qtbot, window
     assert screen.address_message.is_problem()
     assert screen.address_message.text().startswith("That name looks like a coupon code")
     assert row_text(screen, address, NAME) == ""
+
+
+def test_a_deposit_credited_while_the_app_was_not_looking_is_listed_after_a_restart(
+    qtbot, window, app_context, demo_exchange, restart
+):
+    app_context.refresher.stop()  # nothing looks at the exchange while the coins arrive
+    screen = open_deposit(qtbot, window, "BTC")
+    address = get_address(qtbot, screen)
+    demo_exchange.deposit(address, Decimal("0.4"))
+    demo_exchange.mine(3)
+
+    window, _context = restart(window, app_context)
+    screen = open_deposit(qtbot, window, "BTC")
+
+    qtbot.waitUntil(lambda: row_text(screen, address, CONFIRMATIONS) == "credited",
+                    timeout=WAIT_MS)
+    assert row_text(screen, address, LAST_DEPOSIT).startswith("0.40000000 BTC, ")

@@ -24,7 +24,7 @@ from cryptex_desktop.ui.formatting import (
 from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.models.keyed_table import Column, KeyedTableModel, Row
 
-NAME, ADDRESS, GOT, LAST_DEPOSIT, CONFIRMATIONS = range(5)
+NAME, ADDRESS, LAST_DEPOSIT, CONFIRMATIONS = range(4)
 
 
 @dataclass(frozen=True)
@@ -73,12 +73,12 @@ def last_deposit_text(deposit: DepositRecord | None) -> str:
 
 
 class DepositAddressesModel(KeyedTableModel[DepositAddressRow]):
-    """Name, Address, Got on, Last deposit and Confirmations of each deposit address."""
+    """Name, Address, Last deposit and Confirmations of each deposit address, newest first."""
 
     COLUMNS = (
         Column(_("Name"), _("The name you gave the address, to tell your addresses apart.")),
-        Column(_("Address"), _("The deposit address. Older addresses keep working.")),
-        Column(_("Got on"), _("When the exchange gave you the address, in your local time.")),
+        Column(_("Address"), _("The deposit address, the newest first. Older addresses keep "
+                               "working.")),
         Column(_("Last deposit"), _("The last amount seen arriving at the address, and when.")),
         Column(
             _("Confirmations"),
@@ -86,25 +86,24 @@ class DepositAddressesModel(KeyedTableModel[DepositAddressRow]):
               "exchange waits for; credited once it is in your balance."),
         ),
     )
-    DEFAULT_SORT = (GOT, Qt.SortOrder.DescendingOrder)
+    #: Newest first: the Address column sorts by when each address was got.
+    DEFAULT_SORT = (ADDRESS, Qt.SortOrder.DescendingOrder)
 
     def key_of(self, record: DepositAddressRow) -> str:
         """An address is its own key."""
         return record.address
 
     def row_for(self, record: DepositAddressRow) -> Row[DepositAddressRow]:
-        """The name, the address, when it was got, its last deposit and how far that is."""
+        """The name, the address, its last deposit and how far that is."""
         deposit = record.last_deposit
         cells = (
             record.label,
             record.address,
-            format_datetime(record.got_at),
             last_deposit_text(deposit),
             progress_text(deposit),
         )
         sort_keys = (
             record.label.casefold(),
-            record.address,
             record.got_at,
             deposit.seen_at if deposit is not None else record.got_at,
             _progress_key(deposit),
@@ -116,9 +115,8 @@ class DepositAddressesModel(KeyedTableModel[DepositAddressRow]):
         if column == NAME:
             return record.label or _("No name yet: choose the address and give it one above.")
         if column == ADDRESS:
-            return record.address
-        if column == GOT:
-            return format_datetime_long(record.got_at)
+            return _("{address}\nGot on {when}").format(
+                address=record.address, when=format_datetime_long(record.got_at))
         deposit = record.last_deposit
         if column == LAST_DEPOSIT and deposit is not None:
             return _("{amount} {currency}, first seen {when}").format(

@@ -40,7 +40,6 @@ from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.journal_keeper import JournalKeeper
 from cryptex_desktop.ui.models import SortFilterProxy, TransactionsModel
 from cryptex_desktop.ui.models.deposit_addresses import (
-    NAME,
     DepositAddressesModel,
     DepositAddressRow,
     address_rows,
@@ -65,6 +64,8 @@ FIAT_EXPLANATION = _(
 DETAILS_MAX_WIDTH = 760
 #: An address's name is a few words, not a note.
 NAME_MAX_LENGTH = 60
+#: How many of a coin's newest addresses are asked about when the app starts.
+LOOK_UP_AT_START = 10
 #: Journal writes within this many milliseconds are read back once.
 RELOAD_DELAY_MS = 50
 
@@ -185,6 +186,8 @@ class DepositScreen(Screen):
         self._got_at: dict[str, datetime] = {}
         #: The chosen coin's addresses as the journal last told them, newest first.
         self._known: list[DepositAddressRow] = []
+        #: The coins whose addresses were asked about once since the account was connected.
+        self._looked_up: set[str] = set()
         #: Whether the journal has told the chosen coin's addresses since it was chosen.
         self._known_read = False
         # Journal writes come in bursts (a refresh records several deposits): read once.
@@ -250,10 +253,15 @@ class DepositScreen(Screen):
         self.copy_button = QPushButton(_("Cop&y address"))
         self.copy_button.setToolTip(_("Put the address on the clipboard (Ctrl+Shift+C)."))
         self.copy_button.setAccessibleName(_("Copy address"))
+        self.check_button = BusyButton(_("Chec&k this address"), busy_text=_("Checking…"))
+        self.check_button.setToolTip(_("Ask the exchange whether anything arrived at the "
+                                       "address on show."))
+        self.check_button.setAccessibleName(_("Check this address"))
         address_row = QHBoxLayout()
         address_row.setSpacing(10)
         address_row.addWidget(self.address_label)
         address_row.addWidget(self.copy_button)
+        address_row.addWidget(self.check_button)
         address_row.addStretch(1)
         self.send_only_label = QLabel()
         self.send_only_label.setWordWrap(True)
@@ -276,7 +284,7 @@ class DepositScreen(Screen):
         ))
         address_header = self.address_table.horizontalHeader()
         address_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        address_header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
+        address_header.setStretchLastSection(True)
         self.address_table.setFont(monospace_font())
         self.name_edit = QLineEdit()
         self.name_edit.setMaxLength(NAME_MAX_LENGTH)
@@ -290,17 +298,12 @@ class DepositScreen(Screen):
         self.name_button = QPushButton(_("Save na&me"))
         self.name_button.setToolTip(_("Keep this name for the address on show."))
         self.name_button.setAccessibleName(_("Save the name of this address"))
-        self.check_button = BusyButton(_("Chec&k this address"), busy_text=_("Checking…"))
-        self.check_button.setToolTip(_("Ask the exchange whether anything arrived at the "
-                                       "address on show."))
-        self.check_button.setAccessibleName(_("Check this address"))
         self._name_row = QHBoxLayout()
         self._name_row.setSpacing(10)
         self._name_row.addWidget(self.name_label)
         self._name_row.addWidget(self.name_edit, 1)
         self._name_row.addWidget(self.name_button)
-        self._name_row.addWidget(self.check_button)
-        self.check_message = ResultLabel(reserve_lines=1)
+        self.check_message = ResultLabel()  # no room kept: the card is tall enough already
         self.check_message.setAccessibleName(_("What arrived at the address"))
 
         self.qr = QrCodeWidget()
@@ -355,10 +358,10 @@ class DepositScreen(Screen):
         self.setTabOrder(self.currency_combo, self.new_address_button)
         self.setTabOrder(self.new_address_button, self.address_label)
         self.setTabOrder(self.address_label, self.copy_button)
-        self.setTabOrder(self.copy_button, self.name_edit)
+        self.setTabOrder(self.copy_button, self.check_button)
+        self.setTabOrder(self.check_button, self.name_edit)
         self.setTabOrder(self.name_edit, self.name_button)
-        self.setTabOrder(self.name_button, self.check_button)
-        self.setTabOrder(self.check_button, self.address_table)
+        self.setTabOrder(self.name_button, self.address_table)
         self.setTabOrder(self.address_table, self.table)
 
         # A window shortcut of a hidden tab does not fire, so other screens may use it too.
@@ -476,6 +479,12 @@ class DepositScreen(Screen):
         self._known = rows
         self._known_read = True
         self._show_rows()
+        if currency not in self._looked_up:
+            # What arrived while the app was closed is seen once, not at every refresh.
+            self._looked_up.add(currency)
+            for row in rows[:LOOK_UP_AT_START]:
+                if row.last_deposit is None or row.last_deposit.credited_at is None:
+                    self._look_up_deposit(currency, row.address)
 
     def _rows(self) -> list[DepositAddressRow]:
         """The journal's addresses, and this session's ones it has not told yet, newest first."""
@@ -710,9 +719,14 @@ class DepositScreen(Screen):
 
     def _note_credited(self, tx: Transaction) -> None:
         """A deposit left the list: ask its address, so the journal knows it was credited."""
-        if self._journal is None or not tx.address:
+        if tx.address:
+            self._look_up_deposit(tx.currency, tx.address)
+
+    def _look_up_deposit(self, currency: str, address: str) -> None:
+        """Ask the exchange for the last deposit to ``address`` and write it in the journal."""
+        journal = self._journal
+        if journal is None or self._dispatcher.client is None:
             return
-        journal, currency, address = self._journal, tx.currency, tx.address
         self._dispatcher.submit(
             lambda client: client.deposit_info(address),
             on_result=lambda deposit: journal.record(
@@ -743,6 +757,7 @@ class DepositScreen(Screen):
         self.check_button.set_busy(False)
         self._addresses = {}
         self._got_at = {}
+        self._looked_up = set()
         self.check_message.clear_message()
         self.address_message.clear_message()
         self.model.clear()

@@ -8,6 +8,7 @@ the window and the app's objects as quitting does and builds them again on the s
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import pytest
 import zxingcpp
 from PySide6.QtCore import QSettings, Qt
 
+from cryptex_desktop.journal import DepositRecord
 from cryptex_desktop.ui.context import AppContext
 from cryptex_desktop.ui.credential_store import CredentialStore
 from cryptex_desktop.ui.main_window import MainWindow
@@ -23,6 +25,7 @@ from cryptex_desktop.ui.models.deposit_addresses import (
     CONFIRMATIONS,
     LAST_DEPOSIT,
     NAME,
+    progress_text,
 )
 from cryptex_desktop.ui.screens.deposit import DepositScreen
 from cryptex_desktop.ui.settings import AppSettings
@@ -214,3 +217,38 @@ def test_a_deposit_credited_while_the_app_was_not_looking_is_listed_after_a_rest
     qtbot.waitUntil(lambda: row_text(screen, address, CONFIRMATIONS) == "credited",
                     timeout=WAIT_MS)
     assert row_text(screen, address, LAST_DEPOSIT).startswith("0.40000000 BTC, ")
+
+
+@pytest.fixture
+def damaged_journal(app_data_dir: Path) -> Path:
+    """The demo account's journal file, overwritten with something that is not a database."""
+    path = app_data_dir / "journals" / "demo.sqlite3"
+    path.parent.mkdir()
+    path.write_bytes(b"this is not a database, it was damaged " * 200)
+    return path
+
+
+def test_without_a_journal_the_session_addresses_are_still_listed(
+    damaged_journal, qtbot, window, app_context
+):
+    qtbot.waitUntil(lambda: bool(app_context.journal.last_problem), timeout=WAIT_MS)
+    screen = window.show_screen(DepositScreen.NAME)
+    screen.currency_combo.set_code("BTC")
+    qtbot.waitUntil(lambda: screen.addresses.state_text().startswith("No address yet"),
+                    timeout=WAIT_MS)
+    address = get_address(qtbot, screen)
+    assert listed(screen) == [address]
+    assert scanned(screen) == [address]
+    assert not screen.name_edit.isEnabled()  # nothing could keep a name
+
+
+def test_confirmations_are_said_against_the_coins_own_count():
+    seen = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+
+    def litecoin(confirmations: int, credited: datetime | None = None) -> DepositRecord:
+        return DepositRecord("LTC", "ltc1q", "tx", Decimal("1"), confirmations, seen, credited)
+
+    assert progress_text(None) == ""
+    assert progress_text(litecoin(2)) == "2 of 6 confirmations"
+    assert progress_text(litecoin(7)) == "6 of 6 confirmations"  # enough: credited any moment
+    assert progress_text(litecoin(7, credited=seen)) == "credited"

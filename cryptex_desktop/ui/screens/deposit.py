@@ -467,6 +467,9 @@ class DepositScreen(Screen):
         if self._journal is None or not supports_addresses(currency):
             return
         self._reload_timer.stop()
+        if self._journal.last_problem:  # no journal to read: this session's addresses only
+            self._on_addresses_read(currency, [])
+            return
         self._journal.read(
             lambda journal: address_rows(journal.addresses(currency), journal.deposits(currency)),
             lambda rows: self._on_addresses_read(currency, rows),
@@ -537,7 +540,8 @@ class DepositScreen(Screen):
         self.qr.set_text(address)
         self.copy_button.setEnabled(bool(address))
         self.check_button.setEnabled(bool(address))
-        can_name = bool(address) and self._journal is not None
+        # A name is kept in the journal: where it could not be opened, nothing would keep it.
+        can_name = bool(address) and self._journal is not None and not self._journal.last_problem
         self.name_edit.setEnabled(can_name)
         self.name_button.setEnabled(can_name)
         row = self._row_of(address) if address else None
@@ -564,7 +568,7 @@ class DepositScreen(Screen):
     def save_name(self) -> None:
         """Keep the name typed for the address on show (an empty name removes it)."""
         address = self.shown_address()
-        if not address or self._journal is None:
+        if not address or not self.name_button.isEnabled() or self._journal is None:
             return
         name = " ".join(self.name_edit.text().split())
         if looks_like_code(name):

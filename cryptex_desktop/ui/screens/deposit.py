@@ -1,8 +1,10 @@
 """Deposit: get an address to send coins to, see them arrive, and check an address later.
 
 Bitcoin and Litecoin arrive at addresses the exchange issues; each address is shown as text
-and as a QR code holding only the address. US dollars, euros and roubles come in another
-way, which the screen explains instead.
+and as a QR code holding only the address. The screen opens on the chosen coin's newest
+address, also after a restart: every address got is in the journal, read on its lane, and
+listed with the name the person gave it, its last deposit and that deposit's confirmations.
+US dollars, euros and roubles come in another way, which the screen explains instead.
 """
 
 from __future__ import annotations

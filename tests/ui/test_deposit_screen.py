@@ -75,7 +75,7 @@ def test_a_new_bitcoin_address_shows_as_text_and_as_a_qr_code_that_scans_back_to
     assert "rule for the demo" not in screen.rules_label.text()
     assert screen.rules_label.text().startswith("A confirmation is a block mined on top")
     assert screen.rules_label.isVisible()  # said on the screen, not only on hover
-    assert screen.session_combo.currentData() == address
+    assert [row.address for row in screen.listed_addresses()] == [address]
     assert screen.copy_button.isEnabled() and not screen.new_address_button.is_busy()
 
 
@@ -147,7 +147,7 @@ def test_copy_puts_exactly_the_address_on_the_clipboard_by_button_and_by_ctrl_sh
     window.activateWindow()
     qtbot.waitUntil(lambda: window.isActiveWindow(), timeout=WAIT_MS)
     qtbot.keyClick(
-        screen.session_combo,
+        screen.address_table,
         Qt.Key.Key_C,
         Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
     )
@@ -239,9 +239,10 @@ def test_the_address_is_shown_in_the_apps_monospace_font_and_every_control_has_a
     screen = open_deposit(window, "BTC")
     get_address(qtbot, screen)
     assert screen.address_label.font().family() == monospace_font().family()
-    assert screen.session_combo.font().family() == monospace_font().family()
+    assert screen.address_table.font().family() == monospace_font().family()
     for widget in (screen.currency_combo, screen.new_address_button, screen.address_label,
-                   screen.copy_button, screen.session_combo, screen.check_button, screen.table):
+                   screen.copy_button, screen.name_edit, screen.name_button,
+                   screen.address_table, screen.check_button, screen.table):
         assert widget.accessibleName(), widget
 
 

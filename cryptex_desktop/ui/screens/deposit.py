@@ -1,23 +1,27 @@
 """Deposit: get an address to send coins to, see them arrive, and check an address later.
 
 Bitcoin and Litecoin arrive at addresses the exchange issues; each address is shown as text
-and as a QR code holding only the address. US dollars, euros and roubles come in another
-way, which the screen explains instead.
+and as a QR code holding only the address. The screen opens on the chosen coin's newest
+address, also after a restart: every address got is in the journal, read on its lane, and
+listed with the name the person gave it, its last deposit and that deposit's confirmations.
+US dollars, euros and roubles come in another way, which the screen explains instead.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Slot
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox,
+    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -29,13 +33,20 @@ from cryptex_desktop.api.currencies import CURRENCIES
 from cryptex_desktop.api.errors import ConnectError, ExchangeRefusal, RequestTimeout
 from cryptex_desktop.api.money import to_wire
 from cryptex_desktop.api.types import Deposit, DepositAddress, DepositStatus, Transaction
-from cryptex_desktop.journal import Journal
+from cryptex_desktop.journal import Journal, LabelKind
+from cryptex_desktop.journal.labels import looks_like_code
 from cryptex_desktop.ui.dispatcher import Dispatcher, Priority
 from cryptex_desktop.ui.errors import describe, describe_action_failure
 from cryptex_desktop.ui.formatting import currency_name
 from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.journal_keeper import JournalKeeper
 from cryptex_desktop.ui.models import SortFilterProxy, TransactionsModel
+from cryptex_desktop.ui.models.deposit_addresses import (
+    DepositAddressesModel,
+    DepositAddressRow,
+    address_rows,
+)
+from cryptex_desktop.ui.models.keyed_table import RECORD_ROLE
 from cryptex_desktop.ui.models.transactions import ADDRESS, TXID
 from cryptex_desktop.ui.refresher import Refresher
 from cryptex_desktop.ui.screens.base import Screen
@@ -53,6 +64,12 @@ FIAT_EXPLANATION = _(
 )
 #: The address, its sentences and buttons take at most this width; the QR code comes next.
 DETAILS_MAX_WIDTH = 760
+#: An address's name is a few words, not a note.
+NAME_MAX_LENGTH = 60
+#: How many of a coin's newest addresses are asked about when the app starts.
+LOOK_UP_AT_START = 10
+#: Journal writes within this many milliseconds are read back once.
+RELOAD_DELAY_MS = 50
 
 NOTHING_YET = _("Nothing has arrived at this address yet.")
 CONFIRMATIONS_TIP = _(
@@ -167,6 +184,18 @@ class DepositScreen(Screen):
         self._journal = journal
         #: Addresses issued in this session, newest first, with their currency.
         self._addresses: dict[str, str] = {}
+        #: When each address of this session was got (listed before the journal has it).
+        self._got_at: dict[str, datetime] = {}
+        #: The chosen coin's addresses as the journal last told them, newest first.
+        self._known: list[DepositAddressRow] = []
+        #: The coins whose addresses were asked about once since the account was connected.
+        self._looked_up: set[str] = set()
+        #: Whether the journal has told the chosen coin's addresses since it was chosen.
+        self._known_read = False
+        # Journal writes come in bursts (a refresh records several deposits): read once.
+        self._reload_timer = QTimer(self)
+        self._reload_timer.setSingleShot(True)
+        self._reload_timer.setInterval(RELOAD_DELAY_MS)
         self.model = TransactionsModel(self)
         self.proxy = SortFilterProxy(self.model, self)
         self._loaded = False
@@ -178,7 +207,6 @@ class DepositScreen(Screen):
         if not self.currency_combo.set_code(remembered):
             self.currency_combo.setCurrentIndex(0)
         self._show_currency()
-        self._on_session_choice()
         self._show_transactions_state()
 
     # -- building ---------------------------------------------------------------------------
@@ -227,10 +255,15 @@ class DepositScreen(Screen):
         self.copy_button = QPushButton(_("Cop&y address"))
         self.copy_button.setToolTip(_("Put the address on the clipboard (Ctrl+Shift+C)."))
         self.copy_button.setAccessibleName(_("Copy address"))
+        self.check_button = BusyButton(_("Chec&k this address"), busy_text=_("Checking…"))
+        self.check_button.setToolTip(_("Ask the exchange whether anything arrived at the "
+                                       "address on show."))
+        self.check_button.setAccessibleName(_("Check this address"))
         address_row = QHBoxLayout()
         address_row.setSpacing(10)
         address_row.addWidget(self.address_label)
         address_row.addWidget(self.copy_button)
+        address_row.addWidget(self.check_button)
         address_row.addStretch(1)
         self.send_only_label = QLabel()
         self.send_only_label.setWordWrap(True)
@@ -238,6 +271,42 @@ class DepositScreen(Screen):
         self.rules_label = muted_label()
         self.address_message = ResultLabel(reserve_lines=1)
         self.address_message.setAccessibleName(_("Address news"))
+
+        # -- every address of this coin, to choose one, and its name
+        self.addresses_model = DepositAddressesModel(self)
+        self.addresses_proxy = SortFilterProxy(self.addresses_model, self)
+        self.addresses_heading = heading_label("", 1.0)
+        self.addresses = RecordList(self.addresses_proxy,
+                                    accessible_name=_("Your deposit addresses"))
+        self.address_table = self.addresses.table
+        self.address_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.address_table.setToolTip(_(
+            "Every address you got for this coin. Choose one to show it above with its QR "
+            "code, check it or give it a name."
+        ))
+        address_header = self.address_table.horizontalHeader()
+        address_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        address_header.setStretchLastSection(True)
+        self.address_table.setFont(monospace_font())
+        self.name_edit = QLineEdit()
+        self.name_edit.setMaxLength(NAME_MAX_LENGTH)
+        self.name_edit.setPlaceholderText(_("e.g. From my phone wallet"))
+        self.name_edit.setToolTip(_(
+            "A name for the address on show, to tell your addresses apart. It stays on this "
+            "computer."
+        ))
+        self.name_edit.setAccessibleName(_("Name of this address"))
+        self.name_label = buddy_label(_("&Name:"), self.name_edit)
+        self.name_button = QPushButton(_("Save na&me"))
+        self.name_button.setToolTip(_("Keep this name for the address on show."))
+        self.name_button.setAccessibleName(_("Save the name of this address"))
+        self._name_row = QHBoxLayout()
+        self._name_row.setSpacing(10)
+        self._name_row.addWidget(self.name_label)
+        self._name_row.addWidget(self.name_edit, 1)
+        self._name_row.addWidget(self.name_button)
+        self.check_message = ResultLabel()  # no room kept: the card is tall enough already
+        self.check_message.setAccessibleName(_("What arrived at the address"))
 
         self.qr = QrCodeWidget()
         self.qr.setMinimumSize(210, 210)
@@ -251,9 +320,11 @@ class DepositScreen(Screen):
         details.addSpacing(4)
         details.addWidget(self.address_title)
         details.addLayout(address_row)
+        details.addLayout(self._name_row)
         details.addWidget(self.send_only_label)
         details.addWidget(self.rules_label)
         details.addWidget(self.address_message)
+        details.addWidget(self.check_message)
         details.addStretch(1)
         details_holder = QWidget()
         details_holder.setLayout(details)
@@ -264,30 +335,6 @@ class DepositScreen(Screen):
         top.addWidget(details_holder, 1)
         top.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignTop)
         top.addStretch(0)
-
-        # -- checking an address of this session
-        self.session_combo = QComboBox()
-        self.session_combo.setFont(monospace_font())
-        self.session_combo.setPlaceholderText(_("No address yet in this session"))
-        self.session_combo.setToolTip(_("The addresses you got since you opened the app."))
-        self.session_combo.setAccessibleName(_("Addresses from this session"))
-        self.session_combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
-        self.session_combo.setMinimumContentsLength(30)
-        session_label = buddy_label(_("Addresses from this &session:"), self.session_combo)
-        self.check_button = BusyButton(_("Chec&k this address"), busy_text=_("Checking…"))
-        self.check_button.setToolTip(_("Ask the exchange whether anything arrived at it."))
-        self.check_button.setAccessibleName(_("Check this address"))
-        check_row = QHBoxLayout()
-        check_row.setSpacing(10)
-        check_row.addWidget(session_label)
-        check_row.addWidget(self.session_combo, 1)
-        check_row.addWidget(self.check_button)
-        check_row.addStretch(0)  # on a wide window the rest stays empty, the button near its list
-        self.session_combo.setMaximumWidth(DETAILS_MAX_WIDTH)
-        self.check_message = ResultLabel(reserve_lines=1)
-        self.check_message.setAccessibleName(_("What arrived at the address"))
 
         # -- transactions on their way
         transactions_heading = heading_label(_("Incoming and outgoing transactions"), 1.0)
@@ -304,8 +351,8 @@ class DepositScreen(Screen):
         header.setSectionResizeMode(TXID, QHeaderView.ResizeMode.ResizeToContents)
 
         self.body.addLayout(top)
-        self.body.addLayout(check_row)
-        self.body.addWidget(self.check_message)
+        self.body.addWidget(self.addresses_heading)
+        self.body.addWidget(self.addresses, 1)
         self.body.addWidget(transactions_heading)
         self.body.addWidget(transactions_note)
         self.body.addWidget(self.transactions, 1)
@@ -313,9 +360,11 @@ class DepositScreen(Screen):
         self.setTabOrder(self.currency_combo, self.new_address_button)
         self.setTabOrder(self.new_address_button, self.address_label)
         self.setTabOrder(self.address_label, self.copy_button)
-        self.setTabOrder(self.copy_button, self.session_combo)
-        self.setTabOrder(self.session_combo, self.check_button)
-        self.setTabOrder(self.check_button, self.table)
+        self.setTabOrder(self.copy_button, self.check_button)
+        self.setTabOrder(self.check_button, self.name_edit)
+        self.setTabOrder(self.name_edit, self.name_button)
+        self.setTabOrder(self.name_button, self.address_table)
+        self.setTabOrder(self.address_table, self.table)
 
         # A window shortcut of a hidden tab does not fire, so other screens may use it too.
         self.copy_shortcut = QShortcut(QKeySequence("Ctrl+Shift+C"), self)
@@ -326,7 +375,19 @@ class DepositScreen(Screen):
         self.copy_button.clicked.connect(self.copy_address)
         self.copy_shortcut.activated.connect(self.copy_address)
         self.check_button.clicked.connect(self.check_address)
-        self.session_combo.currentIndexChanged.connect(self._on_session_choice)
+        self.name_button.clicked.connect(self.save_name)
+        self.name_edit.returnPressed.connect(self.save_name)
+        self.address_table.selectionModel().currentRowChanged.connect(self._on_address_chosen)
+        for signal in (
+            self.addresses_proxy.rowsInserted,
+            self.addresses_proxy.rowsRemoved,
+            self.addresses_proxy.modelReset,
+        ):
+            signal.connect(self._show_addresses_state)
+        self._reload_timer.timeout.connect(self.reload_addresses)
+        if self._journal is not None:
+            self._journal.changed.connect(self._reload_timer.start)
+            self._journal.opened.connect(self.reload_addresses)  # the first, or another account's
         for signal in (
             self.proxy.rowsInserted,
             self.proxy.rowsRemoved,
@@ -351,12 +412,18 @@ class DepositScreen(Screen):
         """The addresses issued in this session, newest first, each with its currency."""
         return dict(self._addresses)
 
+    def listed_addresses(self) -> list[DepositAddressRow]:
+        """The chosen coin's addresses as listed, in the order shown."""
+        return [self.addresses_proxy.index(row, 0).data(RECORD_ROLE)
+                for row in range(self.addresses_proxy.rowCount())]
+
     # -- the chosen currency ----------------------------------------------------------------
 
     @Slot()
     def _on_currency_changed(self) -> None:
         self._settings.set_view_state(self.NAME, "currency", self.currency())
         self.address_message.clear_message()
+        self.check_message.clear_message()
         self._show_currency()
 
     def _show_currency(self) -> None:
@@ -371,27 +438,155 @@ class DepositScreen(Screen):
             self.send_only_label,
             self.rules_label,
             self.qr,
+            self.name_label,
+            self.name_edit,
+            self.name_button,
+            self.check_button,
+            self.addresses_heading,
+            self.addresses,
         ):
             widget.setVisible(has_addresses)
+        self._known = []
+        self._known_read = self._journal is None
+        self.addresses_model.clear()
+        self._show_address("")
         if not has_addresses:
             return
-        self.address_title.setText(
-            _("Your {coin} deposit address").format(coin=coin_title(currency))
-        )
+        coin = coin_title(currency)
+        self.address_title.setText(_("Your {coin} deposit address").format(coin=coin))
+        self.addresses_heading.setText(_("Your {coin} addresses").format(coin=coin))
         self.send_only_label.setText(send_only_sentence(currency))
         self.rules_label.setText(confirmations_rule_sentence(self._is_demo()))
-        latest = next((a for a, c in self._addresses.items() if c == currency), "")
-        self._show_address(latest)
+        self._show_rows()
+        self.reload_addresses()
+
+    # -- the chosen coin's addresses ----------------------------------------------------------
+
+    @Slot()
+    def reload_addresses(self) -> None:
+        """Read the chosen coin's addresses and their deposits on the journal's lane."""
+        currency = self.currency()
+        if self._journal is None or not supports_addresses(currency):
+            return
+        self._reload_timer.stop()
+        if self._journal.last_problem:  # no journal to read: this session's addresses only
+            self._on_addresses_read(currency, [])
+            return
+        self._journal.read(
+            lambda journal: address_rows(journal.addresses(currency), journal.deposits(currency)),
+            lambda rows: self._on_addresses_read(currency, rows),
+            lambda _error: self._on_addresses_read(currency, []),
+        )
+
+    def _on_addresses_read(self, currency: str, rows: list[DepositAddressRow]) -> None:
+        if currency != self.currency():
+            return  # another coin was chosen meanwhile; its own read is on its way
+        self._known = rows
+        self._known_read = True
+        self._show_rows()
+        if currency not in self._looked_up:
+            # What arrived while the app was closed is seen once, not at every refresh.
+            self._looked_up.add(currency)
+            for row in rows[:LOOK_UP_AT_START]:
+                if row.last_deposit is None or row.last_deposit.credited_at is None:
+                    self._look_up_deposit(currency, row.address)
+
+    def _rows(self) -> list[DepositAddressRow]:
+        """The journal's addresses, and this session's ones it has not told yet, newest first."""
+        currency = self.currency()
+        known = {row.address for row in self._known}
+        fresh = [
+            DepositAddressRow(currency, address, self._got_at[address])
+            for address, of in self._addresses.items()
+            if of == currency and address not in known
+        ]
+        return fresh + self._known
+
+    def _show_rows(self, prefer: str = "") -> None:
+        """List the addresses; show ``prefer``, else the one on show, else the newest."""
+        rows = self._rows()
+        self.addresses_model.update(rows)
+        shown = prefer or self.shown_address()
+        if not any(row.address == shown for row in rows):
+            shown = rows[0].address if rows else ""
+        self._show_address(shown)
+        self._show_addresses_state()
+
+    @Slot()
+    def _show_addresses_state(self, *_args: object) -> None:
+        if self.addresses_proxy.rowCount():
+            self.addresses.show_table()
+        elif not self._known_read:
+            self.addresses.show_empty(_("Looking for the addresses you got before…"))
+        else:
+            self.addresses.show_empty(_(
+                "No address yet. Press “Get a new address”: every address you get is listed "
+                "here, with what arrived at it."
+            ))
+
+    def _row_of(self, address: str) -> DepositAddressRow | None:
+        source = self.addresses_model.row_of(address)
+        return None if source is None else self.addresses_model.record_at(source)
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_address_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        row = current.data(RECORD_ROLE) if current.isValid() else None
+        if isinstance(row, DepositAddressRow) and row.address != self.shown_address():
+            self.check_message.clear_message()
+            self.address_message.clear_message()
+            self._show_address(row.address)
 
     def _show_address(self, address: str) -> None:
+        """Show ``address`` with its QR code and name, and choose it in the list."""
+        changed = address != self.shown_address()
         self.qr.set_text(address)
         self.copy_button.setEnabled(bool(address))
+        self.check_button.setEnabled(bool(address))
+        # A name is kept in the journal: where it could not be opened, nothing would keep it.
+        can_name = bool(address) and self._journal is not None and not self._journal.last_problem
+        self.name_edit.setEnabled(can_name)
+        self.name_button.setEnabled(can_name)
+        row = self._row_of(address) if address else None
+        if changed or not self.name_edit.isModified():
+            self.name_edit.setText(row.label if row is not None else "")  # not modified now
         if address:
             self.address_label.setText(address)
             self.address_label.setEnabled(True)
         else:
-            self.address_label.setText(_("Press “Get a new address” to get one."))
+            self.address_label.setText(
+                _("Looking for your last address…") if not self._known_read
+                else _("Press “Get a new address” to get one.")
+            )
             self.address_label.setEnabled(False)
+        source = self.addresses_model.row_of(address) if address else None
+        if source is not None:
+            index = self.addresses_proxy.mapFromSource(self.addresses_model.index(source, 0))
+            if index.row() != self.address_table.currentIndex().row():
+                self.address_table.selectionModel().setCurrentIndex(
+                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | QItemSelectionModel.SelectionFlag.Rows)
+
+    @Slot()
+    def save_name(self) -> None:
+        """Keep the name typed for the address on show (an empty name removes it)."""
+        address = self.shown_address()
+        if not address or not self.name_button.isEnabled() or self._journal is None:
+            return
+        name = " ".join(self.name_edit.text().split())
+        if looks_like_code(name):
+            self.address_message.show_problem(_(
+                "That name looks like a coupon code, and the app never writes one down. "
+                "Choose another name."
+            ))
+            return
+        self._journal.record(
+            lambda journal: journal.set_label(LabelKind.ADDRESS, address, name))
+        self.name_edit.setText(name)
+        if name:
+            self.address_message.show_result(
+                _("Saved. This address is now called “{name}”.").format(name=name))
+        else:
+            self.address_message.show_result(_("The name of this address was removed."))
 
     # -- getting an address -----------------------------------------------------------------
 
@@ -429,11 +624,11 @@ class DepositScreen(Screen):
         if self._journal is not None:
             got = result
             self._journal.record(lambda journal: journal.record_address(got.currency, got.address))
-        self.session_combo.insertItem(0, f"{result.currency}  {result.address}", result.address)
-        self.session_combo.setCurrentIndex(0)
+        self._got_at[result.address] = datetime.now(UTC)
         coin = coin_title(result.currency)
         if result.currency == self.currency():
-            self._show_address(result.address)
+            self.check_message.clear_message()
+            self._show_rows(prefer=result.address)
             self.address_message.show_result(_("Here is your new {coin} address.").format(
                 coin=coin
             ))
@@ -461,17 +656,12 @@ class DepositScreen(Screen):
     # -- checking an address ----------------------------------------------------------------
 
     @Slot()
-    def _on_session_choice(self) -> None:
-        self.check_button.setEnabled(self.session_combo.currentIndex() >= 0)
-        self.check_message.clear_message()
-
-    @Slot()
     def check_address(self) -> None:
-        """Ask the exchange what arrived at the session address chosen."""
-        address = self.session_combo.currentData()
+        """Ask the exchange what arrived at the address on show."""
+        address = self.shown_address()
         if not address or self.check_button.is_busy() or self._dispatcher.client is None:
             return
-        currency = self._addresses.get(address, "")
+        currency = self.currency()
         self.check_button.set_busy(True)
         self.check_message.clear_message()
         self._dispatcher.submit(
@@ -515,8 +705,12 @@ class DepositScreen(Screen):
     def _on_transactions(self, transactions: list[Transaction]) -> None:
         was_incoming = {(t.currency, t.id) for t in self.model.records() if t.is_incoming}
         still_incoming = {(t.currency, t.id) for t in transactions if t.is_incoming}
+        gone = [t for t in self.model.records()
+                if t.is_incoming and (t.currency, t.id) not in still_incoming]
         if was_incoming - still_incoming:
             self._refresher.request("balances")  # a deposit left the list: it was credited
+        for tx in gone:
+            self._note_credited(tx)
         self.model.update(transactions)
         self._loaded = True
         incoming = [t for t in transactions if t.is_incoming]
@@ -528,6 +722,24 @@ class DepositScreen(Screen):
                 label.clear_message()
         self._unreachable_said.clear()
         self._show_transactions_state()
+
+    def _note_credited(self, tx: Transaction) -> None:
+        """A deposit left the list: ask its address, so the journal knows it was credited."""
+        if tx.address:
+            self._look_up_deposit(tx.currency, tx.address)
+
+    def _look_up_deposit(self, currency: str, address: str) -> None:
+        """Ask the exchange for the last deposit to ``address`` and write it in the journal."""
+        journal = self._journal
+        if journal is None or self._dispatcher.client is None:
+            return
+        self._dispatcher.submit(
+            lambda client: client.deposit_info(address),
+            on_result=lambda deposit: journal.record(
+                lambda j: j.record_deposit_seen(currency, deposit)),
+            on_error=lambda _error: None,  # the next check of the address tells it
+            priority=Priority.REFRESH,
+        )
 
     def _on_transactions_error(self, error: BaseException) -> None:
         if not self.proxy.rowCount():
@@ -550,13 +762,13 @@ class DepositScreen(Screen):
         self.new_address_button.set_busy(False)
         self.check_button.set_busy(False)
         self._addresses = {}
-        self.session_combo.clear()
+        self._got_at = {}
+        self._looked_up = set()
         self.check_message.clear_message()
         self.address_message.clear_message()
         self.model.clear()
         self._loaded = False
         self._show_currency()
-        self._on_session_choice()
         self._show_transactions_state()
 
 

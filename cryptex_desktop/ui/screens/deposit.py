@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSizePolicy,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -275,7 +276,6 @@ class DepositScreen(Screen):
         # -- every address of this coin, to choose one, and its name
         self.addresses_model = DepositAddressesModel(self)
         self.addresses_proxy = SortFilterProxy(self.addresses_model, self)
-        self.addresses_heading = heading_label("", 1.0)
         self.addresses = RecordList(self.addresses_proxy,
                                     accessible_name=_("Your deposit addresses"))
         self.address_table = self.addresses.table
@@ -337,7 +337,6 @@ class DepositScreen(Screen):
         top.addStretch(0)
 
         # -- transactions on their way
-        transactions_heading = heading_label(_("Incoming and outgoing transactions"), 1.0)
         transactions_note = muted_label(_(
             "Deposits on their way in and withdrawals on their way out, until they have "
             "enough confirmations. To copy a row with its whole transaction id, select it and "
@@ -350,12 +349,19 @@ class DepositScreen(Screen):
         header.setSectionResizeMode(ADDRESS, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(TXID, QHeaderView.ResizeMode.ResizeToContents)
 
+        # The two lists share one place, so the address card keeps its room in a small window.
+        on_their_way = QWidget()
+        on_their_way_layout = QVBoxLayout(on_their_way)
+        on_their_way_layout.setContentsMargins(8, 8, 8, 8)
+        on_their_way_layout.addWidget(transactions_note)
+        on_their_way_layout.addWidget(self.transactions, 1)
+        self.lists = QTabWidget()
+        self.lists.setAccessibleName(_("Your addresses, and transactions on their way"))
+        self.lists.addTab(self.addresses, "")
+        self.lists.addTab(on_their_way, _("On their way in and out"))
+
         self.body.addLayout(top)
-        self.body.addWidget(self.addresses_heading)
-        self.body.addWidget(self.addresses, 1)
-        self.body.addWidget(transactions_heading)
-        self.body.addWidget(transactions_note)
-        self.body.addWidget(self.transactions, 1)
+        self.body.addWidget(self.lists, 1)
 
         self.setTabOrder(self.currency_combo, self.new_address_button)
         self.setTabOrder(self.new_address_button, self.address_label)
@@ -442,10 +448,9 @@ class DepositScreen(Screen):
             self.name_edit,
             self.name_button,
             self.check_button,
-            self.addresses_heading,
-            self.addresses,
         ):
             widget.setVisible(has_addresses)
+        self.lists.setTabVisible(self.lists.indexOf(self.addresses), has_addresses)
         self._known = []
         self._known_read = self._journal is None
         self.addresses_model.clear()
@@ -454,7 +459,8 @@ class DepositScreen(Screen):
             return
         coin = coin_title(currency)
         self.address_title.setText(_("Your {coin} deposit address").format(coin=coin))
-        self.addresses_heading.setText(_("Your {coin} addresses").format(coin=coin))
+        self.lists.setTabText(self.lists.indexOf(self.addresses),
+                              _("Your {coin} addresses").format(coin=coin))
         self.send_only_label.setText(send_only_sentence(currency))
         self.rules_label.setText(confirmations_rule_sentence(self._is_demo()))
         self._show_rows()

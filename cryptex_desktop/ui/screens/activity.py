@@ -391,6 +391,11 @@ class ActivityScreen(Screen):
 
     # -- reading ----------------------------------------------------------------------------
 
+    @property
+    def is_complete(self) -> bool:
+        """Whether every entry matching the filters has been read into the list."""
+        return self._loaded and self._complete
+
     def refresh(self) -> None:
         """Bring the newest entries up to date (the whole list the first time)."""
         if self._loaded:

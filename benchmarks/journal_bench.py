@@ -135,7 +135,7 @@ def run() -> dict[str, object]:
 
 def activity_figures(data_dir: Path) -> dict[str, object]:
     """The Activity tab on the journal of ``ACCOUNT`` in ``data_dir``, through the app's lane."""
-    from PySide6.QtCore import QElapsedTimer, QSettings, QTimer
+    from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
     from cryptex_desktop.api.signing import Credentials
@@ -150,22 +150,23 @@ def activity_figures(data_dir: Path) -> dict[str, object]:
     connection = Connection(dispatcher, data_dir)
     keeper = JournalKeeper(connection, dispatcher, data_dir)
     settings = AppSettings(QSettings(str(data_dir / "s.ini"), QSettings.Format.IniFormat))
+
+    def until(done: Callable[[], bool]) -> None:
+        # Waiting for events, not spinning, leaves the lane's thread the interpreter.
+        while not done():
+            app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+
     opened: list[bool] = []
     keeper.opened.connect(lambda: opened.append(True))
     connection.connected.emit(Endpoint(ACCOUNT[0], Credentials(ACCOUNT[1], "k", "s"), False))
-    while not opened:
-        app.processEvents()
-
-    def until(done: Callable[[], bool]) -> None:
-        while not done():
-            app.processEvents()
+    until(lambda: bool(opened))
 
     firsts, wholes, stalls = [], [], []
     for _ in range(REPEATS):
         screen = ActivityScreen(keeper, settings)
         screen.resize(1000, 700)
         screen.show()
-        until(lambda screen=screen: screen.records.isVisible())
+        app.processEvents()
         clock = QElapsedTimer()
         last, longest = [0], [0]
 

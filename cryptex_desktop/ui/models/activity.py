@@ -104,19 +104,27 @@ class ActivityModel(KeyedTableModel[ActivityEntry]):
         return self.rows_for((record,))[0]
 
     def rows_for(self, records: Sequence[ActivityEntry]) -> list[Row[ActivityEntry]]:
-        """The rows of many entries: display text and sort keys made once here."""
+        """The rows of many entries: display text and sort keys made once here.
+
+        Touches no Qt object, so a screen builds them on the journal's lane. What depends
+        only on the kind or the currency is worked out once per batch, not once per row.
+        """
+        kinds = {kind: kind_word(kind) for kind in ActivityKind}
+        tags: dict[str, str] = {}
         rows: list[Row[ActivityEntry]] = []
+        append = rows.append
         for entry in records:
             fee = entry.fee
+            currency = entry.currency
             fee_text = ("" if fee is None or entry.fee_currency is None
                         else format_money(fee, entry.fee_currency))
-            kind = kind_word(entry.kind)
+            kind = kinds[entry.kind]
             details = details_text(entry)
             cells = (
                 format_datetime(entry.time),
                 kind,
-                entry.currency,
-                format_amount(entry.amount, entry.currency, sign=True),
+                currency,
+                format_amount(entry.amount, currency, sign=True),
                 fee_text,
                 details,
                 entry.label,
@@ -124,14 +132,16 @@ class ActivityModel(KeyedTableModel[ActivityEntry]):
             sort_keys = (
                 (entry.time, entry.record_id),
                 kind,
-                entry.currency,
+                currency,
                 entry.amount,
                 _NO_FEE_KEY if fee is None else fee,
                 details,
                 entry.label,
             )
-            tag = filter_tag(currencies=(entry.currency,))
-            rows.append(Row(self.key_of(entry), entry, cells, sort_keys, tag))
+            tag = tags.get(currency)
+            if tag is None:
+                tag = tags[currency] = filter_tag(currencies=(currency,))
+            append(Row((entry.kind.value, entry.record_id), entry, cells, sort_keys, tag))
         return rows
 
     def tooltip(self, record: ActivityEntry, column: int) -> str | None:

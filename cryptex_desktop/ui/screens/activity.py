@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -66,7 +66,7 @@ from cryptex_desktop.ui.widgets.record_list import RecordList
 #: The first screenful, read before anything else.
 FIRST_PAGE = 200
 #: The pages that follow it.
-PAGE = 2000
+PAGE = 5000
 #: Filter edits are gathered this long before the journal is asked again.
 FILTER_DELAY_MS = 250
 #: A date edit at this date shows "Any": no limit on that side.
@@ -100,6 +100,32 @@ class ActivityQuery:
         """Whether anything narrows the list."""
         return any(v is not None for v in (self.kind, self.currency, self.since, self.until,
                                            self.search))
+
+
+# The kind that comes last among entries of one moment and record in the journal's order.
+_LAST_KIND = max(ActivityKind, key=lambda kind: kind.value)
+
+
+def whole_groups(entries: list[ActivityEntry], asked: int) -> tuple[list[ActivityEntry], bool]:
+    """A page without its last moment's entries when more may follow; and whether it is all.
+
+    A trade and its fee share a moment and record id; the journal lists them fee first, the
+    table trade first. A page ending between them would make the next page's first row go
+    above the last one shown, and the table would re-sort everything: so a page ends on a
+    whole moment, and the next one starts after it (see :func:`after_group`).
+    """
+    if len(entries) < asked:
+        return entries, True
+    last = entries[-1]
+    end = len(entries)
+    while end and entries[end - 1].time == last.time and entries[end - 1].record_id == last.record_id:
+        end -= 1
+    return (entries[:end] if end else entries), False
+
+
+def after_group(entry: ActivityEntry) -> ActivityEntry:
+    """What to read after: every entry of ``entry``'s moment and record is already read."""
+    return replace(entry, kind=_LAST_KIND)
 
 
 def csv_row(entry: ActivityEntry) -> tuple[str, ...]:
@@ -443,38 +469,43 @@ class ActivityScreen(Screen):
         serial, query = self._serial, self.query()
         # A refresh keeps as many rows as are shown, so the list does not shrink under the eye.
         first = max(FIRST_PAGE, self.model.rowCount())
-        self._journal.read(lambda journal: query.read(journal, limit=first),
-                           lambda entries: self._on_page(serial, query, first, entries, True),
+        self._journal.read(lambda journal: whole_groups(query.read(journal, limit=first), first),
+                           lambda page: self._on_page(serial, query, *page),
                            lambda error: self._on_read_failed(serial, error))
 
-    def _on_page(self, serial: int, query: ActivityQuery, asked: int,
-                 entries: list[ActivityEntry], first: bool) -> None:
+    def _on_page(self, serial: int, query: ActivityQuery, entries: list[ActivityEntry],
+                 complete: bool) -> None:
         if serial != self._serial:
             return  # the filters changed meanwhile
-        if first:
-            self.model.set_records(entries)
+        self.model.set_records(entries)
         self._loaded = True
-        self._complete = len(entries) < asked
-        if not self._complete:
-            self._read_more(serial, query, entries[-1])
+        self._complete = complete
+        if not complete:
+            self._read_more(serial, query, after_group(entries[-1]))
         self._show_state()
 
     def _read_more(self, serial: int, query: ActivityQuery, after: ActivityEntry) -> None:
         """The next page; its rows are built on the lane, so the UI thread only inserts them."""
         rows_for = self.model.rows_for
+
+        def page(journal: Journal) -> tuple[list[Row[ActivityEntry]], bool]:
+            entries, complete = whole_groups(query.read(journal, limit=PAGE, after=after), PAGE)
+            return rows_for(entries), complete
+
         self._journal.read(
-            lambda journal: rows_for(query.read(journal, limit=PAGE, after=after)),
-            lambda rows: self._on_more(serial, query, rows),
+            page,
+            lambda read: self._on_more(serial, query, *read),
             lambda error: self._on_read_failed(serial, error),
         )
 
-    def _on_more(self, serial: int, query: ActivityQuery, rows: list[Row[ActivityEntry]]) -> None:
+    def _on_more(self, serial: int, query: ActivityQuery, rows: list[Row[ActivityEntry]],
+                 complete: bool) -> None:
         if serial != self._serial:
             return
         self.model.add_rows(rows)
-        self._complete = len(rows) < PAGE
-        if not self._complete:
-            self._read_more(serial, query, rows[-1].record)
+        self._complete = complete
+        if not complete and rows:
+            self._read_more(serial, query, after_group(rows[-1].record))
         self._show_state()
 
     def _on_read_failed(self, serial: int, _error: BaseException) -> None:

@@ -133,9 +133,35 @@ def run() -> dict[str, object]:
     return figures
 
 
+class UIStall:
+    """The longest gap between ticks of a 1 ms timer on the UI thread, from now to ``stop``."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QElapsedTimer, QTimer
+
+        gc.collect()
+        self._clock = QElapsedTimer()
+        self._clock.start()
+        self._last = 0
+        self.longest = 0
+        self._timer = QTimer()
+        self._timer.timeout.connect(self._tick)
+        self._timer.start(1)
+
+    def _tick(self) -> None:
+        now = self._clock.elapsed()
+        self.longest = max(self.longest, now - self._last)
+        self._last = now
+
+    def stop(self) -> float:
+        """Stop watching; the longest stall in milliseconds."""
+        self._timer.stop()
+        return float(self.longest)
+
+
 def activity_figures(data_dir: Path) -> dict[str, object]:
     """The Activity tab on the journal of ``ACCOUNT`` in ``data_dir``, through the app's lane."""
-    from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer
+    from PySide6.QtCore import QEventLoop, QSettings
     from PySide6.QtWidgets import QApplication
 
     from cryptex_desktop.api.signing import Credentials
@@ -167,27 +193,14 @@ def activity_figures(data_dir: Path) -> dict[str, object]:
         screen.resize(1000, 700)
         screen.show()
         app.processEvents()
-        clock = QElapsedTimer()
-        last, longest = [0], [0]
-
-        def tick(clock: QElapsedTimer = clock) -> None:
-            now = clock.elapsed()
-            longest[0] = max(longest[0], now - last[0])
-            last[0] = now
-
-        timer = QTimer()
-        timer.timeout.connect(tick)
-        gc.collect()
-        clock.start()
-        timer.start(1)
+        stall = UIStall()
         started = time.perf_counter()
         screen.reload()
         until(lambda screen=screen: screen.proxy.rowCount() > 0)
         firsts.append(time.perf_counter() - started)
         until(lambda screen=screen: screen.is_complete)
         wholes.append(time.perf_counter() - started)
-        timer.stop()
-        stalls.append(longest[0])
+        stalls.append(stall.stop())
         rows = screen.proxy.rowCount()
         screen.close()
         screen.deleteLater()
@@ -196,7 +209,7 @@ def activity_figures(data_dir: Path) -> dict[str, object]:
         "activity_rows_shown": rows,
         "activity_first_screenful_seconds": min(firsts),
         "activity_whole_list_ready_seconds": min(wholes),
-        "activity_longest_ui_stall_ms": float(min(stalls)),
+        "activity_longest_ui_stall_ms": min(stalls),
     }
     costs = []
     redemption = Redemption("USD", Decimal("1"))

@@ -116,9 +116,9 @@ def whole_groups(entries: list[ActivityEntry], asked: int) -> tuple[list[Activit
     """
     if len(entries) < asked:
         return entries, True
-    last = entries[-1]
+    moment = (entries[-1].time, entries[-1].record_id)
     end = len(entries)
-    while end and entries[end - 1].time == last.time and entries[end - 1].record_id == last.record_id:
+    while end and (entries[end - 1].time, entries[end - 1].record_id) == moment:
         end -= 1
     return (entries[:end] if end else entries), False
 

@@ -14,13 +14,14 @@ from PySide6.QtCore import Qt
 
 from cryptex_desktop.journal import ActivityEntry, ActivityKind
 from cryptex_desktop.ui.formatting import (
+    currency_decimals,
     currency_name,
     exact_amount,
-    format_amount,
     format_datetime,
     format_datetime_long,
-    format_money,
     format_price,
+    number_convention,
+    number_text,
     pair_text,
 )
 from cryptex_desktop.ui.i18n import _
@@ -110,21 +111,37 @@ class ActivityModel(KeyedTableModel[ActivityEntry]):
         only on the kind or the currency is worked out once per batch, not once per row.
         """
         kinds = {kind: kind_word(kind) for kind in ActivityKind}
+        convention = number_convention()
+        places: dict[str, int] = {}
         tags: dict[str, str] = {}
+        # Details depend only on these fields, which many entries share (every fee of a market).
+        details_of: dict[tuple[object, ...], str] = {}
         rows: list[Row[ActivityEntry]] = []
         append = rows.append
         for entry in records:
             fee = entry.fee
             currency = entry.currency
-            fee_text = ("" if fee is None or entry.fee_currency is None
-                        else format_money(fee, entry.fee_currency))
+            decimals = places.get(currency)
+            if decimals is None:
+                decimals = places[currency] = currency_decimals(currency)
+            fee_currency = entry.fee_currency
+            if fee is None or fee_currency is None:
+                fee_text = ""
+            else:
+                fee_places = places.get(fee_currency)
+                if fee_places is None:
+                    fee_places = places[fee_currency] = currency_decimals(fee_currency)
+                fee_text = f"{number_text(fee, fee_places, convention=convention)} {fee_currency}"
             kind = kinds[entry.kind]
-            details = details_text(entry)
+            facts = (entry.kind, entry.description, entry.status, entry.price)
+            details = details_of.get(facts)
+            if details is None:
+                details = details_of[facts] = details_text(entry)
             cells = (
                 format_datetime(entry.time),
                 kind,
                 currency,
-                format_amount(entry.amount, currency, sign=True),
+                number_text(entry.amount, decimals, sign=True, convention=convention),
                 fee_text,
                 details,
                 entry.label,

@@ -11,8 +11,10 @@ details; the list exports to CSV with fee columns, in machine format.
 from __future__ import annotations
 
 import csv
+import gc
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -65,8 +67,8 @@ from cryptex_desktop.ui.widgets.record_list import RecordList
 
 #: The first screenful, read before anything else.
 FIRST_PAGE = 200
-#: The pages that follow it.
-PAGE = 5000
+#: The rest is read at once, then inserted this many rows at a time (the UI paints between).
+INSERT_BATCH = 10_000
 #: Filter edits are gathered this long before the journal is asked again.
 FILTER_DELAY_MS = 250
 #: A date edit at this date shows "Any": no limit on that side.
@@ -123,9 +125,47 @@ def whole_groups(entries: list[ActivityEntry], asked: int) -> tuple[list[Activit
     return (entries[:end] if end else entries), False
 
 
+def batches(rows: list[Row[ActivityEntry]], size: int) -> list[list[Row[ActivityEntry]]]:
+    """``rows`` in journal order cut into runs of about ``size``, each ending on a whole moment.
+
+    See :func:`whole_groups`: a run ending between a trade and its fee would make the table
+    re-sort everything when the next run comes.
+    """
+    runs: list[list[Row[ActivityEntry]]] = []
+    start = 0
+    while start < len(rows):
+        end = min(start + size, len(rows))
+        if end < len(rows):
+            last = rows[end - 1].record
+            moment = (last.time, last.record_id)
+            while end < len(rows) and (rows[end].record.time, rows[end].record.record_id) == moment:
+                end += 1
+        runs.append(rows[start:end])
+        start = end
+    return runs
+
+
 def after_group(entry: ActivityEntry) -> ActivityEntry:
     """What to read after: every entry of ``entry``'s moment and record is already read."""
     return replace(entry, kind=_LAST_KIND)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic collector off while a page of rows is built on the lane.
+
+    Building thousands of rows allocates tuples that set off collections walking every row
+    already in memory, and none can free anything; if the UI thread's table pauses and
+    resumes it meanwhile, a page is only slower, never wrong.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def csv_row(entry: ActivityEntry) -> tuple[str, ...]:
@@ -485,27 +525,31 @@ class ActivityScreen(Screen):
         self._show_state()
 
     def _read_more(self, serial: int, query: ActivityQuery, after: ActivityEntry) -> None:
-        """The next page; its rows are built on the lane, so the UI thread only inserts them."""
+        """Everything after the first screenful in one read, its rows built on the lane.
+
+        One query with no limit is read fastest (see ``Journal.activity``); the UI thread
+        only inserts the rows, in batches, so it paints between them.
+        """
         rows_for = self.model.rows_for
 
-        def page(journal: Journal) -> tuple[list[Row[ActivityEntry]], bool]:
-            entries, complete = whole_groups(query.read(journal, limit=PAGE, after=after), PAGE)
-            return rows_for(entries), complete
+        def rest(journal: Journal) -> list[Row[ActivityEntry]]:
+            with collector_paused():
+                return rows_for(query.read(journal, after=after))
 
         self._journal.read(
-            page,
-            lambda read: self._on_more(serial, query, *read),
+            rest,
+            lambda rows: self._insert_batches(serial, batches(rows, INSERT_BATCH)),
             lambda error: self._on_read_failed(serial, error),
         )
 
-    def _on_more(self, serial: int, query: ActivityQuery, rows: list[Row[ActivityEntry]],
-                 complete: bool) -> None:
+    def _insert_batches(self, serial: int, runs: list[list[Row[ActivityEntry]]]) -> None:
         if serial != self._serial:
-            return
-        self.model.add_rows(rows)
-        self._complete = complete
-        if not complete and rows:
-            self._read_more(serial, query, after_group(rows[-1].record))
+            return  # the filters changed meanwhile
+        if runs:
+            self.model.add_rows(runs[0])
+        self._complete = len(runs) <= 1
+        if not self._complete:
+            QTimer.singleShot(0, self, lambda: self._insert_batches(serial, runs[1:]))
         self._show_state()
 
     def _on_read_failed(self, serial: int, _error: BaseException) -> None:

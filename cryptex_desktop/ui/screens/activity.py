@@ -4,8 +4,8 @@ Deposits, withdrawals, trades, their fees, and coupons made and redeemed, as the
 remembers them (the exchange itself lists only what is still on its way). Filters by kind,
 currency, dates and a search box (label, address, txid, order number) are answered by the
 journal; the first screenful comes at once and the rest follows in one read, its rows built
-on the journal's own lane and inserted in batches, never read on the UI thread. Enter or a double-click opens an entry's
-details; the list exports to CSV with fee columns, in machine format.
+on the journal's own lane and inserted in batches, never read on the UI thread. Enter or a
+double-click opens an entry's details; the list exports to CSV with fee columns, in machine format.
 """
 
 from __future__ import annotations

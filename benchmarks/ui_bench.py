@@ -5,11 +5,14 @@ dir) and wait for the line it prints on its first paint. The stall figure runs t
 window against a sandbox that answers each request after 300 ms, queues 20 calls, and
 records the longest gap between ticks of a 1 ms timer on the UI thread until all are done.
 The check that Qt can open a window here runs before every start, so it is timed too.
+Start-up is timed again with a data dir whose demo journal holds 100,000 activity entries:
+the journal opens on its own lane once the window is up, so it must not delay the paint.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -17,13 +20,23 @@ import time
 from pathlib import Path
 
 
-def first_paint_seconds(runs: int = 5) -> float:
-    """Median wall time from process launch to the main window's first paint."""
+def first_paint_seconds(runs: int = 5, journal: Path | None = None) -> float:
+    """Median wall time from process launch to the main window's first paint.
+
+    ``journal``: a demo journal file put in each fresh data dir before the start.
+    """
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
            "CRYPTEX_DESKTOP_EXIT_AFTER_FIRST_PAINT": "1"}
     times = []
     for _ in range(runs + 1):  # the first run warms the disk cache and is not counted
         with tempfile.TemporaryDirectory() as data_dir:
+            if journal is not None:
+                from cryptex_desktop.journal.store import DEMO_NAME, JOURNALS_DIR
+
+                journals = Path(data_dir) / JOURNALS_DIR
+                journals.mkdir()
+                shutil.copy(journal, journals / f"{DEMO_NAME}.sqlite3")
+                os.sync()  # the copy's writing-back must not slow the start timed next
             started = time.perf_counter()
             child = subprocess.Popen(
                 [sys.executable, "-m", "cryptex_desktop", "--data-dir", data_dir],
@@ -36,6 +49,17 @@ def first_paint_seconds(runs: int = 5) -> float:
                 raise RuntimeError(f"the app did not report its first paint: {line!r}")
             times.append(elapsed)
     return sorted(times[1:])[len(times[1:]) // 2]
+
+
+def demo_journal(folder: Path, entries: int) -> Path:
+    """A demo journal file in ``folder`` holding about ``entries`` activity entries."""
+    from benchmarks.journal_bench import fill
+    from cryptex_desktop.journal import Journal
+
+    with Journal.for_account(folder, "", "", is_demo=True) as journal:
+        fill(journal, entries)
+        journal_path = journal.path
+    return journal_path
 
 
 def display_check_ms(runs: int = 10) -> float:
@@ -119,8 +143,12 @@ def longest_stall_ms(calls: int = 20, delay: float = 0.3) -> tuple[float, float]
 
 def run() -> dict:
     stall, total = longest_stall_ms()
+    with tempfile.TemporaryDirectory() as folder:
+        journal = demo_journal(Path(folder), 100_000)
+        with_journal = first_paint_seconds(journal=journal)
     return {
         "start_to_first_paint_s": first_paint_seconds(),
+        "start_to_first_paint_s_100000_journal": with_journal,
         "longest_ui_stall_ms_20_calls_300ms": stall,
         "seconds_until_20_slow_calls_answered": total,
         "display_check_ms": display_check_ms(),
@@ -129,6 +157,7 @@ def run() -> dict:
 
 GOALS = {
     "start_to_first_paint_s": ("<=", 0.6),
+    "start_to_first_paint_s_100000_journal": ("<=", 0.6),
     "longest_ui_stall_ms_20_calls_300ms": ("<=", 16),
     "display_check_ms": ("<=", 20),  # the budget on a slow machine, at every start
 }

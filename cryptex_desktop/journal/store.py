@@ -519,10 +519,11 @@ class Journal:
                 params.extend((micros(after.time), after.record_id))
             where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
             arms.append(f"{arm.select}{where}")
-        if limit is None and not offset and after is None:
-            # The whole list: reading the tables straight and sorting here is faster than
-            # SQLite's merge. The arms are in order of kind and the sort is stable, so
-            # rows of the same moment and record keep the order the merge gives them.
+        if limit is None and not offset:
+            # The whole list (or all of it after one entry): reading the tables straight and
+            # sorting here is faster than SQLite's merge. The arms are in order of kind and
+            # the sort is stable, so rows of the same moment and record keep the order the
+            # merge gives them.
             rows = self._read(" UNION ALL ".join(arms), params)
             rows.sort(key=_NEWEST_FIRST, reverse=True)
         else:

@@ -14,13 +14,14 @@ from PySide6.QtCore import Qt
 
 from cryptex_desktop.journal import ActivityEntry, ActivityKind
 from cryptex_desktop.ui.formatting import (
+    currency_decimals,
     currency_name,
     exact_amount,
-    format_amount,
     format_datetime,
     format_datetime_long,
-    format_money,
     format_price,
+    number_convention,
+    number_text,
     pair_text,
 )
 from cryptex_desktop.ui.i18n import _
@@ -104,19 +105,43 @@ class ActivityModel(KeyedTableModel[ActivityEntry]):
         return self.rows_for((record,))[0]
 
     def rows_for(self, records: Sequence[ActivityEntry]) -> list[Row[ActivityEntry]]:
-        """The rows of many entries: display text and sort keys made once here."""
+        """The rows of many entries: display text and sort keys made once here.
+
+        Touches no Qt object, so a screen builds them on the journal's lane. What depends
+        only on the kind or the currency is worked out once per batch, not once per row.
+        """
+        kinds = {kind: kind_word(kind) for kind in ActivityKind}
+        convention = number_convention()
+        places: dict[str, int] = {}
+        tags: dict[str, str] = {}
+        # Details depend only on these fields, which many entries share (every fee of a market).
+        details_of: dict[tuple[object, ...], str] = {}
         rows: list[Row[ActivityEntry]] = []
+        append = rows.append
         for entry in records:
             fee = entry.fee
-            fee_text = ("" if fee is None or entry.fee_currency is None
-                        else format_money(fee, entry.fee_currency))
-            kind = kind_word(entry.kind)
-            details = details_text(entry)
+            currency = entry.currency
+            decimals = places.get(currency)
+            if decimals is None:
+                decimals = places[currency] = currency_decimals(currency)
+            fee_currency = entry.fee_currency
+            if fee is None or fee_currency is None:
+                fee_text = ""
+            else:
+                fee_places = places.get(fee_currency)
+                if fee_places is None:
+                    fee_places = places[fee_currency] = currency_decimals(fee_currency)
+                fee_text = f"{number_text(fee, fee_places, convention=convention)} {fee_currency}"
+            kind = kinds[entry.kind]
+            facts = (entry.kind, entry.description, entry.status, entry.price)
+            details = details_of.get(facts)
+            if details is None:
+                details = details_of[facts] = details_text(entry)
             cells = (
                 format_datetime(entry.time),
                 kind,
-                entry.currency,
-                format_amount(entry.amount, entry.currency, sign=True),
+                currency,
+                number_text(entry.amount, decimals, sign=True, convention=convention),
                 fee_text,
                 details,
                 entry.label,
@@ -124,14 +149,16 @@ class ActivityModel(KeyedTableModel[ActivityEntry]):
             sort_keys = (
                 (entry.time, entry.record_id),
                 kind,
-                entry.currency,
+                currency,
                 entry.amount,
                 _NO_FEE_KEY if fee is None else fee,
                 details,
                 entry.label,
             )
-            tag = filter_tag(currencies=(entry.currency,))
-            rows.append(Row(self.key_of(entry), entry, cells, sort_keys, tag))
+            tag = tags.get(currency)
+            if tag is None:
+                tag = tags[currency] = filter_tag(currencies=(currency,))
+            append(Row((entry.kind.value, entry.record_id), entry, cells, sort_keys, tag))
         return rows
 
     def tooltip(self, record: ActivityEntry, column: int) -> str | None:

@@ -3,17 +3,19 @@
 Deposits, withdrawals, trades, their fees, and coupons made and redeemed, as the journal
 remembers them (the exchange itself lists only what is still on its way). Filters by kind,
 currency, dates and a search box (label, address, txid, order number) are answered by the
-journal; the first screenful comes at once and the rest follows in pages, all read on the
-journal's own lane, never on the UI thread. Enter or a double-click opens an entry's
-details; the list exports to CSV with fee columns, in machine format.
+journal; the first screenful comes at once and the rest follows in one read, its rows built
+on the journal's own lane and inserted in batches, never read on the UI thread. Enter or a
+double-click opens an entry's details; the list exports to CSV with fee columns, in machine format.
 """
 
 from __future__ import annotations
 
 import csv
+import gc
 import os
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -65,8 +67,8 @@ from cryptex_desktop.ui.widgets.record_list import RecordList
 
 #: The first screenful, read before anything else.
 FIRST_PAGE = 200
-#: The pages that follow it.
-PAGE = 2000
+#: The rest is read at once, then inserted this many rows at a time (the UI paints between).
+INSERT_BATCH = 10_000
 #: Filter edits are gathered this long before the journal is asked again.
 FILTER_DELAY_MS = 250
 #: A date edit at this date shows "Any": no limit on that side.
@@ -100,6 +102,70 @@ class ActivityQuery:
         """Whether anything narrows the list."""
         return any(v is not None for v in (self.kind, self.currency, self.since, self.until,
                                            self.search))
+
+
+# The kind that comes last among entries of one moment and record in the journal's order.
+_LAST_KIND = max(ActivityKind, key=lambda kind: kind.value)
+
+
+def whole_groups(entries: list[ActivityEntry], asked: int) -> tuple[list[ActivityEntry], bool]:
+    """A page without its last moment's entries when more may follow; and whether it is all.
+
+    A trade and its fee share a moment and record id; the journal lists them fee first, the
+    table trade first. A page ending between them would make the next page's first row go
+    above the last one shown, and the table would re-sort everything: so a page ends on a
+    whole moment, and the next one starts after it (see :func:`after_group`).
+    """
+    if len(entries) < asked:
+        return entries, True
+    moment = (entries[-1].time, entries[-1].record_id)
+    end = len(entries)
+    while end and (entries[end - 1].time, entries[end - 1].record_id) == moment:
+        end -= 1
+    return (entries[:end] if end else entries), False
+
+
+def batches(rows: list[Row[ActivityEntry]], size: int) -> list[list[Row[ActivityEntry]]]:
+    """``rows`` in journal order cut into runs of about ``size``, each ending on a whole moment.
+
+    See :func:`whole_groups`: a run ending between a trade and its fee would make the table
+    re-sort everything when the next run comes.
+    """
+    runs: list[list[Row[ActivityEntry]]] = []
+    start = 0
+    while start < len(rows):
+        end = min(start + size, len(rows))
+        if end < len(rows):
+            last = rows[end - 1].record
+            moment = (last.time, last.record_id)
+            while end < len(rows) and (rows[end].record.time, rows[end].record.record_id) == moment:
+                end += 1
+        runs.append(rows[start:end])
+        start = end
+    return runs
+
+
+def after_group(entry: ActivityEntry) -> ActivityEntry:
+    """What to read after: every entry of ``entry``'s moment and record is already read."""
+    return replace(entry, kind=_LAST_KIND)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic collector off while a page of rows is built on the lane.
+
+    Building thousands of rows allocates tuples that set off collections walking every row
+    already in memory, and none can free anything; if the UI thread's table pauses and
+    resumes it meanwhile, a page is only slower, never wrong.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def csv_row(entry: ActivityEntry) -> tuple[str, ...]:
@@ -391,6 +457,11 @@ class ActivityScreen(Screen):
 
     # -- reading ----------------------------------------------------------------------------
 
+    @property
+    def is_complete(self) -> bool:
+        """Whether every entry matching the filters has been read into the list."""
+        return self._loaded and self._complete
+
     def refresh(self) -> None:
         """Bring the newest entries up to date (the whole list the first time)."""
         if self._loaded:
@@ -438,38 +509,47 @@ class ActivityScreen(Screen):
         serial, query = self._serial, self.query()
         # A refresh keeps as many rows as are shown, so the list does not shrink under the eye.
         first = max(FIRST_PAGE, self.model.rowCount())
-        self._journal.read(lambda journal: query.read(journal, limit=first),
-                           lambda entries: self._on_page(serial, query, first, entries, True),
+        self._journal.read(lambda journal: whole_groups(query.read(journal, limit=first), first),
+                           lambda page: self._on_page(serial, query, *page),
                            lambda error: self._on_read_failed(serial, error))
 
-    def _on_page(self, serial: int, query: ActivityQuery, asked: int,
-                 entries: list[ActivityEntry], first: bool) -> None:
+    def _on_page(self, serial: int, query: ActivityQuery, entries: list[ActivityEntry],
+                 complete: bool) -> None:
         if serial != self._serial:
             return  # the filters changed meanwhile
-        if first:
-            self.model.set_records(entries)
+        self.model.set_records(entries)
         self._loaded = True
-        self._complete = len(entries) < asked
-        if not self._complete:
-            self._read_more(serial, query, entries[-1])
+        self._complete = complete
+        if not complete:
+            self._read_more(serial, query, after_group(entries[-1]))
         self._show_state()
 
     def _read_more(self, serial: int, query: ActivityQuery, after: ActivityEntry) -> None:
-        """The next page; its rows are built on the lane, so the UI thread only inserts them."""
+        """Everything after the first screenful in one read, its rows built on the lane.
+
+        One query with no limit is read fastest (see ``Journal.activity``); the UI thread
+        only inserts the rows, in batches, so it paints between them.
+        """
         rows_for = self.model.rows_for
+
+        def rest(journal: Journal) -> list[Row[ActivityEntry]]:
+            with collector_paused():
+                return rows_for(query.read(journal, after=after))
+
         self._journal.read(
-            lambda journal: rows_for(query.read(journal, limit=PAGE, after=after)),
-            lambda rows: self._on_more(serial, query, rows),
+            rest,
+            lambda rows: self._insert_batches(serial, batches(rows, INSERT_BATCH)),
             lambda error: self._on_read_failed(serial, error),
         )
 
-    def _on_more(self, serial: int, query: ActivityQuery, rows: list[Row[ActivityEntry]]) -> None:
+    def _insert_batches(self, serial: int, runs: list[list[Row[ActivityEntry]]]) -> None:
         if serial != self._serial:
-            return
-        self.model.add_rows(rows)
-        self._complete = len(rows) < PAGE
+            return  # the filters changed meanwhile
+        if runs:
+            self.model.add_rows(runs[0])
+        self._complete = len(runs) <= 1
         if not self._complete:
-            self._read_more(serial, query, rows[-1].record)
+            QTimer.singleShot(0, self, lambda: self._insert_batches(serial, runs[1:]))
         self._show_state()
 
     def _on_read_failed(self, serial: int, _error: BaseException) -> None:

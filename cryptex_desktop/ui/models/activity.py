@@ -147,7 +147,9 @@ class ActivityModel(KeyedTableModel[ActivityEntry]):
                 entry.label,
             )
             sort_keys = (
-                (entry.time, entry.record_id),
+                # A trade and its fee share a moment and a record: newest first puts the trade
+                # above its fee, every time (a tie would leave it to the order rows came in).
+                (entry.time, entry.record_id, entry.kind is not ActivityKind.FEE),
                 kind,
                 currency,
                 entry.amount,

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +20,17 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from cryptex_desktop.api.client import CryptexClient
+from cryptex_desktop.api.types import Trade
 from cryptex_desktop.ui.context import AppContext
 from cryptex_desktop.ui.credential_store import CredentialStore
 from cryptex_desktop.ui.main_window import MainWindow
 from cryptex_desktop.ui.screens.activity import ActivityScreen
-from cryptex_desktop.ui.screens.history import NEW_TRADES_OVERLAP, HistoryScreen
+from cryptex_desktop.ui.screens.history import (
+    NEW_TRADES_OVERLAP,
+    HistoryScreen,
+    KeptSpan,
+    span_of_page,
+)
 from cryptex_desktop.ui.settings import AppSettings
 from tests.exchange_helpers import place_order
 from tests.gui_checks import WAIT_MS
@@ -175,3 +183,20 @@ def test_without_a_kept_stretch_history_asks_the_exchange_as_before(
     load_history(qtbot, window, 1)
 
     assert held.asked and held.asked[0]["since"] is None  # the first load: the newest page
+
+
+def test_the_kept_stretch_is_written_and_read_back_and_a_partial_page_starts_after_its_oldest():
+    at = datetime(2026, 3, 1, 12, 0, 5, tzinfo=UTC)
+    trade = Trade(transaction_id=1, buy_order_id=2, sell_order_id=3, timestamp=at,
+                  pair="BTC_USD", type="buy", price=Decimal("60000"), amount=Decimal("0.1"),
+                  is_instant_buy=True)
+    newer = replace(trade, transaction_id=4, timestamp=at + timedelta(minutes=3))
+
+    whole = span_of_page([newer, trade], to_the_first=True)
+    part = span_of_page([newer, trade], to_the_first=False)
+
+    assert whole == KeptSpan(None, newer.timestamp)
+    assert part == KeptSpan(at + timedelta(seconds=1), newer.timestamp)
+    assert KeptSpan.parse(whole.text()) == whole
+    assert KeptSpan.parse(part.text()) == part
+    assert KeptSpan.parse("") is None and KeptSpan.parse("not|a date") is None

@@ -4,6 +4,14 @@ The exchange answers at most 1,000 fills per request and can only be paged by ti
 (``end``, to the second), so older pages are asked for by the oldest trade shown; trades the
 table already has are skipped by the model's merge. Pair, dates and "latest N" are asked of
 the exchange; side and order number only filter what is loaded.
+
+With the account's journal open, the table first fills from the trades it kept (read on the
+journal's lane), and the exchange is then asked only for the trades since then (less a small
+overlap; the merge skips repeats). The journal keeps only what was loaded before, so the
+screen remembers, per account, the stretch of time in which it holds every trade of every
+market (:class:`KeptSpan`, widened only by loads of all markets): only trades of that stretch
+are shown from it, so no trade is missing between them. Dates still ask the exchange for
+their whole range, and "Load older" always asks it.
 """
 
 from __future__ import annotations
@@ -45,6 +53,7 @@ from PySide6.QtWidgets import (
 
 from cryptex_desktop.api.money import to_wire
 from cryptex_desktop.api.types import Trade
+from cryptex_desktop.journal import Journal
 from cryptex_desktop.ui.dispatcher import Dispatcher, Priority
 from cryptex_desktop.ui.errors import describe
 from cryptex_desktop.ui.formatting import pair_text, side_word
@@ -64,6 +73,8 @@ from cryptex_desktop.ui.widgets.record_list import RecordList
 MAX_PAGE = 1000
 #: The choices of "Show the latest N trades".
 COUNT_CHOICES = (100, 500, 1000)
+#: Trades this close before the newest kept one are asked for again, in case any came late.
+NEW_TRADES_OVERLAP = timedelta(minutes=1)
 #: Filter edits are gathered this long before the exchange is asked again.
 FILTER_DELAY_MS = 300
 #: The first row of the CSV file (``fee`` and ``fee_currency`` last, added later).
@@ -98,7 +109,12 @@ class HistoryQuery:
     @property
     def is_filtered(self) -> bool:
         """Whether the market or the dates narrow what the exchange sends."""
-        return self.pair is not None or self.since is not None or self.end is not None
+        return self.pair is not None or self.is_dated
+
+    @property
+    def is_dated(self) -> bool:
+        """Whether a day limits the trades asked for (the journal does not answer that)."""
+        return self.since is not None or self.end is not None
 
 
 def fetch_latest(client: Any, query: HistoryQuery, page_size: int = MAX_PAGE) -> list[Trade]:
@@ -110,6 +126,68 @@ def fetch_latest(client: Any, query: HistoryQuery, page_size: int = MAX_PAGE) ->
         count=max(1, min(query.count, page_size, MAX_PAGE)),
         order="DESC",
     )
+
+
+def fetch_newer(client: Any, query: HistoryQuery, since: datetime,
+                page_size: int = MAX_PAGE) -> list[Trade]:
+    """The trades matching ``query`` at or after ``since``, newest first, at most one page."""
+    return client.trade_history(
+        pair=query.pair,
+        since=since if query.since is None else max(since, query.since),
+        end=query.end,
+        count=max(1, min(page_size, MAX_PAGE)),
+        order="DESC",
+    )
+
+
+@dataclass(frozen=True)
+class KeptSpan:
+    """The time in which the journal holds every trade of the account, of every market.
+
+    From ``start`` (None: from the very first trade) to ``end``, both in UTC. Stored as text
+    in the settings, by account.
+    """
+
+    start: datetime | None
+    end: datetime
+
+    def text(self) -> str:
+        """The span as settings text, ``start|end`` in ISO 8601 (``start`` empty: None)."""
+        start = "" if self.start is None else self.start.isoformat()
+        return f"{start}|{self.end.isoformat()}"
+
+    @classmethod
+    def parse(cls, text: object) -> KeptSpan | None:
+        """The span written by :meth:`text`; None for anything else."""
+        try:
+            start, end = str(text).split("|")
+            return cls(datetime.fromisoformat(start) if start else None,
+                       datetime.fromisoformat(end))
+        except ValueError:
+            return None
+
+
+def kept_trades(journal: Journal, query: HistoryQuery, span: KeptSpan) -> list[Trade] | None:
+    """On the journal's lane: the kept trades matching ``query`` newest first, at most its
+    count, from the start of ``span`` on; None when the journal does not hold the span (it
+    was replaced or emptied), so the exchange is asked as without one."""
+    newest = journal.latest_trade_time()
+    if newest is None or newest < span.end:
+        return None
+    records = journal.trades(query.pair, query.count)
+    return [record.to_trade() for record in records
+            if span.start is None or record.timestamp >= span.start]
+
+
+def span_of_page(trades: list[Trade], *, to_the_first: bool) -> KeptSpan:
+    """The span of a page of every market's newest trades (not empty) once kept.
+
+    ``to_the_first``: there is no trade before them. Otherwise the span starts a second after
+    the oldest, as that second may hold more trades than the page had room for.
+    """
+    oldest = min(trade.timestamp for trade in trades)
+    newest = max(trade.timestamp for trade in trades)
+    return KeptSpan(None if to_the_first else oldest + timedelta(seconds=1), newest)
 
 
 def fetch_older(
@@ -301,6 +379,14 @@ class HistoryScreen(Screen):
         self._loading = 0
         self._load_problem = ""
         self._no_older = False  # every trade matching the filters is loaded
+        # The journal's part: whether it filled the table for this query and account yet,
+        # which read of it counts (an older one's answer is dropped), and from when the
+        # exchange is asked for what is new (None: the newest page, as without a journal).
+        self._kept_shown = False
+        self._kept_ticket = 0
+        self._kept_waiting = False
+        self._kept_all = False  # the journal held every older trade matching the query
+        self._new_since: datetime | None = None
 
         self.model = TradeHistoryModel(self)
         self.proxy = HistoryProxy(self.model, self)
@@ -456,6 +542,9 @@ class HistoryScreen(Screen):
         self.side_combo.currentIndexChanged.connect(self._apply_view_filters)
         self.order_edit.textChanged.connect(self._apply_view_filters)
         self.older_button.clicked.connect(self.load_older)
+        if self._journal is not None:
+            # The first journal, another account's, or none: a read waiting on it starts over.
+            self._journal.opened.connect(self._on_journal_opened)
         self.export_button.clicked.connect(self.choose_export_file)
         for signal in (
             self.proxy.rowsInserted,
@@ -521,6 +610,7 @@ class HistoryScreen(Screen):
         self.model.clear()
         self._loaded = False
         self._no_older = False
+        self._forget_kept()
         self._load_problem = ""
         self.result_label.clear_message()
         self._show_state()
@@ -547,8 +637,16 @@ class HistoryScreen(Screen):
     # -- refreshing -------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Queue a request for the newest trades matching the filters; returns at once."""
+        """Queue a request for the newest trades matching the filters; returns at once.
+
+        With a journal, the first refresh of a query reads the trades it kept instead, and
+        asks the exchange only when they are shown.
+        """
         if self._dispatcher.client is None or self._query is None:
+            return
+        if self._uses_journal() and not self._kept_shown and not self._query.is_dated:
+            if not self._kept_waiting:
+                self._read_kept()
             return
         self._loading += 1
         self._show_state()
@@ -560,26 +658,129 @@ class HistoryScreen(Screen):
             key="history",
         )
 
-    def _fetch_current(self, client: Any) -> tuple[HistoryQuery | None, list[Row], bool]:
+    def _uses_journal(self) -> bool:
+        """Whether a journal is there to read (one that could not be opened is not)."""
+        return self._journal is not None and not self._journal.last_problem
+
+    def _span_key(self) -> str:
+        """Where the kept span of the connected account is remembered ("" when none)."""
+        name = self._journal.account_name if self._journal is not None else ""
+        return f"kept_span.{name}" if name else ""
+
+    def _kept_span(self) -> KeptSpan | None:
+        key = self._span_key()
+        return KeptSpan.parse(self._settings.view_state(self.NAME, key, "")) if key else None
+
+    def _set_kept_span(self, span: KeptSpan) -> None:
+        if key := self._span_key():
+            self._settings.set_view_state(self.NAME, key, span.text())
+
+    def _read_kept(self) -> None:
+        """Fill the table from the journal's trades (read on its lane), then ask what is new."""
+        assert self._journal is not None and self._query is not None
+        self._kept_ticket += 1
+        ticket, query, span = self._kept_ticket, self._query, self._kept_span()
+        rows_for = self.model.rows_for
+        self._kept_waiting = True
+        self._show_state()
+
+        def read(journal: Journal) -> tuple[int, HistoryQuery, list[Row] | None, KeptSpan | None]:
+            trades = None if span is None else kept_trades(journal, query, span)
+            return ticket, query, None if trades is None else rows_for(trades), span
+
+        self._journal.read(read, self._on_kept, lambda _error: self._on_kept_failed(ticket))
+
+    def _on_kept(
+        self, result: tuple[int, HistoryQuery, list[Row] | None, KeptSpan | None]
+    ) -> None:
+        ticket, query, rows, span = result
+        if ticket != self._kept_ticket or query != self._query:
+            return  # the filters or the account changed meanwhile; another read follows
+        self._kept_waiting = False
+        self._kept_shown = True
+        if rows is not None and span is not None:
+            if rows:
+                self.model.add_rows(rows)
+                self._loaded = True
+            self._new_since = span.end - NEW_TRADES_OVERLAP
+            self._kept_all = span.start is None and len(rows) < query.count
+            self._no_older = self._kept_all  # what is new may come; nothing older is missing
+        self.refresh()
+
+    def _on_kept_failed(self, ticket: int) -> None:
+        if ticket != self._kept_ticket:
+            return
+        self._kept_waiting = False
+        self._kept_shown = True  # nothing to show from it: ask the exchange as without one
+        self.refresh()
+
+    @Slot()
+    def _on_journal_opened(self) -> None:
+        # A read queued while no journal was open is dropped without an answer: read again.
+        if self._kept_waiting:
+            self._kept_waiting = False
+            self.refresh()
+
+    def _forget_kept(self) -> None:
+        """Another query or account: the journal fills the table again before what is new."""
+        self._kept_ticket += 1
+        self._kept_waiting = False
+        self._kept_shown = False
+        self._kept_all = False
+        self._new_since = None
+
+    def _fetch_current(
+        self, client: Any
+    ) -> tuple[HistoryQuery | None, list[Row], bool, datetime | None]:
         # Runs on a worker thread, maybe later than queued: read the filters as they are now.
         # The table rows are built here too, so the UI thread only inserts them.
-        query, page_size = self._query, self.page_size
+        query, page_size, since = self._query, self.page_size, self._new_since
         if query is None:
-            return None, [], False
+            return None, [], False, None
+        if since is not None:
+            trades = fetch_newer(client, query, since, page_size)
+            return query, self.model.rows_for(trades), False, since
         trades = fetch_latest(client, query, page_size)
         complete = len(trades) < max(1, min(query.count, page_size, MAX_PAGE))
-        return query, self.model.rows_for(trades), complete
+        return query, self.model.rows_for(trades), complete, None
 
-    def _on_latest(self, result: tuple[HistoryQuery | None, list[Row], bool]) -> None:
+    def _on_latest(
+        self, result: tuple[HistoryQuery | None, list[Row], bool, datetime | None]
+    ) -> None:
         self._loading = max(0, self._loading - 1)
-        query, rows, complete = result
+        query, rows, complete, since = result
         if query is not None and query == self._query:
+            full = len(rows) >= max(1, min(self.page_size, MAX_PAGE))
+            if since is not None and full:
+                # More is new than one page holds: show the newest page, as without a journal,
+                # so that no trade is missing between the kept ones and the new ones.
+                self.model.clear()
+                self._no_older = False
+                self._kept_all = False
             self.model.add_rows(rows)
             self._keep_trades(rows)
+            self._note_kept(query, rows, since, full, complete)
             self._loaded = True
-            self._no_older = self._no_older or complete
+            self._no_older = self._no_older or complete or (since is not None and self._kept_all)
+            if since is not None and rows:
+                newest = max(row.record.timestamp for row in rows) - NEW_TRADES_OVERLAP
+                self._new_since = max(newest, self._new_since or newest)
             self._forget_load_problem()
         self._show_state()
+
+    def _note_kept(self, query: HistoryQuery, rows: list[Row], since: datetime | None,
+                   full: bool, complete: bool) -> None:
+        """Widen the kept span by a load of every market's newest trades, now being kept."""
+        if not self._uses_journal() or query.pair is not None or query.is_dated or not rows:
+            return
+        trades: list[Trade] = [row.record for row in rows]
+        span = self._kept_span()
+        if span is None or since is None or full:
+            # The newest page without the journal, or more new than a page: a span of its own.
+            span = span_of_page(trades, to_the_first=complete)
+        else:
+            span = KeptSpan(span.start, max(span.end, *(t.timestamp for t in trades)))
+        self._set_kept_span(span)
 
     def _keep_trades(self, rows: list[Row]) -> None:
         """Write the trades just loaded in the journal, for the Activity list (on its lane)."""
@@ -663,6 +864,7 @@ class HistoryScreen(Screen):
         self._loaded = False
         self._no_older = False
         self._load_problem = ""
+        self._forget_kept()
         # The old client's calls are dropped without a callback: nothing is waiting any more.
         self._loading = 0
         self.older_button.set_busy(False)

@@ -204,7 +204,10 @@ def test_after_trading_withdrawing_and_a_coupon_no_secret_is_in_any_file_log_or_
     assert "Trade ok" in app_log.read_text(encoding="utf-8")  # the session was logged
     assert leaks(f"Sign: {secrets['the coupon code'].lower()}.", secrets)  # the search works
     for path in files:
-        text = path.read_bytes().decode("utf-8", "replace")
+        try:
+            text = path.read_bytes().decode("utf-8", "replace")
+        except FileNotFoundError:  # a journal's WAL, checkpointed away as the journal closed
+            continue
         assert leaks(text, secrets) == [], path
 
     captured = capfd.readouterr()

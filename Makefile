@@ -36,8 +36,10 @@ sandbox: $(STAMP)
 
 # The suite sets up Qt (headless, scale 1, light Fusion), English and its markers itself
 # (tests/conftest.py): nothing needs exporting. `pytest -m "not slow"` is the quick loop.
+# One worker per core (at most 4): each has its own Qt, sandbox and temporary folders.
+PYTEST_WORKERS ?= -n auto --maxprocesses=4
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(PYTEST_WORKERS)
 	@if command -v dbus-run-session >/dev/null && command -v gnome-keyring-daemon >/dev/null; then \
 	  PYTHON=$(BIN)/python bash tests/trust/run_secret_service_test.sh; \
 	else echo "Skipped the Secret Service test: install dbus and gnome-keyring to run it."; fi

@@ -3,8 +3,8 @@
 ``fault_proxy`` puts a :class:`~tests.faults.proxy.FaultProxy` in front of the session's
 sandbox; ``proxy_to`` puts one in front of any exchange URL (the GUI tests use it for the
 app's embedded demo exchange). Every proxy's fault counts are added up, and at the end of
-the run a short table says how many faults of each kind were injected and how many of
-those were in tests that passed (survived).
+the run a short table (tests/plugins/trust_figures.py) says how many faults of each kind
+were injected and how many of those were in tests that passed (survived).
 """
 
 from __future__ import annotations
@@ -15,10 +15,8 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from tests.faults.proxy import Fault, FaultProxy
+from tests.plugins.trust_figures import tally_faults
 
-#: Faults injected over the whole run, and those in tests that passed.
-INJECTED: Counter[Fault] = Counter()
-SURVIVED: Counter[Fault] = Counter()
 # Per test: the faults its proxies injected, and whether any phase of it failed.
 _COUNTS = pytest.StashKey[Counter[Fault]]()
 _FAILED = pytest.StashKey[bool]()
@@ -32,9 +30,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
         item.stash[_FAILED] = True
     if report.when == "teardown":
         counts = item.stash.get(_COUNTS, Counter())
-        INJECTED.update(counts)
-        if not item.stash.get(_FAILED, False):
-            SURVIVED.update(counts)
+        tally_faults(Counter({fault.value: n for fault, n in counts.items()}),
+                     survived=not item.stash.get(_FAILED, False))
     return report
 
 
@@ -59,18 +56,3 @@ def proxy_to(request: pytest.FixtureRequest) -> Iterator[Callable[[str], FaultPr
 def fault_proxy(sandbox, proxy_to) -> FaultProxy:
     """A fault proxy in front of the session's sandbox exchange."""
     return proxy_to(sandbox.url)
-
-
-def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
-    """The figures for the closing note: faults injected and survived, by kind."""
-    if not INJECTED:
-        return
-    write = terminalreporter.write_line
-    terminalreporter.section("faults injected between the app and the exchange")
-    width = max(len(fault.value) for fault in INJECTED)
-    for fault in Fault:
-        if INJECTED[fault]:
-            write(f"{fault.value:<{width}}  {INJECTED[fault]:>5} injected  "
-                  f"{SURVIVED[fault]:>5} survived")
-    total, survived = sum(INJECTED.values()), sum(SURVIVED.values())
-    write(f"{'all faults':<{width}}  {total:>5} injected  {survived:>5} survived")

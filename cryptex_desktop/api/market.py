@@ -384,7 +384,7 @@ def _session(url: str) -> requests.Session:
 
 def _retry_after(value: str | None) -> float:
     text = (value or "").strip()
-    return float(text) if text.isdigit() and int(text) < 86400 else 0.0
+    return float(text) if text.isdigit() and int(text) < 86400 else 0.0  # seconds, not money
 
 
 class MarketDataClient:

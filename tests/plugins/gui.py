@@ -7,8 +7,9 @@ what tests wait with and look at is in :mod:`tests.gui_checks`.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import keyring
 import keyring.backend
@@ -115,3 +116,31 @@ def keeper(qapp) -> Iterator[ThemeKeeper]:
     made = existing or ThemeKeeper(qapp, ThemeChoice.SYSTEM)
     yield made
     made.apply(ThemeChoice.SYSTEM)
+
+
+@pytest.fixture
+def start_again(qtbot, app_data_dir: Path) -> Iterator[Callable[..., tuple[Any, AppContext]]]:
+    """``start_again(window, context)``: quit the app (window and objects closed) and start it
+    again on the same data folder, connected to the demo exchange with balances loaded."""
+    from cryptex_desktop.ui.main_window import MainWindow
+
+    made: list[AppContext] = []
+
+    def restart(window: Any, context: AppContext) -> tuple[Any, AppContext]:
+        window.close()
+        context.close()  # as quitting does: the demo exchange stops, the journal closes
+        qsettings = QSettings(str(app_data_dir / "settings.ini"), QSettings.Format.IniFormat)
+        again = AppContext.create(app_data_dir, AppSettings(qsettings), CredentialStore("test"))
+        again.connection.demo.block_seconds = 0
+        made.append(again)
+        main = MainWindow(again)
+        qtbot.addWidget(main)
+        main.show()
+        with qtbot.waitSignal(again.connection.connected, timeout=WAIT_MS):
+            again.connection.connect_demo()
+        qtbot.waitUntil(lambda: again.wallet.known, timeout=WAIT_MS)
+        return main, again
+
+    yield restart
+    for context in made:
+        context.close()

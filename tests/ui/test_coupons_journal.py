@@ -8,7 +8,7 @@ the same code after a confirmation.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,7 +16,7 @@ import keyring
 import keyring.errors
 import pytest
 from keyring.backends import fail
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QLabel
 
 from cryptex_desktop.api.addresses import new_address
@@ -34,10 +34,8 @@ from cryptex_desktop.ui.credential_store import CredentialStore
 from cryptex_desktop.ui.dialogs.confirm import ConfirmDialog
 from cryptex_desktop.ui.dialogs.coupon_created import ONLY_TIME, SHOWN_AGAIN, CouponCreatedDialog
 from cryptex_desktop.ui.label_transfer import import_sentence
-from cryptex_desktop.ui.main_window import MainWindow
 from cryptex_desktop.ui.models.coupons import MADE_CODE, MADE_STATUS
 from cryptex_desktop.ui.screens.coupons import CouponsScreen
-from cryptex_desktop.ui.settings import AppSettings
 from tests.exchange_helpers import coupon_code
 from tests.gui_checks import WAIT_MS, modal_dialog
 from tests.plugins.gui import MemoryKeyring
@@ -88,32 +86,6 @@ def make_coupon(qtbot, screen: CouponsScreen, amount: str) -> str:
     qtbot.mouseClick(shown.close_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: screen.created_dialog is None, timeout=WAIT_MS)
     return code
-
-
-@pytest.fixture
-def start_again(qtbot, app_data_dir: Path) -> Iterator[Callable[..., tuple[MainWindow,
-                                                                            AppContext]]]:
-    """Quit the app (window and objects closed) and start it on the same data folder."""
-    made: list[AppContext] = []
-
-    def restart(window: MainWindow, context: AppContext) -> tuple[MainWindow, AppContext]:
-        window.close()
-        context.close()
-        qsettings = QSettings(str(app_data_dir / "settings.ini"), QSettings.Format.IniFormat)
-        again = AppContext.create(app_data_dir, AppSettings(qsettings), CredentialStore("test"))
-        again.connection.demo.block_seconds = 0
-        made.append(again)
-        main = MainWindow(again)
-        qtbot.addWidget(main)
-        main.show()
-        with qtbot.waitSignal(again.connection.connected, timeout=WAIT_MS):
-            again.connection.connect_demo()
-        qtbot.waitUntil(lambda: again.wallet.known, timeout=WAIT_MS)
-        return main, again
-
-    yield restart
-    for context in made:
-        context.close()
 
 
 def test_a_made_coupon_is_listed_kept_only_in_the_keychain_and_shown_again_after_a_restart(

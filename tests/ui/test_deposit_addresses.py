@@ -1,4 +1,4 @@
-"""Deposit remembers: the last address of a coin after a restart, every address got with its
+"""Deposit remembers: the last address of a coin after a start_again, every address got with its
 name, last deposit and confirmations, and names given to addresses.
 
 Every test drives the real app on its embedded demo exchange (real HTTP); a restart closes
@@ -7,18 +7,15 @@ the window and the app's objects as quitting does and builds them again on the s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 import zxingcpp
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
 from cryptex_desktop.journal import DepositRecord
-from cryptex_desktop.ui.context import AppContext
-from cryptex_desktop.ui.credential_store import CredentialStore
 from cryptex_desktop.ui.main_window import MainWindow
 from cryptex_desktop.ui.models.deposit_addresses import (
     ADDRESS,
@@ -28,35 +25,7 @@ from cryptex_desktop.ui.models.deposit_addresses import (
     progress_text,
 )
 from cryptex_desktop.ui.screens.deposit import DepositScreen
-from cryptex_desktop.ui.settings import AppSettings
 from tests.gui_checks import WAIT_MS
-
-Restart = Callable[[MainWindow, AppContext], tuple[MainWindow, AppContext]]
-
-
-@pytest.fixture
-def restart(qtbot, app_data_dir: Path) -> Iterator[Restart]:
-    """Quit the app (window closed, objects closed) and start it on the same data folder."""
-    made: list[AppContext] = []
-
-    def start_again(window: MainWindow, context: AppContext) -> tuple[MainWindow, AppContext]:
-        window.close()
-        context.close()  # as quitting does: the demo exchange stops, the journal closes
-        qsettings = QSettings(str(app_data_dir / "settings.ini"), QSettings.Format.IniFormat)
-        again = AppContext.create(app_data_dir, AppSettings(qsettings), CredentialStore("test"))
-        again.connection.demo.block_seconds = 0
-        made.append(again)
-        main = MainWindow(again)
-        qtbot.addWidget(main)
-        main.show()
-        with qtbot.waitSignal(again.connection.connected, timeout=WAIT_MS):
-            again.connection.connect_demo()
-        qtbot.waitUntil(lambda: again.wallet.known, timeout=WAIT_MS)
-        return main, again
-
-    yield start_again
-    for context in made:
-        context.close()
 
 
 def open_deposit(qtbot, window: MainWindow, currency: str) -> DepositScreen:
@@ -95,14 +64,14 @@ def scanned(screen: DepositScreen) -> list[str]:
 
 
 def test_the_last_address_got_is_on_show_with_its_qr_code_after_a_restart(
-    qtbot, window, app_context, restart
+    qtbot, window, app_context, start_again
 ):
     screen = open_deposit(qtbot, window, "BTC")
     older = get_address(qtbot, screen)
     newest = get_address(qtbot, screen)
     assert listed(screen) == [newest, older]
 
-    window, _context = restart(window, app_context)
+    window, _context = start_again(window, app_context)
     screen = open_deposit(qtbot, window, "BTC")
 
     qtbot.waitUntil(lambda: screen.shown_address() == newest, timeout=WAIT_MS)
@@ -157,7 +126,7 @@ def test_each_address_shows_its_last_deposit_and_confirmations_until_credited(
 
 
 def test_a_name_given_to_an_address_is_listed_and_kept_across_a_restart(
-    qtbot, window, app_context, restart
+    qtbot, window, app_context, start_again
 ):
     screen = open_deposit(qtbot, window, "LTC")
     address = get_address(qtbot, screen)
@@ -175,7 +144,7 @@ def test_a_name_given_to_an_address_is_listed_and_kept_across_a_restart(
                     timeout=WAIT_MS)
     assert row_text(screen, other, NAME) == ""
 
-    window, _context = restart(window, app_context)
+    window, _context = start_again(window, app_context)
     screen = open_deposit(qtbot, window, "LTC")
     qtbot.waitUntil(lambda: screen.shown_address() == other, timeout=WAIT_MS)
     assert screen.name_edit.text() == ""  # the address on show has no name
@@ -203,7 +172,7 @@ def test_a_name_shaped_like_a_coupon_code_is_refused_in_a_sentence(qtbot, window
 
 
 def test_a_deposit_credited_while_the_app_was_not_looking_is_listed_after_a_restart(
-    qtbot, window, app_context, demo_exchange, restart
+    qtbot, window, app_context, demo_exchange, start_again
 ):
     app_context.refresher.stop()  # nothing looks at the exchange while the coins arrive
     screen = open_deposit(qtbot, window, "BTC")
@@ -211,7 +180,7 @@ def test_a_deposit_credited_while_the_app_was_not_looking_is_listed_after_a_rest
     demo_exchange.deposit(address, Decimal("0.4"))
     demo_exchange.mine(3)
 
-    window, _context = restart(window, app_context)
+    window, _context = start_again(window, app_context)
     screen = open_deposit(qtbot, window, "BTC")
 
     qtbot.waitUntil(lambda: row_text(screen, address, CONFIRMATIONS) == "credited",

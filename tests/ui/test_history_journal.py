@@ -9,20 +9,17 @@ so the rows shown then can only have come from the journal.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings
 
 from cryptex_desktop.api.client import CryptexClient
 from cryptex_desktop.api.types import Trade
 from cryptex_desktop.ui.context import AppContext
-from cryptex_desktop.ui.credential_store import CredentialStore
 from cryptex_desktop.ui.main_window import MainWindow
 from cryptex_desktop.ui.screens.activity import ActivityScreen
 from cryptex_desktop.ui.screens.history import (
@@ -31,7 +28,6 @@ from cryptex_desktop.ui.screens.history import (
     KeptSpan,
     span_of_page,
 )
-from cryptex_desktop.ui.settings import AppSettings
 from tests.exchange_helpers import place_order
 from tests.gui_checks import WAIT_MS
 
@@ -74,32 +70,6 @@ def kept_ids(qtbot, context: AppContext) -> list[int]:
         lambda journal: [record.transaction_id for record in journal.trades()], found.append)
     qtbot.waitUntil(lambda: bool(found), timeout=WAIT_MS)
     return found[0]
-
-
-@pytest.fixture
-def start_again(qtbot, app_data_dir: Path) -> Iterator[Callable[..., tuple[MainWindow,
-                                                                            AppContext]]]:
-    """Quit the app (window closed, objects closed) and start it on the same data folder."""
-    made: list[AppContext] = []
-
-    def restart(window: MainWindow, context: AppContext) -> tuple[MainWindow, AppContext]:
-        window.close()
-        context.close()
-        qsettings = QSettings(str(app_data_dir / "settings.ini"), QSettings.Format.IniFormat)
-        again = AppContext.create(app_data_dir, AppSettings(qsettings), CredentialStore("test"))
-        again.connection.demo.block_seconds = 0
-        made.append(again)
-        main = MainWindow(again)
-        qtbot.addWidget(main)
-        main.show()
-        with qtbot.waitSignal(again.connection.connected, timeout=WAIT_MS):
-            again.connection.connect_demo()
-        qtbot.waitUntil(lambda: again.wallet.known, timeout=WAIT_MS)
-        return main, again
-
-    yield restart
-    for context in made:
-        context.close()
 
 
 @pytest.fixture

@@ -7,12 +7,12 @@ and the app's objects as quitting does, and builds them again on the same data f
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
 from cryptex_desktop.api.addresses import new_address
 from cryptex_desktop.api.signing import Credentials
@@ -25,13 +25,10 @@ from cryptex_desktop.journal import (
     WithdrawalIntent,
 )
 from cryptex_desktop.ui.context import AppContext
-from cryptex_desktop.ui.credential_store import CredentialStore
 from cryptex_desktop.ui.journal_keeper import open_problem_sentence
-from cryptex_desktop.ui.main_window import MainWindow
 from cryptex_desktop.ui.screens.activity import ActivityScreen
 from cryptex_desktop.ui.screens.deposit import DepositScreen
 from cryptex_desktop.ui.screens.history import HistoryScreen
-from cryptex_desktop.ui.settings import AppSettings
 from tests.exchange_helpers import ask_exchange, place_order
 from tests.gui_checks import WAIT_MS
 from tests.ui.test_coupons_screen import create_in_the_app, open_coupons, shown_code
@@ -58,32 +55,6 @@ def read_journal(qtbot, context: AppContext, fn: Callable[[Journal], object]) ->
     context.journal.read(fn, found.append)
     qtbot.waitUntil(lambda: bool(found), timeout=WAIT_MS)
     return found[0]
-
-
-@pytest.fixture
-def start_again(qtbot, app_data_dir: Path) -> Iterator[Callable[..., tuple[MainWindow,
-                                                                            AppContext]]]:
-    """Quit the app (window closed, objects closed) and start it on the same data folder."""
-    made: list[AppContext] = []
-
-    def restart(window: MainWindow, context: AppContext) -> tuple[MainWindow, AppContext]:
-        window.close()
-        context.close()  # as quitting does: the demo exchange stops, the journal closes
-        qsettings = QSettings(str(app_data_dir / "settings.ini"), QSettings.Format.IniFormat)
-        again = AppContext.create(app_data_dir, AppSettings(qsettings), CredentialStore("test"))
-        again.connection.demo.block_seconds = 0
-        made.append(again)
-        main = MainWindow(again)
-        qtbot.addWidget(main)
-        main.show()
-        with qtbot.waitSignal(again.connection.connected, timeout=WAIT_MS):
-            again.connection.connect_demo()
-        qtbot.waitUntil(lambda: again.wallet.known, timeout=WAIT_MS)
-        return main, again
-
-    yield restart
-    for context in made:
-        context.close()
 
 
 def test_an_address_a_withdrawal_a_coupon_and_a_trade_are_on_activity_after_a_restart(

@@ -204,7 +204,7 @@ def test_sides_read_as_words():
 
 @pytest.fixture
 def local_zone(monkeypatch) -> Callable[[str], None]:
-    """Show dates in another time zone for one test (zoneinfo: no ``time.tzset()`` needed)."""
+    """Show dates in another time zone for one test, through zoneinfo (no process-wide reset)."""
 
     def switch(zone: str) -> None:
         monkeypatch.setattr(formatting, "local_zone", lambda: ZoneInfo(zone))

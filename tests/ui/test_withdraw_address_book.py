@@ -7,53 +7,20 @@ app keeps in its data folder.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from decimal import Decimal
-from pathlib import Path
 
-import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView
 
 from cryptex_desktop.api.addresses import new_address
 from cryptex_desktop.api.signing import Credentials
-from cryptex_desktop.ui.context import AppContext
-from cryptex_desktop.ui.credential_store import CredentialStore
 from cryptex_desktop.ui.dialogs.confirm import ConfirmDialog
-from cryptex_desktop.ui.main_window import MainWindow
 from cryptex_desktop.ui.models.address_book import short_address
 from cryptex_desktop.ui.screens.withdraw import WithdrawScreen, new_destination_sentence
-from cryptex_desktop.ui.settings import AppSettings
 from tests.gui_checks import WAIT_MS
 from tests.ui.test_withdraw_screen import open_confirmation, open_withdraw
 
 NEW = "You have not sent to this address before: check it character by character."
-
-
-@pytest.fixture
-def start_again(qtbot, app_data_dir: Path) -> Iterator[Callable[..., tuple[MainWindow,
-                                                                            AppContext]]]:
-    """Quit the app (window closed, objects closed) and start it on the same data folder."""
-    made: list[AppContext] = []
-
-    def restart(window: MainWindow, context: AppContext) -> tuple[MainWindow, AppContext]:
-        window.close()
-        context.close()  # as quitting does: the demo exchange stops, the journal closes
-        qsettings = QSettings(str(app_data_dir / "settings.ini"), QSettings.Format.IniFormat)
-        again = AppContext.create(app_data_dir, AppSettings(qsettings), CredentialStore("test"))
-        again.connection.demo.block_seconds = 0
-        made.append(again)
-        main = MainWindow(again)
-        qtbot.addWidget(main)
-        main.show()
-        with qtbot.waitSignal(again.connection.connected, timeout=WAIT_MS):
-            again.connection.connect_demo()
-        qtbot.waitUntil(lambda: again.wallet.known, timeout=WAIT_MS)
-        return main, again
-
-    yield restart
-    for context in made:
-        context.close()
 
 
 def book_read(qtbot, screen: WithdrawScreen) -> None:

@@ -63,6 +63,7 @@ from cryptex_desktop.ui.settings import AppSettings
 from cryptex_desktop.ui.widgets.currency_combo import CurrencyCombo
 from cryptex_desktop.ui.widgets.fonts import monospace_font
 from cryptex_desktop.ui.widgets.labels import ResultLabel, buddy_label
+from cryptex_desktop.ui.widgets.layout import list_footer, tab_in_order
 from cryptex_desktop.ui.widgets.record_list import RecordList
 
 #: The first screenful, read before anything else.
@@ -391,25 +392,11 @@ class ActivityScreen(Screen):
         self.export_button.setAutoDefault(False)
         self.export_button.setAccessibleName(_("Export to CSV"))
 
-        bottom = QHBoxLayout()
-        bottom.setSpacing(10)
-        texts = QVBoxLayout()
-        texts.setSpacing(2)
-        texts.addWidget(self.summary_label)
-        texts.addWidget(self.result_label)
-        bottom.addLayout(texts, 1)
-        bottom.addWidget(self.details_button)
-        bottom.addWidget(self.export_button)
         self.body.addWidget(self.records, 1)
-        self.body.addLayout(bottom)
-
-        self.setTabOrder(self.kind_combo, self.currency_combo)
-        self.setTabOrder(self.currency_combo, self.from_edit)
-        self.setTabOrder(self.from_edit, self.to_edit)
-        self.setTabOrder(self.to_edit, self.search_edit)
-        self.setTabOrder(self.search_edit, self.table)
-        self.setTabOrder(self.table, self.details_button)
-        self.setTabOrder(self.details_button, self.export_button)
+        self.body.addLayout(list_footer(self.summary_label, self.result_label,
+                                        self.details_button, self.export_button))
+        tab_in_order(self.kind_combo, self.currency_combo, self.from_edit, self.to_edit,
+                     self.search_edit, self.table, self.details_button, self.export_button)
 
         # A window shortcut of a hidden tab does not fire, so other screens may use Ctrl+E too.
         self.export_shortcut = QShortcut(QKeySequence("Ctrl+E"), self)

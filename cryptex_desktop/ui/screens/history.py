@@ -47,7 +47,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -67,6 +66,7 @@ from cryptex_desktop.ui.widgets.busy_button import BusyButton
 from cryptex_desktop.ui.widgets.currency_combo import MarketCombo
 from cryptex_desktop.ui.widgets.field_message import FieldMessage
 from cryptex_desktop.ui.widgets.labels import ResultLabel, buddy_label
+from cryptex_desktop.ui.widgets.layout import list_footer, tab_in_order
 from cryptex_desktop.ui.widgets.record_list import RecordList
 
 #: The most fills the exchange returns for one request.
@@ -506,28 +506,12 @@ class HistoryScreen(Screen):
         ))
         self.export_button.setAccessibleName(_("Export to CSV"))
 
-        bottom = QHBoxLayout()
-        bottom.setSpacing(10)
-        texts = QVBoxLayout()
-        texts.setSpacing(2)
-        texts.addWidget(self.summary_label)
-        texts.addWidget(self.result_label)
-        bottom.addLayout(texts, 1)
-        bottom.addWidget(self.older_button)
-        bottom.addWidget(self.export_button)
-
         self.body.addWidget(self.records, 1)
-        self.body.addLayout(bottom)
-
-        self.setTabOrder(self.pair_combo, self.side_combo)
-        self.setTabOrder(self.side_combo, self.count_combo)
-        self.setTabOrder(self.count_combo, self.from_edit)
-        self.setTabOrder(self.from_edit, self.to_edit)
-        self.setTabOrder(self.to_edit, self.any_date_button)
-        self.setTabOrder(self.any_date_button, self.order_edit)
-        self.setTabOrder(self.order_edit, self.table)
-        self.setTabOrder(self.table, self.older_button)
-        self.setTabOrder(self.older_button, self.export_button)
+        self.body.addLayout(list_footer(self.summary_label, self.result_label,
+                                        self.older_button, self.export_button))
+        tab_in_order(self.pair_combo, self.side_combo, self.count_combo, self.from_edit,
+                     self.to_edit, self.any_date_button, self.order_edit, self.table,
+                     self.older_button, self.export_button)
 
         # A window shortcut of a hidden tab does not fire, so other screens may use Ctrl+E too.
         self.export_shortcut = QShortcut(QKeySequence("Ctrl+E"), self)

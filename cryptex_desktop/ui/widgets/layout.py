@@ -136,6 +136,20 @@ def buttons_as_laid_out(box: QDialogButtonBox) -> list[QAbstractButton]:
     return [widget for widget in found if isinstance(widget, QAbstractButton)]
 
 
+def list_footer(summary: QWidget, message: QWidget, *buttons: QWidget) -> QHBoxLayout:
+    """Under a list: how many rows it shows and its message on the left, its buttons right."""
+    footer = QHBoxLayout()
+    footer.setSpacing(10)
+    texts = QVBoxLayout()
+    texts.setSpacing(2)
+    texts.addWidget(summary)
+    texts.addWidget(message)
+    footer.addLayout(texts, 1)
+    for button in buttons:
+        footer.addWidget(button)
+    return footer
+
+
 def tab_in_order(*widgets: QWidget) -> None:
     """Tab visits ``widgets`` in the order given (the order they are seen)."""
     for first, second in itertools.pairwise(widgets):

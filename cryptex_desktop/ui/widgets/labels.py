@@ -155,17 +155,6 @@ class ResultLabel(ThemedLabel):
                                   + margins.top() + margins.bottom())
 
 
-class OutcomeLabel(ResultLabel):
-    """Transitional: the old name of a :class:`ResultLabel` that keeps one line of room."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent, reserve_lines=1)
-
-    def clear_outcome(self) -> None:
-        """Say nothing."""
-        self.clear_message()
-
-
 def buddy_label(text: str, buddy: QWidget) -> QLabel:
     """A form label whose mnemonic (Alt+letter) moves the focus to ``buddy``."""
     label = QLabel(text)

@@ -11,9 +11,9 @@ Rules it keeps:
 - A refresh already waiting under the same key is not queued twice (coalesced).
 - Results for a client that is no longer current (the person switched accounts) are dropped.
 
-Why one long-lived signals object: a ``QObject`` made per job on the UI thread and freed on
-a pool thread loses results and crashes now and then under PySide6. Runnables here hold
-only plain data and the dispatcher's single :class:`_JobSignals`.
+Calls run as :class:`~cryptex_desktop.ui.pool_job.PoolJob` objects reporting through the
+dispatcher's one long-lived :class:`~cryptex_desktop.ui.pool_job.JobSignals` (that module says
+why).
 """
 
 from __future__ import annotations
@@ -26,11 +26,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 
 from cryptex_desktop.api.client import CryptexClient
 from cryptex_desktop.api.errors import CryptexError
 from cryptex_desktop.ui.i18n import _
+from cryptex_desktop.ui.pool_job import JobSignals, PoolJob
 
 log = logging.getLogger(__name__)
 
@@ -72,32 +73,6 @@ class _Job:
     submitted: float = field(default_factory=time.monotonic)
 
 
-class _JobSignals(QObject):
-    """The one object pool threads report through (request id, result, error)."""
-
-    finished = Signal(int, object, object)
-
-
-class _JobRunnable(QRunnable):
-    """Runs one call on a pool thread; holds plain data and the shared signals object only."""
-
-    def __init__(self, request_id: int, call: Callable[[], Any], signals: _JobSignals) -> None:
-        super().__init__()
-        self.setAutoDelete(True)
-        self._request_id = request_id
-        self._call = call
-        self._signals = signals
-
-    def run(self) -> None:
-        result: Any = None
-        error: BaseException | None = None
-        try:
-            result = self._call()
-        except BaseException as exc:
-            error = exc
-        self._signals.finished.emit(self._request_id, result, error)
-
-
 class Dispatcher(QObject):
     """Runs exchange calls off the UI thread, one at a time per client, actions first."""
 
@@ -116,7 +91,7 @@ class Dispatcher(QObject):
         super().__init__(parent)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(max_threads)
-        self._signals = _JobSignals(self)
+        self._signals = JobSignals(self)
         self._signals.finished.connect(self._on_finished)
         self._ids = itertools.count(1)
         self._client: CryptexClient | None = None
@@ -203,7 +178,7 @@ class Dispatcher(QObject):
             return
         self._running[job.epoch] = job
         call = job.call
-        self._pool.start(_JobRunnable(job.request_id, lambda: call(client), self._signals))
+        self._pool.start(PoolJob(job.request_id, lambda: call(client), self._signals))
 
     @Slot(int, object, object)
     def _on_finished(self, request_id: int, result: Any, error: BaseException | None) -> None:

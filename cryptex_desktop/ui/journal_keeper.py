@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 
 from cryptex_desktop.api.client import CryptexClient
 from cryptex_desktop.api.errors import CryptexError
@@ -48,6 +48,7 @@ from cryptex_desktop.ui.formatting import format_money
 from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.money_action import ActionReport
 from cryptex_desktop.ui.money_action import Outcome as ActionOutcome
+from cryptex_desktop.ui.pool_job import JobSignals, PoolJob
 
 log = logging.getLogger(__name__)
 
@@ -92,32 +93,6 @@ class JournalWriteFailed(CryptexError):
         ))
 
 
-class _LaneSignals(QObject):
-    """The one object the lane's thread reports through (job id, result, error)."""
-
-    finished = Signal(int, object, object)
-
-
-class _LaneRunnable(QRunnable):
-    """Runs one journal call on the lane; holds plain data and the shared signals object only."""
-
-    def __init__(self, job_id: int, call: Callable[[], Any], signals: _LaneSignals) -> None:
-        super().__init__()
-        self.setAutoDelete(True)
-        self._job_id = job_id
-        self._call = call
-        self._signals = signals
-
-    def run(self) -> None:
-        result: Any = None
-        error: BaseException | None = None
-        try:
-            result = self._call()
-        except BaseException as exc:
-            error = exc
-        self._signals.finished.emit(self._job_id, result, error)
-
-
 @dataclass
 class _Job:
     on_result: Callable[[Any], None] | None
@@ -154,7 +129,7 @@ class JournalKeeper(QObject):
         self._data_dir = data_dir
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)  # one lane: calls run in the order they were asked
-        self._signals = _LaneSignals(self)
+        self._signals = JobSignals(self)
         self._signals.finished.connect(self._on_finished)
         self._ids = itertools.count(1)
         self._jobs: dict[int, _Job] = {}
@@ -290,7 +265,7 @@ class JournalKeeper(QObject):
             return
         job_id = next(self._ids)
         self._jobs[job_id] = _Job(on_result, on_error, self._epoch, writes)
-        self._pool.start(_LaneRunnable(job_id, call, self._signals))
+        self._pool.start(PoolJob(job_id, call, self._signals))
 
     @Slot(int, object, object)
     def _on_finished(self, job_id: int, result: Any, error: BaseException | None) -> None:

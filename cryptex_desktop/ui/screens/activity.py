@@ -39,6 +39,11 @@ from PySide6.QtWidgets import (
 
 from cryptex_desktop.api.money import to_wire
 from cryptex_desktop.journal import ActivityEntry, ActivityKind, Journal
+from cryptex_desktop.ui.dialogs.csv_export import (
+    ask_where_to_save_csv,
+    remember_export_folder,
+    save_failed_sentence,
+)
 from cryptex_desktop.ui.formatting import (
     currency_name,
     exact_amount,
@@ -633,16 +638,13 @@ class ActivityScreen(Screen):
         )
 
     def _on_exported(self, path: str, count: int) -> None:
-        self._settings.set_view_state(self.NAME, "export_folder", str(Path(path).parent))
+        remember_export_folder(self._settings, self.NAME, path)
         self.result_label.show_success(
             (_("Saved 1 entry to {path}.") if count == 1
              else _("Saved {n} entries to {path}.")).format(n=f"{count:,}", path=path))
 
     def _on_export_failed(self, error: BaseException) -> None:
-        reason = error.strerror if isinstance(error, OSError) and error.strerror else ""
-        self.result_label.show_problem(
-            _("Could not save the file{reason}. Choose another folder or name.").format(
-                reason=f" ({reason})" if reason else ""))
+        self.result_label.show_problem(save_failed_sentence(error))
 
     @Slot()
     def choose_export_file(self) -> None:
@@ -650,19 +652,6 @@ class ActivityScreen(Screen):
         if not self.proxy.rowCount():
             self.result_label.show_problem(_("There is nothing to export."))
             return
-        folder = str(self._settings.view_state(self.NAME, "export_folder", "") or Path.home())
-        name = f"cryptex-activity-{datetime.now().strftime('%Y-%m-%d')}.csv"
-        dialog = QFileDialog(self, _("Export activity to CSV"), str(Path(folder) / name))
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setFileMode(QFileDialog.FileMode.AnyFile)
-        dialog.setNameFilters([_("CSV files (*.csv)"), _("All files (*)")])
-        dialog.setDefaultSuffix("csv")
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.fileSelected.connect(self._export_to)
-        self.export_dialog = dialog
-        dialog.open()
-
-    @Slot(str)
-    def _export_to(self, path: str) -> None:
-        if path:
-            self.export_csv(path)
+        self.export_dialog = ask_where_to_save_csv(
+            self, title=_("Export activity to CSV"), settings=self._settings, view=self.NAME,
+            stem="cryptex-activity", on_chosen=self.export_csv)

@@ -40,7 +40,6 @@ from PySide6.QtWidgets import (
     QCalendarWidget,
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -53,6 +52,11 @@ from PySide6.QtWidgets import (
 from cryptex_desktop.api.money import to_wire
 from cryptex_desktop.api.types import Trade
 from cryptex_desktop.journal import Journal
+from cryptex_desktop.ui.dialogs.csv_export import (
+    ask_where_to_save_csv,
+    remember_export_folder,
+    save_failed_sentence,
+)
 from cryptex_desktop.ui.dispatcher import Dispatcher, Priority
 from cryptex_desktop.ui.errors import describe
 from cryptex_desktop.ui.formatting import pair_text, side_word
@@ -930,38 +934,21 @@ class HistoryScreen(Screen):
         if not self.proxy.rowCount():
             self.result_label.show_problem(_("There are no trades to export."))
             return
-        folder = str(self._settings.view_state(self.NAME, "export_folder", "") or Path.home())
-        name = f"cryptex-trades-{datetime.now().strftime('%Y-%m-%d')}.csv"
-        dialog = QFileDialog(self, _("Export trades to CSV"), str(Path(folder) / name))
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setFileMode(QFileDialog.FileMode.AnyFile)
-        dialog.setNameFilters([_("CSV files (*.csv)"), _("All files (*)")])
-        dialog.setDefaultSuffix("csv")
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.fileSelected.connect(self._export_to)
-        self.export_dialog = dialog
-        dialog.open()
+        self.export_dialog = ask_where_to_save_csv(
+            self, title=_("Export trades to CSV"), settings=self._settings, view=self.NAME,
+            stem="cryptex-trades", on_chosen=self._export_to)
 
-    @Slot(str)
     def _export_to(self, path: str) -> None:
-        if not path:
-            return
         try:
             count = self.export_csv(path)
         except OSError as error:
-            reason = error.strerror or str(error)
-            self.result_label.show_problem(
-                _("Could not save the file: {reason}. Choose another folder or name.").format(
-                    reason=reason
-                )
-            )
+            self.result_label.show_problem(save_failed_sentence(error))
             return
-        self._settings.set_view_state(self.NAME, "export_folder", str(Path(path).parent))
+        remember_export_folder(self._settings, self.NAME, path)
         self.result_label.show_result(
             _plural(count, _("Saved 1 trade to {path}."), _("Saved {n} trades to {path}."),
                     path=path)
         )
-
 
 def _select(combo: QComboBox, value: object) -> None:
     """Choose the item whose data is ``value``; leave the choice alone if there is none."""

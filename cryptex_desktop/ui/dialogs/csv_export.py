@@ -1,0 +1,54 @@
+"""Where to save a CSV export, asked the same way by every list that exports.
+
+The save dialog opens in the folder the person chose last time for that screen, with a dated
+file name; a file that cannot be written is told in one sentence that says what to do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from cryptex_desktop.ui.i18n import _
+from cryptex_desktop.ui.settings import AppSettings
+
+_FOLDER = "export_folder"
+
+
+def ask_where_to_save_csv(
+    parent: QWidget,
+    *,
+    title: str,
+    settings: AppSettings,
+    view: str,
+    stem: str,
+    on_chosen: Callable[[str], None],
+) -> QFileDialog:
+    """Open (not exec) a save dialog for ``stem-YYYY-MM-DD.csv`` in ``view``'s last folder."""
+    folder = str(settings.view_state(view, _FOLDER, "") or Path.home())
+    name = f"{stem}-{datetime.now().strftime('%Y-%m-%d')}.csv"
+    dialog = QFileDialog(parent, title, str(Path(folder) / name))
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+    dialog.setNameFilters([_("CSV files (*.csv)"), _("All files (*)")])
+    dialog.setDefaultSuffix("csv")
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.fileSelected.connect(lambda path: on_chosen(path) if path else None)
+    dialog.open()
+    return dialog
+
+
+def remember_export_folder(settings: AppSettings, view: str, path: str) -> None:
+    """Start the next export of ``view`` in the folder of ``path``."""
+    settings.set_view_state(view, _FOLDER, str(Path(path).parent))
+
+
+def save_failed_sentence(error: BaseException) -> str:
+    """What to say when the chosen file could not be written."""
+    reason = (error.strerror or str(error)) if isinstance(error, OSError) else str(error)
+    return _("Could not save the file: {reason}. Choose another folder or name.").format(
+        reason=reason or _("the system refused"))

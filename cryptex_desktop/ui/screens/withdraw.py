@@ -100,16 +100,6 @@ def short_money(amount: Decimal, currency: str) -> str:
 
 
 @dataclass(frozen=True)
-class WithdrawalTerms:
-    """One withdrawal exactly as the person confirmed it."""
-
-    currency: str
-    amount: Decimal
-    address: str
-    label: str = ""
-
-
-@dataclass(frozen=True)
 class BeforeWithdrawing:
     """What the exchange showed just before sending, for the check after a lost answer.
 
@@ -121,7 +111,7 @@ class BeforeWithdrawing:
     balances: Mapping[str, Decimal]
 
 
-def withdrawal_request(terms: WithdrawalTerms) -> MoneyRequest[BeforeWithdrawing, Withdrawal]:
+def withdrawal_request(terms: WithdrawalIntent) -> MoneyRequest[BeforeWithdrawing, Withdrawal]:
     """Note what is pending, send the withdrawal once, and how to check it after a lost answer."""
 
     def note(client: CryptexClient) -> BeforeWithdrawing:
@@ -141,7 +131,7 @@ def withdrawal_request(terms: WithdrawalTerms) -> MoneyRequest[BeforeWithdrawing
     return MoneyRequest(send=send, check=check, note=note)
 
 
-def sent_sentence(terms: WithdrawalTerms) -> str:
+def sent_sentence(terms: WithdrawalIntent) -> str:
     """The success sentence; the address itself is shown under it, in monospace."""
     known = CURRENCIES.get(terms.currency)
     needed = known.confirmations if known else MOST_CONFIRMATIONS
@@ -170,10 +160,9 @@ def withdraw_words() -> ActionWords:
     )
 
 
-def begin_withdrawal(journal: Journal, terms: WithdrawalTerms) -> int:
+def begin_withdrawal(journal: Journal, terms: WithdrawalIntent) -> int:
     """The intent of a withdrawal, written before it is sent (on the worker)."""
-    return journal.begin_withdrawal(
-        WithdrawalIntent(terms.currency, terms.amount, terms.address, terms.label))
+    return journal.begin_withdrawal(terms)
 
 
 def complete_withdrawal(journal: Journal, withdrawal_id: int, report: ActionReport) -> None:
@@ -403,7 +392,7 @@ class WithdrawScreen(Screen):
         address = self.address_edit.address()
         assert amount is not None and address is not None
         label = self.name() or self.address_book.label_of(address)
-        terms = WithdrawalTerms(self.currency(), amount, address, label)
+        terms = WithdrawalIntent(self.currency(), amount, address, label)
         currency = terms.currency
         rows = [
             (_("Coin"), f"{currency_name(currency)} ({currency})"),
@@ -448,7 +437,7 @@ class WithdrawScreen(Screen):
 
     @Slot(object)
     def _on_finished(self, report: ActionReport) -> None:
-        terms: WithdrawalTerms = report.subject
+        terms: WithdrawalIntent = report.subject
         if report.done:
             self.address_book.note_sent(terms.currency, terms.address, terms.label)
             self.address_edit.clear()

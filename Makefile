@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: run test bench lint sandbox clean system-deps package linux-download install-desktop icons \
-  screenshots
+  screenshots catalogues
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -55,6 +55,12 @@ bench: $(STAMP)
 # Every screen and Settings, light and dark, small and large, into build/screenshots/: look at them.
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.tools.screenshots build/screenshots
+
+# The translations: the code's marked strings into cryptex.pot and each language's .po (merged,
+# keeping what is translated), then every .po compiled into the .mo the app loads.
+catalogues: $(STAMP)
+	$(BIN)/python -m cryptex_desktop.catalogues extract
+	$(BIN)/python -m cryptex_desktop.catalogues compile
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis .mypy_cache

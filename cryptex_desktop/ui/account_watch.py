@@ -12,10 +12,10 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal, Slot
 
 from cryptex_desktop.api.errors import AuthenticationError, TransportError
+from cryptex_desktop.i18n import _
 from cryptex_desktop.ui.connection import Connection, MissingCredentials
 from cryptex_desktop.ui.dispatcher import Dispatcher
 from cryptex_desktop.ui.errors import describe
-from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.screens.base import AccountProblem, ProblemKind
 
 #: Refreshes that must fail in a row, after something loaded, before the screens say so.

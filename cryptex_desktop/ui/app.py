@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from cryptex_desktop import __version__
+from cryptex_desktop.i18n import N_
 from cryptex_desktop.ui.display_check import problem_opening_window
 from cryptex_desktop.ui.startup import (
     APP_NAME,
@@ -32,7 +33,7 @@ if TYPE_CHECKING:  # Qt loads only after the display check, so only for annotati
 
 log = logging.getLogger(__name__)
 
-ALREADY_RUNNING = (
+ALREADY_RUNNING = N_(
     "Cryptex Desktop is already open on this computer. Look for its window (it may be "
     "minimised or on another desktop); only one copy can run at a time."
 )
@@ -42,7 +43,7 @@ def tell_already_running(app: QApplication) -> None:
     """Say that another copy has this data dir; a message box when a person can see it."""
     from PySide6.QtWidgets import QMessageBox
 
-    from cryptex_desktop.ui.i18n import _
+    from cryptex_desktop.i18n import _
 
     print(_(ALREADY_RUNNING), file=sys.stderr)
     if app.platformName() not in ("offscreen", "minimal"):

@@ -21,7 +21,7 @@ from decimal import Decimal
 from itertools import islice
 from typing import NamedTuple, Protocol
 
-from cryptex_desktop.ui.i18n import _
+from cryptex_desktop.i18n import _
 
 _EXACT = decimal.Context(prec=100, rounding=decimal.ROUND_HALF_EVEN)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

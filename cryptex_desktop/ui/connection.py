@@ -18,8 +18,8 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from cryptex_desktop.api import CryptexClient, CryptexError, NonceBook
 from cryptex_desktop.api.signing import Credentials
+from cryptex_desktop.i18n import _
 from cryptex_desktop.ui.dispatcher import Dispatcher
-from cryptex_desktop.ui.i18n import _
 
 if TYPE_CHECKING:  # the sandbox is imported when demo mode starts, not with the app
     from cryptex_desktop.sandbox import SandboxServer

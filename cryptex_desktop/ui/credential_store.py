@@ -19,7 +19,7 @@ import keyring.errors
 from keyring.backends import chainer, fail, null
 
 from cryptex_desktop.api.signing import Credentials
-from cryptex_desktop.ui.i18n import _
+from cryptex_desktop.i18n import _
 
 log = logging.getLogger(__name__)
 

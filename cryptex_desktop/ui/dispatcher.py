@@ -30,7 +30,7 @@ from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 
 from cryptex_desktop.api.client import CryptexClient
 from cryptex_desktop.api.errors import CryptexError
-from cryptex_desktop.ui.i18n import _
+from cryptex_desktop.i18n import _
 from cryptex_desktop.ui.pool_job import JobSignals, PoolJob
 
 log = logging.getLogger(__name__)

@@ -15,7 +15,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Mapping
 
-from cryptex_desktop.ui.i18n import _
+from cryptex_desktop.i18n import _
 
 #: Loads a shared library by file name; raises OSError when it cannot (ctypes.CDLL does).
 LibraryLoader = Callable[[str], object]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cryptex_desktop.api.errors import ConnectError, CryptexError, RequestTimeout, TransportError
-from cryptex_desktop.ui.i18n import _
+from cryptex_desktop.i18n import _
 
 
 def describe(error: BaseException) -> str:

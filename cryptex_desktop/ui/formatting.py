@@ -22,7 +22,7 @@ from typing import NamedTuple
 from PySide6.QtCore import QLocale
 
 from cryptex_desktop.api.currencies import CURRENCIES, PAIRS, currency_decimals, split_pair
-from cryptex_desktop.ui.i18n import _
+from cryptex_desktop.i18n import _
 from cryptex_desktop.ui.numbers import (
     NumberConvention,
     convention_of,

@@ -32,6 +32,7 @@ from cryptex_desktop.api.client import CryptexClient
 from cryptex_desktop.api.errors import CryptexError
 from cryptex_desktop.api.reconcile import Finding, check_withdraw
 from cryptex_desktop.api.types import Transaction
+from cryptex_desktop.i18n import _
 from cryptex_desktop.journal import (
     CouponCreatedRecord,
     Journal,
@@ -45,7 +46,6 @@ from cryptex_desktop.ui.connection import Connection, Endpoint
 from cryptex_desktop.ui.dispatcher import Dispatcher, Priority
 from cryptex_desktop.ui.errors import describe_check_failure
 from cryptex_desktop.ui.formatting import format_money
-from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.money_action import ActionReport
 from cryptex_desktop.ui.money_action import Outcome as ActionOutcome
 from cryptex_desktop.ui.pool_job import JobSignals, PoolJob

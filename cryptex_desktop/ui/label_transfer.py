@@ -15,8 +15,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from cryptex_desktop.i18n import _
 from cryptex_desktop.journal import Journal, LabelImport
-from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.journal_keeper import JournalKeeper
 
 #: What the file dialogs offer.

@@ -29,11 +29,11 @@ from PySide6.QtWidgets import (
 )
 
 from cryptex_desktop import __version__
+from cryptex_desktop.i18n import _
 from cryptex_desktop.ui.account_watch import AccountWatch
 from cryptex_desktop.ui.connection import Endpoint
 from cryptex_desktop.ui.context import AppContext
 from cryptex_desktop.ui.dispatcher import Priority
-from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.label_transfer import LabelTransfer
 from cryptex_desktop.ui.notifier import Notifier
 from cryptex_desktop.ui.screens import build_all

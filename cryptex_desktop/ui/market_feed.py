@@ -25,8 +25,8 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 from cryptex_desktop.api.market import MarketDataClient, MarketUnavailable, OrderBook, Ticker
+from cryptex_desktop.i18n import _
 from cryptex_desktop.ui.connection import Connection, Endpoint
-from cryptex_desktop.ui.i18n import _
 
 log = logging.getLogger(__name__)
 

@@ -35,9 +35,9 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from cryptex_desktop.api.client import CryptexClient
 from cryptex_desktop.api.errors import CryptexError, OutcomeUnknown
 from cryptex_desktop.api.reconcile import Finding
+from cryptex_desktop.i18n import _
 from cryptex_desktop.ui.dispatcher import Dispatcher, Priority
 from cryptex_desktop.ui.errors import describe_action_failure, describe_check_failure
-from cryptex_desktop.ui.i18n import _
 
 log = logging.getLogger(__name__)
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal, Slot
 
 from cryptex_desktop.api import CryptexClient, Trade, Transaction
+from cryptex_desktop.i18n import _
 from cryptex_desktop.ui.dispatcher import Dispatcher, Priority
 from cryptex_desktop.ui.formatting import format_amount, format_price
-from cryptex_desktop.ui.i18n import _
 
 RECENT_FILLS = 50
 

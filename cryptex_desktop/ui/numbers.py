@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from cryptex_desktop.ui.i18n import _
+from cryptex_desktop.i18n import _
 
 #: Spaces people type or paste between groups of digits: plain, no-break, narrow, thin.
 SPACES = frozenset(" \u00a0\u202f\u2009")

@@ -20,13 +20,13 @@ from cryptex_desktop.api.market import BookLevel, OrderBook
 from cryptex_desktop.api.money import decimals_of, money_context, quantize_down
 from cryptex_desktop.api.reconcile import LOOKBACK, Finding, check_trade, existing_order_ids
 from cryptex_desktop.api.types import Order, OrderStatus, PlacedOrder, Trade
+from cryptex_desktop.i18n import _
 from cryptex_desktop.ui.formatting import (
     currency_decimals,
     format_money,
     format_price,
     number_text,
 )
-from cryptex_desktop.ui.i18n import _
 
 BUY = "buy"
 SELL = "sell"

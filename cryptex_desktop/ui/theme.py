@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
-from cryptex_desktop.ui.i18n import _
+from cryptex_desktop.i18n import _
 
 
 class ThemeChoice(enum.StrEnum):

@@ -16,7 +16,7 @@ from decimal import Decimal
 from cryptex_desktop.api.currencies import CURRENCIES, split_pair
 from cryptex_desktop.api.market import Ticker
 from cryptex_desktop.api.money import money_context
-from cryptex_desktop.ui.i18n import _
+from cryptex_desktop.i18n import _
 
 #: The currencies a value can be shown in, the first by default.
 VALUE_CURRENCIES = ("USD", "EUR", "RUR", "BTC")

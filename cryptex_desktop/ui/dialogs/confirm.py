@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cryptex_desktop.i18n import _
 from cryptex_desktop.ui import theme
-from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.widgets.fonts import monospace_font
 from cryptex_desktop.ui.widgets.labels import ResultLabel
 from cryptex_desktop.ui.widgets.layout import tab_through_buttons

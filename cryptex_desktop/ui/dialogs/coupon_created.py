@@ -32,9 +32,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cryptex_desktop.i18n import _
 from cryptex_desktop.ui.clipboard import copy_secret
 from cryptex_desktop.ui.formatting import format_money
-from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.widgets.coupon_code_edit import group_coupon_code
 from cryptex_desktop.ui.widgets.fonts import monospace_font
 from cryptex_desktop.ui.widgets.labels import heading_label

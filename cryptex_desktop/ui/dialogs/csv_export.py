@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from cryptex_desktop.ui.i18n import _
+from cryptex_desktop.i18n import _
 from cryptex_desktop.ui.settings import AppSettings
 
 _FOLDER = "export_folder"

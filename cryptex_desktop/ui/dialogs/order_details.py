@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from cryptex_desktop.api.money import money_context
 from cryptex_desktop.api.types import Order, OrderStatus
+from cryptex_desktop.i18n import _
 from cryptex_desktop.ui.dispatcher import Dispatcher, Priority
 from cryptex_desktop.ui.errors import describe
 from cryptex_desktop.ui.formatting import (
@@ -34,7 +35,6 @@ from cryptex_desktop.ui.formatting import (
     pair_text,
     side_word,
 )
-from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.widgets.labels import ResultLabel
 
 #: The rows, in the order shown; tests and people read them by these labels.

@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
 from cryptex_desktop.api.client import LIVE_URL, check_url
 from cryptex_desktop.api.errors import AuthenticationError, ConfigurationError, TransportError
 from cryptex_desktop.api.signing import Credentials
+from cryptex_desktop.i18n import _
 from cryptex_desktop.ui.context import AppContext
 from cryptex_desktop.ui.credential_store import LIVE_PROFILE
 from cryptex_desktop.ui.errors import describe
-from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.settings import DEMO, LIVE
 from cryptex_desktop.ui.widgets.busy_button import BusyButton
 from cryptex_desktop.ui.widgets.field_message import FieldMessage

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from PySide6.QtCore import Qt
 
+from cryptex_desktop.i18n import _
 from cryptex_desktop.journal import ActivityEntry, ActivityKind
 from cryptex_desktop.ui.formatting import (
     currency_decimals,
@@ -24,7 +25,6 @@ from cryptex_desktop.ui.formatting import (
     number_text,
     pair_text,
 )
-from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.models.keyed_table import Column, KeyedTableModel, Row, Tone, filter_tag
 
 DATE, KIND, CURRENCY, AMOUNT, FEE, DETAILS, LABEL = range(7)

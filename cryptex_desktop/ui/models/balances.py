@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, Qt
 from cryptex_desktop.api.currencies import CURRENCIES
 from cryptex_desktop.api.market import Ticker
 from cryptex_desktop.api.money import money_context
+from cryptex_desktop.i18n import _
 from cryptex_desktop.ui.formatting import (
     currency_name,
     exact_amount,
@@ -24,7 +25,6 @@ from cryptex_desktop.ui.formatting import (
     format_money,
     spendable,
 )
-from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.models.keyed_table import Column, KeyedTableModel, Row, filter_tag
 from cryptex_desktop.ui.valuation import VALUE_CURRENCIES, no_value_reason, value_of
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt
 
+from cryptex_desktop.i18n import _
 from cryptex_desktop.journal import CouponCreatedRecord, CouponRedeemedRecord, Outcome
 from cryptex_desktop.ui.formatting import (
     exact_amount,
@@ -16,7 +17,6 @@ from cryptex_desktop.ui.formatting import (
     format_datetime_long,
     format_money,
 )
-from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.models.keyed_table import Column, KeyedTableModel, Row, filter_tag
 
 # The recipient last: it takes the room left over (and shortens) on a small window.

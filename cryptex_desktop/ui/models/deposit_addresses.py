@@ -14,6 +14,7 @@ from datetime import datetime
 from PySide6.QtCore import Qt
 
 from cryptex_desktop.api.currencies import CURRENCIES
+from cryptex_desktop.i18n import _
 from cryptex_desktop.journal import DepositAddressRecord, DepositRecord
 from cryptex_desktop.ui.formatting import (
     exact_amount,
@@ -21,7 +22,6 @@ from cryptex_desktop.ui.formatting import (
     format_datetime_long,
     format_money,
 )
-from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.models.keyed_table import Column, KeyedTableModel, Row
 
 NAME, ADDRESS, LAST_DEPOSIT, CONFIRMATIONS = range(4)

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from PySide6.QtCore import Qt
 
 from cryptex_desktop.api.types import Order, OrderStatus
+from cryptex_desktop.i18n import _
 from cryptex_desktop.ui.formatting import (
     display_rounding,
     format_datetime,
@@ -19,7 +20,6 @@ from cryptex_desktop.ui.formatting import (
     number_convention,
     side_word,
 )
-from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.models.keyed_table import (
     Column,
     KeyedTableModel,

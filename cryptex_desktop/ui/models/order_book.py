@@ -28,8 +28,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 
 from cryptex_desktop.api.market import BookLevel, OrderBook
 from cryptex_desktop.api.money import money_context
+from cryptex_desktop.i18n import _
 from cryptex_desktop.ui.formatting import Market, market, number_convention, number_text
-from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.models.keyed_table import Tone, tone_brush
 from cryptex_desktop.ui.numbers import NumberConvention
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from PySide6.QtCore import QObject, Qt
 
 from cryptex_desktop.api.market import MarketTrade
+from cryptex_desktop.i18n import _
 from cryptex_desktop.ui.formatting import (
     display_rounding,
     format_datetime_long,
@@ -19,7 +20,6 @@ from cryptex_desktop.ui.formatting import (
     market,
     number_convention,
 )
-from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.models.keyed_table import Column, KeyedTableModel, Row
 
 TIME, PRICE, AMOUNT = range(3)

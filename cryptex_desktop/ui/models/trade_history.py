@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt
 from cryptex_desktop.api.currencies import currency_decimals
 from cryptex_desktop.api.money import MONEY_CONTEXT
 from cryptex_desktop.api.types import Trade
+from cryptex_desktop.i18n import _
 from cryptex_desktop.ui.formatting import (
     currency_name,
     display_rounding,
@@ -26,7 +27,6 @@ from cryptex_desktop.ui.formatting import (
     number_format,
     side_word,
 )
-from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.models.keyed_table import (
     Column,
     KeyedTableModel,

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from PySide6.QtCore import Qt
 
 from cryptex_desktop.api.types import Transaction
+from cryptex_desktop.i18n import _
 from cryptex_desktop.ui.formatting import (
     currency_name,
     exact_amount,
@@ -19,7 +20,6 @@ from cryptex_desktop.ui.formatting import (
     format_datetime,
     format_datetime_long,
 )
-from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.models.keyed_table import Column, KeyedTableModel, Row, Tone, filter_tag
 
 DATE, CURRENCY, DIRECTION, AMOUNT, CONFIRMATIONS, ADDRESS, TXID = range(7)

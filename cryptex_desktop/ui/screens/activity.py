@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from cryptex_desktop.api.money import to_wire
+from cryptex_desktop.i18n import _
 from cryptex_desktop.journal import ActivityEntry, ActivityKind, Journal
 from cryptex_desktop.ui.dialogs.csv_export import (
     ask_where_to_save_csv,
@@ -51,7 +52,6 @@ from cryptex_desktop.ui.formatting import (
     format_price,
     pair_text,
 )
-from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.journal_keeper import JournalKeeper
 from cryptex_desktop.ui.models import RECORD_ROLE, Row, SortFilterProxy
 from cryptex_desktop.ui.models.activity import (

@@ -8,10 +8,10 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QWidget
 
+from cryptex_desktop.i18n import _
 from cryptex_desktop.ui.dispatcher import Priority
 from cryptex_desktop.ui.errors import describe
 from cryptex_desktop.ui.formatting import format_datetime, format_money
-from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.market_feed import MarketFeed, MarketKind
 from cryptex_desktop.ui.models import BalancesModel
 from cryptex_desktop.ui.models.balances import ESTIMATE

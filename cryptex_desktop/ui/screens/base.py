@@ -18,7 +18,7 @@ from typing import ClassVar
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
-from cryptex_desktop.ui.i18n import _
+from cryptex_desktop.i18n import _
 from cryptex_desktop.ui.widgets.labels import ResultLabel
 from cryptex_desktop.ui.widgets.layout import page
 

@@ -38,6 +38,7 @@ from cryptex_desktop.api.errors import ExchangeRefusal
 from cryptex_desktop.api.money import decimals_of, money_context
 from cryptex_desktop.api.reconcile import Finding, check_coupon_create, check_coupon_redeem
 from cryptex_desktop.api.types import Coupon, Redemption
+from cryptex_desktop.i18n import _
 from cryptex_desktop.journal import (
     CouponCreatedRecord,
     CouponIntent,
@@ -50,7 +51,6 @@ from cryptex_desktop.ui.dialogs.coupon_created import CouponCreatedDialog
 from cryptex_desktop.ui.dispatcher import Dispatcher
 from cryptex_desktop.ui.errors import describe_action_failure
 from cryptex_desktop.ui.formatting import format_money, number_text
-from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.journal_keeper import JournalKeeper, MoneyJournalHooks, journal_outcome
 from cryptex_desktop.ui.models import RECORD_ROLE, SortFilterProxy
 from cryptex_desktop.ui.models.coupons import (

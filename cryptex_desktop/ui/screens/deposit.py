@@ -34,12 +34,12 @@ from cryptex_desktop.api.currencies import CURRENCIES
 from cryptex_desktop.api.errors import ConnectError, ExchangeRefusal, RequestTimeout
 from cryptex_desktop.api.money import to_wire
 from cryptex_desktop.api.types import Deposit, DepositAddress, DepositStatus, Transaction
+from cryptex_desktop.i18n import _
 from cryptex_desktop.journal import Journal, LabelKind
 from cryptex_desktop.journal.labels import looks_like_code
 from cryptex_desktop.ui.dispatcher import Dispatcher, Priority
 from cryptex_desktop.ui.errors import describe, describe_action_failure
 from cryptex_desktop.ui.formatting import currency_name
-from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.journal_keeper import JournalKeeper
 from cryptex_desktop.ui.models import SortFilterProxy, TransactionsModel
 from cryptex_desktop.ui.models.deposit_addresses import (

@@ -51,6 +51,7 @@ from PySide6.QtWidgets import (
 
 from cryptex_desktop.api.money import to_wire
 from cryptex_desktop.api.types import Trade
+from cryptex_desktop.i18n import _
 from cryptex_desktop.journal import Journal
 from cryptex_desktop.ui.dialogs.csv_export import (
     ask_where_to_save_csv,
@@ -60,7 +61,6 @@ from cryptex_desktop.ui.dialogs.csv_export import (
 from cryptex_desktop.ui.dispatcher import Dispatcher, Priority
 from cryptex_desktop.ui.errors import describe
 from cryptex_desktop.ui.formatting import pair_text, side_word
-from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.journal_keeper import JournalKeeper
 from cryptex_desktop.ui.models import RECORD_ROLE, Row, SortFilterProxy, TradeHistoryModel
 from cryptex_desktop.ui.models.trade_history import DATE, FEE

@@ -24,12 +24,12 @@ from cryptex_desktop.api.errors import CryptexError, ExchangeRefusal
 from cryptex_desktop.api.money import money_context
 from cryptex_desktop.api.reconcile import Finding, check_cancel
 from cryptex_desktop.api.types import Cancellation, Order, OrderStatus
+from cryptex_desktop.i18n import _
 from cryptex_desktop.ui.dialogs.confirm import ConfirmDialog, confirm
 from cryptex_desktop.ui.dialogs.order_details import OrderDetailsDialog
 from cryptex_desktop.ui.dispatcher import Dispatcher, Priority
 from cryptex_desktop.ui.errors import describe, describe_action_failure
 from cryptex_desktop.ui.formatting import format_money, format_price, pair_text
-from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.models import RECORD_ROLE, OpenOrdersModel, SortFilterProxy
 from cryptex_desktop.ui.models.open_orders import DATE
 from cryptex_desktop.ui.money_action import (

@@ -32,12 +32,12 @@ from cryptex_desktop.api.errors import InsufficientFunds
 from cryptex_desktop.api.market import MarketTrade, OrderBook, Ticker
 from cryptex_desktop.api.reconcile import Finding
 from cryptex_desktop.api.types import Order, Trade
+from cryptex_desktop.i18n import _
 from cryptex_desktop.ui import theme
 from cryptex_desktop.ui.candles import CandleInterval
 from cryptex_desktop.ui.dialogs.confirm import ConfirmDialog, confirm
 from cryptex_desktop.ui.dispatcher import Dispatcher, Priority
 from cryptex_desktop.ui.formatting import format_money, pair_description, pair_text
-from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.market_feed import MarketFeed, MarketKind
 from cryptex_desktop.ui.money_action import ActionReport, ActionWords, MoneyAction, MoneyRequest
 from cryptex_desktop.ui.order_terms import (

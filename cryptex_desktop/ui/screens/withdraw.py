@@ -28,12 +28,12 @@ from cryptex_desktop.api.currencies import CURRENCIES
 from cryptex_desktop.api.money import decimals_of, money_context
 from cryptex_desktop.api.reconcile import Finding, check_withdraw
 from cryptex_desktop.api.types import Transaction, Withdrawal
+from cryptex_desktop.i18n import _
 from cryptex_desktop.journal import AddressBookEntry, Journal, WithdrawalIntent
 from cryptex_desktop.journal.labels import looks_like_code
 from cryptex_desktop.ui.dialogs.confirm import ConfirmDialog, confirm
 from cryptex_desktop.ui.dispatcher import Dispatcher
 from cryptex_desktop.ui.formatting import currency_name, format_money, number_text
-from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.journal_keeper import JournalKeeper, MoneyJournalHooks, journal_outcome
 from cryptex_desktop.ui.models.address_book import (
     ADDRESS_ROLE,

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QAbstractItemView, QCompleter, QLineEdit, QWidget
 
 from cryptex_desktop.api.addresses import InvalidAddress, check_safe_to_send, normalize_address
 from cryptex_desktop.api.currencies import CURRENCIES
-from cryptex_desktop.ui.i18n import _
+from cryptex_desktop.i18n import _
 from cryptex_desktop.ui.widgets.fonts import monospace_font
 
 

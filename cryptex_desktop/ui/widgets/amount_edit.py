@@ -17,8 +17,8 @@ from PySide6.QtWidgets import QLineEdit, QWidget
 
 from cryptex_desktop.api.currencies import CURRENCIES
 from cryptex_desktop.api.money import decimals_of, money_context, to_decimal, to_wire
+from cryptex_desktop.i18n import _
 from cryptex_desktop.ui.formatting import number_convention, number_text
-from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.numbers import exact_number, parse_number
 
 _DEFAULT_DECIMALS = 8

@@ -6,7 +6,7 @@ from PySide6.QtCore import QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QPushButton, QWidget
 
-from cryptex_desktop.ui.i18n import _
+from cryptex_desktop.i18n import _
 
 _FRAME_MS = 80
 _FRAMES = 12

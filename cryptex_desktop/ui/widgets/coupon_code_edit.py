@@ -13,7 +13,7 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QLineEdit, QWidget
 
-from cryptex_desktop.ui.i18n import _
+from cryptex_desktop.i18n import _
 
 _GROUP = re.compile(r"^[A-Za-z0-9]{8}$")
 _CURRENCY = re.compile(r"^[A-Z]{3,}$")

@@ -12,8 +12,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from cryptex_desktop.api.currencies import CURRENCIES, PAIRS
+from cryptex_desktop.i18n import _
 from cryptex_desktop.ui.formatting import currency_name, pair_description, pair_text
-from cryptex_desktop.ui.i18n import _
 
 
 class CodeCombo(QComboBox):

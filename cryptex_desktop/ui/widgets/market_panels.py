@@ -14,7 +14,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
-from cryptex_desktop.ui.i18n import _
+from cryptex_desktop.i18n import _
 from cryptex_desktop.ui.widgets.labels import heading_label
 from cryptex_desktop.ui.widgets.order_book import OrderBookView
 from cryptex_desktop.ui.widgets.price_chart import PriceChart

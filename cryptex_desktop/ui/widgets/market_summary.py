@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from cryptex_desktop.api.market import Ticker
 from cryptex_desktop.api.money import money_context
+from cryptex_desktop.i18n import _
 from cryptex_desktop.ui import theme
 from cryptex_desktop.ui.formatting import (
     format_amount,
@@ -22,7 +23,6 @@ from cryptex_desktop.ui.formatting import (
     number_text,
     pair_text,
 )
-from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.widgets.labels import ThemedLabel, muted_label, set_text_role
 
 #: Shown for a figure the exchange did not give.

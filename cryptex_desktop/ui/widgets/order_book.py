@@ -47,9 +47,9 @@ from PySide6.QtWidgets import (
 )
 
 from cryptex_desktop.api.market import OrderBook
+from cryptex_desktop.i18n import _
 from cryptex_desktop.ui import theme
 from cryptex_desktop.ui.formatting import pair_text
-from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.models.order_book import PRICE, BookSide, OrderBookModel
 from cryptex_desktop.ui.widgets.labels import ResultLabel, muted_label, set_text_role
 

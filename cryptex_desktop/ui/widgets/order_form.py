@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 
 from cryptex_desktop.api.currencies import CURRENCIES, PAIRS
 from cryptex_desktop.api.money import money_context, quantize_down
+from cryptex_desktop.i18n import _
 from cryptex_desktop.ui import theme
 from cryptex_desktop.ui.formatting import currency_decimals, currency_name, number_text, spendable
-from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.order_terms import (
     BUY,
     SELL,

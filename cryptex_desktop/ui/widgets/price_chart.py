@@ -59,6 +59,7 @@ from PySide6.QtWidgets import (
 
 from cryptex_desktop.api.market import MarketTrade
 from cryptex_desktop.api.types import Trade
+from cryptex_desktop.i18n import _
 from cryptex_desktop.ui import theme
 from cryptex_desktop.ui.candles import Candle, CandleInterval, build_candles
 from cryptex_desktop.ui.formatting import (
@@ -70,7 +71,6 @@ from cryptex_desktop.ui.formatting import (
     pair_text,
     price_decimals,
 )
-from cryptex_desktop.ui.i18n import _
 
 _START = operator.attrgetter("start")
 #: Pixels per candle: at first, and the narrowest and widest zoom.

@@ -11,7 +11,7 @@ from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QImage, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from cryptex_desktop.ui.i18n import _
+from cryptex_desktop.i18n import _
 
 #: The white border around the code, in modules, that the QR standard asks for.
 QUIET_ZONE = 4

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from PySide6.QtWidgets import QHeaderView, QWidget
 
 from cryptex_desktop.api.market import MarketTrade
+from cryptex_desktop.i18n import _
 from cryptex_desktop.ui.formatting import pair_text
-from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.models.recent_trades import RecentTradesModel
 from cryptex_desktop.ui.widgets.record_list import RecordList
 

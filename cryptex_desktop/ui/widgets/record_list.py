@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cryptex_desktop.i18n import _
 from cryptex_desktop.ui import theme
-from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.models import COPY_ROLE
 from cryptex_desktop.ui.widgets.labels import ResultLabel, set_text_role
 from cryptex_desktop.ui.widgets.record_table import record_table

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from cryptex_desktop.api.currencies import currency_decimals
 from cryptex_desktop.api.money import quantize_down
+from cryptex_desktop.i18n import _
 from cryptex_desktop.ui.formatting import spendable
-from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.wallet_state import WalletState
 from cryptex_desktop.ui.widgets.amount_edit import AmountEdit
 

@@ -8,9 +8,9 @@ from PySide6.QtCore import QEvent, Qt, QTimer, Slot
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QProgressBar, QSizePolicy, QStatusBar, QWidget
 
+from cryptex_desktop.i18n import _
 from cryptex_desktop.ui import theme
 from cryptex_desktop.ui.errors import describe
-from cryptex_desktop.ui.i18n import _
 from cryptex_desktop.ui.widgets.labels import ThemedLabel, set_text_role
 
 

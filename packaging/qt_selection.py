@@ -29,6 +29,10 @@ PLUGINS_KEPT: dict[str, set[str] | None] = {
     "imageformats": {"qsvg"},
 }
 
+#: Qt's own translations kept: its words (OK, Cancel, a text field's menu) in the languages
+#: the app speaks besides English (cryptex_desktop.i18n.LANGUAGES), and none other.
+TRANSLATIONS_KEPT = {"qtbase_ru.qm", "qtbase_zh_CN.qm"}
+
 #: Libraries nothing kept needs (the software OpenGL renderer is for OpenGL, which no
 #: widget of the app uses).
 LIBRARIES_DROPPED = ("opengl32sw",)
@@ -47,7 +51,7 @@ def keep(dest: str) -> bool:
         return True
     inside = parts[parts.index("PySide6") + 1:]
     if "translations" in inside[:2]:
-        return False  # the app speaks English and loads none of Qt's translations
+        return inside[-1] in TRANSLATIONS_KEPT
     if "plugins" in inside[:2]:
         folder = "/".join(inside[inside.index("plugins") + 1:-1])
         if folder not in PLUGINS_KEPT:

@@ -76,8 +76,11 @@ def english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """
     from PySide6.QtCore import QLocale
 
+    from cryptex_desktop import i18n
+
     for name, value in ENGLISH.items():
         monkeypatch.setenv(name, value)
+    i18n.install(i18n.SOURCE_LANGUAGE)
     previous = QLocale()
     QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
     messages = getattr(locale, "LC_MESSAGES", None)  # Windows has none: its texts stay English
@@ -88,6 +91,7 @@ def english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     if messages is not None:
         locale.setlocale(messages, previous_messages)
     QLocale.setDefault(previous)
+    i18n.install(i18n.SOURCE_LANGUAGE)
 
 
 @pytest.fixture(scope="session")

@@ -30,6 +30,7 @@ DESKTOP_ENTRY = ROOT / "resources" / "cryptex-desktop.desktop"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 SELF_TEST_STEPS = ["qt", "icon", "keychain", "window", "exchange", "info", "trade", "deposit",
+                   "languages",
                    "quit", "log"]
 
 
@@ -190,7 +191,7 @@ def test_the_menu_entry_passes_desktop_file_validate():
 # -- what goes into the bundle --------------------------------------------------------------
 
 
-def test_the_bundle_keeps_the_window_plugins_and_leaves_out_translations_and_extras():
+def test_the_bundle_keeps_the_window_plugins_and_only_the_translations_the_app_speaks():
     keep = load("qt_selection").keep
     for kept in ("PySide6/Qt/plugins/platforms/libqxcb.so",
                  "PySide6/Qt/plugins/platforms/libqoffscreen.so",
@@ -198,6 +199,8 @@ def test_the_bundle_keeps_the_window_plugins_and_leaves_out_translations_and_ext
                  "PySide6/Qt/plugins/iconengines/libqsvgicon.so",
                  "PySide6/Qt/plugins/styles/libqmacstyle.dylib",
                  "PySide6/Qt/lib/libQt6Widgets.so.6",
+                 "PySide6/Qt/translations/qtbase_ru.qm",
+                 "PySide6/Qt/translations/qtbase_zh_CN.qm",
                  "libssl.so.3"):
         assert keep(kept), kept
     for dropped in ("PySide6/Qt/plugins/platforms/libqeglfs.so",
@@ -206,6 +209,9 @@ def test_the_bundle_keeps_the_window_plugins_and_leaves_out_translations_and_ext
                     "PySide6/Qt/plugins/imageformats/libqjpeg.so",
                     "PySide6/Qt/translations/qtbase_de.qm",
                     "PySide6/translations/qtbase_fr.qm",
+                    "PySide6/Qt/translations/qtbase_zh_TW.qm",
+                    "PySide6/Qt/translations/qt_ru.qm",
+                    "PySide6/Qt/translations/qtdeclarative_ru.qm",
                     "PySide6/opengl32sw.dll"):
         assert not keep(dropped), dropped
 

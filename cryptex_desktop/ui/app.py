@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from cryptex_desktop import __version__
+from cryptex_desktop import __version__, i18n
 from cryptex_desktop.i18n import N_
 from cryptex_desktop.ui.display_check import problem_opening_window
 from cryptex_desktop.ui.startup import (
@@ -116,6 +116,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Run the app until its window closes; returns the exit code."""
     arguments = sys.argv[1:] if argv is None else argv
+    i18n.install(i18n.desktop_language())  # until the settings are read: for early messages
     args = parse_args(arguments)
     if args.self_test:
         from cryptex_desktop.ui.self_test import run_self_test
@@ -156,6 +157,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.data_dir else QSettings()
     )
     settings = AppSettings(qsettings)
+    from cryptex_desktop.ui.language import apply_language
+
+    apply_language(settings.language)
     if args.demo:
         settings.mode = DEMO
     context = AppContext.create(data_dir, settings)

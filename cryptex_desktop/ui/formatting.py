@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 from PySide6.QtCore import QLocale
 
+from cryptex_desktop import i18n
 from cryptex_desktop.api.currencies import CURRENCIES, PAIRS, currency_decimals, split_pair
 from cryptex_desktop.i18n import _
 from cryptex_desktop.ui.numbers import (
@@ -50,6 +51,15 @@ _MEMO_LIMIT = 100_000
 _hour_offsets: dict[int, int] = {}
 _day_texts: dict[int, str] = {}
 _memo_zone: tzinfo | tuple[str, str] | None = None
+_memo_language = ""
+#: How each language writes a date (ISO's year-month-day where nothing else is usual).
+DATE_PATTERNS = {"ru": "%d.%m.%Y"}
+ISO_DATE = "%Y-%m-%d"
+
+
+def date_pattern() -> str:
+    """The ``strftime`` pattern of a date in the language the app speaks: 30.11.2026 in Russian."""
+    return DATE_PATTERNS.get(i18n.language(), ISO_DATE)
 
 
 def number_convention() -> NumberConvention:
@@ -166,32 +176,32 @@ def local_zone() -> tzinfo | None:
 
 
 def format_datetime(moment: datetime) -> str:
-    """``moment`` in the local time zone, to the minute: ``2026-11-27 14:03``.
+    """``moment`` in the local time zone, to the minute: ``2026-11-27 14:03`` in English.
 
     A naive datetime is taken as UTC, which is what the exchange sends.
     """
-    global _memo_zone
+    global _memo_zone, _memo_language
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     zone = local_zone()
     memo_zone = time.tzname if zone is None else zone  # a new tzname tuple: time.tzset() ran
-    if memo_zone is not _memo_zone:  # another zone, other offsets
+    if memo_zone is not _memo_zone or _memo_language != i18n.language():  # other offsets/words
         _hour_offsets.clear()
         _day_texts.clear()
-        _memo_zone = memo_zone
+        _memo_zone, _memo_language = memo_zone, i18n.language()
     seconds = math.floor(moment.timestamp())
     hour = seconds // 3600
     offset = _hour_offsets.get(hour)
     if offset is None:
         offset = _offset_of_hour(hour)
     if offset == _MIXED_HOUR:
-        return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        return moment.astimezone(zone).strftime(date_pattern() + " %H:%M")
     day, second = divmod(seconds + offset, 86400)
     day_text = _day_texts.get(day)
     if day_text is None:
         if len(_day_texts) >= _MEMO_LIMIT:
             _day_texts.clear()
-        day_text = date.fromordinal(_EPOCH_ORDINAL + day).isoformat() + " "
+        day_text = date.fromordinal(_EPOCH_ORDINAL + day).strftime(date_pattern()) + " "
         _day_texts[day] = day_text
     return day_text + _CLOCK_TEXTS[second // 60]
 
@@ -218,7 +228,7 @@ def format_datetime_long(moment: datetime) -> str:
     """``moment`` in the local time zone to the second, with the zone: for tooltips."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(local_zone()).strftime("%Y-%m-%d %H:%M:%S %Z")
+    return moment.astimezone(local_zone()).strftime(date_pattern() + " %H:%M:%S %Z")
 
 
 def format_time_of_day(moment: datetime) -> str:

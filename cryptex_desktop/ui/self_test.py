@@ -201,6 +201,7 @@ class SelfTest:
             ("info", self.ask_info, ("exchange",)),
             ("trade", self.buy_a_little, ("exchange",)),
             ("deposit", self.show_deposit_address, ("exchange",)),
+            ("languages", self.speak_languages, ("qt",)),
             ("quit", self.quit, ("window",)),
             ("log", self.check_log, ()),
         ]
@@ -302,6 +303,27 @@ class SelfTest:
             )
         self.app.setWindowIcon(icon)
         return f"{path.name} drawn at {image.width()}×{image.height()}"
+
+    def speak_languages(self) -> str:
+        """Each language's catalogue and Qt's own words for it are in the build and load."""
+        from PySide6.QtCore import QCoreApplication
+
+        from cryptex_desktop import i18n
+        from cryptex_desktop.ui.language import apply_language
+
+        spoken = []
+        try:
+            for code in i18n.LANGUAGES:
+                if code == i18n.SOURCE_LANGUAGE:
+                    continue
+                if apply_language(code) != code or i18n._("Balances") == "Balances":
+                    raise StepFailed(f"the {code} catalogue is missing from this build.")
+                if QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel":
+                    raise StepFailed(f"Qt's own {code} translations are missing from this build.")
+                spoken.append(code)
+        finally:
+            apply_language(i18n.SOURCE_LANGUAGE)
+        return "English and " + ", ".join(spoken)
 
     def find_keychain(self) -> str:
         """The OS keychain backend is in the build (whether a keychain runs here or not)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QByteArray, QSettings
 
 from cryptex_desktop.api.client import LIVE_URL
+from cryptex_desktop.ui.language import LANGUAGE_CHOICES, SYSTEM_LANGUAGE
 
 DEMO = "demo"
 LIVE = "live"
@@ -104,6 +105,17 @@ class AppSettings:
     @theme.setter
     def theme(self, value: str) -> None:
         self._q.setValue("appearance/theme", value if value in THEMES else SYSTEM_THEME)
+
+    @property
+    def language(self) -> str:
+        """Settings > Language: ``"system"`` (follow the desktop) or a language code."""
+        value = str(self._q.value("appearance/language", SYSTEM_LANGUAGE))
+        return value if value in LANGUAGE_CHOICES else SYSTEM_LANGUAGE
+
+    @language.setter
+    def language(self, value: str) -> None:
+        self._q.setValue("appearance/language",
+                         value if value in LANGUAGE_CHOICES else SYSTEM_LANGUAGE)
 
     # -- window and view state ------------------------------------------------------------------
 

@@ -74,6 +74,18 @@ def russian_numbers() -> Iterator[None]:
 
 
 @pytest.fixture
+def speak(qapp) -> Iterator[Callable[[str], str]]:
+    """``speak("ru")``: the app in that language, as Settings would choose it (its words, Qt's
+    words, numbers and dates); English again afterwards. Call it before building a window."""
+    from cryptex_desktop.ui.language import apply_language
+
+    previous = QLocale()
+    yield apply_language
+    apply_language("en")
+    QLocale.setDefault(previous)
+
+
+@pytest.fixture
 def app_context(qapp, app_data_dir, memory_keyring) -> Iterator[AppContext]:
     """The app's objects with settings in a temporary ini file and an in-memory keychain."""
     qsettings = QSettings(str(app_data_dir / "settings.ini"), QSettings.Format.IniFormat)

@@ -1,4 +1,4 @@
-"""Settings: practice on the demo exchange, or use a live Cryptex account; refresh interval.
+"""Settings: practise on the demo exchange or use a live Cryptex account; updates; language.
 
 A new live key is checked with the exchange (one call, off the UI thread) before the app
 switches to it, and the dialog says what the exchange answered. When the exchange cannot be
@@ -12,6 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QGroupBox,
@@ -32,6 +33,7 @@ from cryptex_desktop.i18n import _
 from cryptex_desktop.ui.context import AppContext
 from cryptex_desktop.ui.credential_store import LIVE_PROFILE
 from cryptex_desktop.ui.errors import describe
+from cryptex_desktop.ui.language import LANGUAGE_CHOICES, choice_words
 from cryptex_desktop.ui.settings import DEMO, LIVE
 from cryptex_desktop.ui.widgets.busy_button import BusyButton
 from cryptex_desktop.ui.widgets.field_message import FieldMessage
@@ -141,6 +143,20 @@ class SettingsDialog(QDialog):
         behaviour = form_layout()
         behaviour.addRow(buddy_label(_("Update e&very:"), self.refresh_seconds),
                          self.refresh_seconds)
+        self.language = QComboBox()
+        for language in LANGUAGE_CHOICES:
+            self.language.addItem(choice_words(language), language)
+        self.language.setCurrentIndex(LANGUAGE_CHOICES.index(settings.language))
+        self.language.setToolTip(_("The language of the app's words, numbers and dates"))
+        self.language.setAccessibleName(_("Language"))
+        behaviour.addRow(buddy_label(_("&Language:"), self.language), self.language)
+        self.language_note = muted_label(
+            _("The app will use the new language the next time it starts.")
+        )
+        self.language_note.hide()
+        self.language.currentIndexChanged.connect(
+            lambda: self.language_note.setVisible(self.language.currentData() != settings.language)
+        )
 
         buttons = QDialogButtonBox()
         self.save_button = BusyButton(_("&Save"), busy_text=_("Checking your key…"))
@@ -178,11 +194,12 @@ class SettingsDialog(QDialog):
         layout.addWidget(account)
         layout.addWidget(self.message)
         layout.addLayout(behaviour)
+        layout.addWidget(self.language_note)
         layout.addWidget(buttons)
 
         # As they are seen, top to bottom, then the buttons left to right in this desktop's order.
         tab_in_order(self.demo_choice, self.live_choice, self.username, self.key, self.secret,
-                     self.advanced_toggle, self.url, self.refresh_seconds,
+                     self.advanced_toggle, self.url, self.refresh_seconds, self.language,
                      *buttons_as_laid_out(buttons))
 
         for field in (self.username, self.key, self.secret, self.url):
@@ -269,6 +286,7 @@ class SettingsDialog(QDialog):
         settings = context.settings
         settings.refresh_seconds = self.refresh_seconds.value()
         context.refresher.set_interval(settings.refresh_seconds)
+        settings.language = self.language.currentData()
         if self.demo_choice.isChecked():
             changed = settings.mode != DEMO
             settings.mode = DEMO

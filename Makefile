@@ -52,9 +52,14 @@ lint: $(STAMP)
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks
 
-# Every screen and Settings, light and dark, small and large, into build/screenshots/: look at them.
+# Every screen and Settings, light and dark, small and large, in each language, into
+# build/screenshots/: look at them.
+SCREENSHOT_LANGUAGES = en ru zh_CN
 screenshots: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.tools.screenshots build/screenshots
+	for language in $(SCREENSHOT_LANGUAGES); do \
+	  QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.tools.screenshots build/screenshots \
+	    --language $$language || exit 1; \
+	done
 
 # The translations: the code's marked strings into cryptex.pot and each language's .po (merged,
 # keeping what is translated), then every .po compiled into the .mo the app loads.

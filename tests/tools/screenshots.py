@@ -1,10 +1,14 @@
 """Screenshots of every screen, light and dark, small and large: ``make screenshots``.
 
 Starts the real app offscreen on a throwaway demo exchange, places an order and a trade so
-the lists have rows, then saves ``OUT/<theme>-<width>x<height>-<screen>.png`` for each
-screen, plus the Settings dialog. Look at them as a user would.
+the lists have rows, then saves ``OUT/<language>-<theme>-<width>x<height>-<screen>.png`` for
+each screen, plus the Settings dialog. Look at them as a user would.
 
     python -m tests.tools.screenshots [OUT] [--sizes 880x560,1920x1080] [--themes light,dark]
+                                      [--language en|ru|zh_CN|pseudo]
+
+``--language pseudo`` shows the pseudo-language of ``tests/tools/pseudo_language.py`` (every
+text accented and 40% longer), to see where a longer language would not fit.
 """
 
 from __future__ import annotations
@@ -47,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", nargs="?", default="build/screenshots", type=Path)
     parser.add_argument("--sizes", default="880x560,1920x1080")
     parser.add_argument("--themes", default="light,dark")
+    parser.add_argument("--language", default="en",
+                        help="the app's language: en, ru, zh_CN, or pseudo")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
 
@@ -63,6 +69,19 @@ def main(argv: list[str] | None = None) -> int:
 
     keyring.set_keyring(NullKeyring())
     app = QApplication.instance() or QApplication([sys.argv[0]])
+    language = args.language
+    if language == "pseudo":
+        from cryptex_desktop import i18n
+        from tests.tools.pseudo_language import PSEUDO_CODE, write_pseudo_catalogue
+
+        folder = Path(tempfile.mkdtemp(prefix="cryptex-pseudo-"))
+        write_pseudo_catalogue(folder)
+        i18n.LOCALE_DIR = folder
+        language = PSEUDO_CODE
+    from cryptex_desktop.ui.language import apply_language
+
+    apply_language(language)  # before the window is built: its texts are made in it
+    prefix = args.language
     keeper = theme.ThemeKeeper(app, theme.ThemeChoice.LIGHT)  # type: ignore[arg-type]
     data_dir = Path(tempfile.mkdtemp(prefix="cryptex-shots-"))
     qsettings = QSettings(str(data_dir / "settings.ini"), QSettings.Format.IniFormat)
@@ -87,14 +106,14 @@ def main(argv: list[str] | None = None) -> int:
             for name in window.screens:
                 window.show_screen(name)
                 _settle()
-                path = args.out / f"{theme_name}-{size}-{name}.png"
+                path = args.out / f"{prefix}-{theme_name}-{size}-{name}.png"
                 window.grab().save(str(path))
                 print(path)
         window.open_settings()
         _settle()
         for dialog in window.findChildren(QDialog):
             if dialog.isVisible():
-                path = args.out / f"{theme_name}-dialog-{type(dialog).__name__}.png"
+                path = args.out / f"{prefix}-{theme_name}-dialog-{type(dialog).__name__}.png"
                 dialog.grab().save(str(path))
                 print(path)
                 dialog.close()

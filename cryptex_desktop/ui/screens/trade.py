@@ -113,21 +113,23 @@ def _done(_terms: OrderTerms, answer: PlacedTrade) -> str:
     return placed_sentence(answer)
 
 
-TRADE_WORDS = ActionWords(
-    sending=_("Sending your order to the exchange…"),
-    done=_done,
-    found=_found,
-    not_done=_("Nothing was spent; you can place it again."),
-    check_failed=_(
-        "The connection dropped before the exchange confirmed the order, and the app could not "
-        "find out what happened: {reason} Look at the Open orders and History tabs before you "
-        "place it again."
-    ),
-    switched=_(
-        "You switched accounts while an order was on its way, so the app did not see the "
-        "answer. Look at Open orders and History of that account before you place it again."
-    ),
-)
+def trade_words() -> ActionWords:
+    """What placing an order says at each step, in the reader's language."""
+    return ActionWords(
+        sending=_("Sending your order to the exchange…"),
+        done=_done,
+        found=_found,
+        not_done=_("Nothing was spent; you can place it again."),
+        check_failed=_(
+            "The connection dropped before the exchange confirmed the order, and the app could "
+            "not find out what happened: {reason} Look at the Open orders and History tabs "
+            "before you place it again."
+        ),
+        switched=_(
+            "You switched accounts while an order was on its way, so the app did not see the "
+            "answer. Look at Open orders and History of that account before you place it again."
+        ),
+    )
 
 
 class TradeScreen(Screen):
@@ -159,7 +161,7 @@ class TradeScreen(Screen):
         # What the market side shows, so an unchanged answer is not drawn again.
         self._shown_book: OrderBook | None = None
         self._shown_trades: tuple[MarketTrade, ...] | None = None
-        self.action = MoneyAction(dispatcher, TRADE_WORDS, self)
+        self.action = MoneyAction(dispatcher, trade_words(), self)
         self.action.busyChanged.connect(self._on_busy)
         self.action.progress.connect(self._on_progress)
         self.action.finished.connect(self._on_finished)

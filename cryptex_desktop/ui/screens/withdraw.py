@@ -299,7 +299,7 @@ class WithdrawScreen(Screen):
               "character as you type. Coins sent to a wrong address are lost, and a "
               "withdrawal cannot be undone."),
             confirmations_sentence(),
-            AVAILABLE_TIP,
+            _(AVAILABLE_TIP),
             fiat_sentence(),
         )
         self.fiat_note = next(label for label in self.help.findChildren(QLabel)

@@ -486,9 +486,9 @@ class TradeScreen(Screen):
     def _confirm(self, terms: OrderTerms) -> None:
         base = terms.base
         price_text = price_money(terms.price, terms.pair)
-        side_text = _("Buy") if terms.side == BUY else _("Sell")
-        question = _("{side} {amount} at {price} each?").format(
-            side=side_text, amount=format_money(terms.amount, base), price=price_text)
+        question = (_("Buy {amount} at {price} each?") if terms.side == BUY
+                    else _("Sell {amount} at {price} each?")).format(
+            amount=format_money(terms.amount, base), price=price_text)
         receives = exact_money(terms.receives, terms.receives_currency)
         if terms.side == BUY:
             note = _(

@@ -252,13 +252,14 @@ class OrderDetailsDialog(QDialog):
     def _fill(self, order: Order) -> None:
         for label, text in order_rows(order):
             self.values[label].setText(text)
-        self.heading.setText(
-            _("Order #{id}: {side} {amount}").format(
-                id=order.order_id,
-                side=side_word(order.type).lower(),
-                amount=format_money(order.amount, order.base),
-            )
-        )
+        if order.type in ("buy", "sell"):
+            heading = (_("Order #{id}: buy {amount}") if order.type == "buy"
+                       else _("Order #{id}: sell {amount}"))
+        else:  # a side the app has no words for: the exchange's own word, as data
+            heading = _("Order #{id}: {side} {amount}")
+        self.heading.setText(heading.format(
+            id=order.order_id, side=side_word(order.type).lower(),
+            amount=format_money(order.amount, order.base)))
         self.cancel_order_button.setVisible(order.is_active)
 
     @Slot()

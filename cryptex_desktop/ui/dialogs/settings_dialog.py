@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from cryptex_desktop.api.client import LIVE_URL, check_url
 from cryptex_desktop.api.errors import AuthenticationError, ConfigurationError, TransportError
 from cryptex_desktop.api.signing import Credentials
-from cryptex_desktop.i18n import _
+from cryptex_desktop.i18n import _, _n
 from cryptex_desktop.ui.context import AppContext
 from cryptex_desktop.ui.credential_store import LIVE_PROFILE
 from cryptex_desktop.ui.errors import describe
@@ -68,6 +68,11 @@ class SettingsDialog(QDialog):
     With ``live``, it opens on the live account, ready for its key (the "Enter your key…"
     button of a screen's problem state).
     """
+
+    @Slot(int)
+    def _name_seconds(self, seconds: int) -> None:
+        # Translators: shown after the number in a spin box; keep the leading space.
+        self.refresh_seconds.setSuffix(_n(" second", " seconds", seconds))
 
     def __init__(self, context: AppContext, parent: QWidget | None = None, *,
                  live: bool = False) -> None:
@@ -134,8 +139,9 @@ class SettingsDialog(QDialog):
 
         self.refresh_seconds = QSpinBox()
         self.refresh_seconds.setRange(2, 600)
-        self.refresh_seconds.setSuffix(_(" seconds"))
+        self.refresh_seconds.valueChanged.connect(self._name_seconds)
         self.refresh_seconds.setValue(settings.refresh_seconds)
+        self._name_seconds(self.refresh_seconds.value())
         self.refresh_seconds.setToolTip(_("How often the screen on show asks for new data"))
         self.refresh_seconds.setAccessibleName(_("Update every"))
         behaviour = form_layout()

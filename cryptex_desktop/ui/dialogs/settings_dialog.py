@@ -69,11 +69,6 @@ class SettingsDialog(QDialog):
     button of a screen's problem state).
     """
 
-    @Slot(int)
-    def _name_seconds(self, seconds: int) -> None:
-        # Translators: shown after the number in a spin box; keep the leading space.
-        self.refresh_seconds.setSuffix(_n(" second", " seconds", seconds))
-
     def __init__(self, context: AppContext, parent: QWidget | None = None, *,
                  live: bool = False) -> None:
         super().__init__(parent)
@@ -216,6 +211,11 @@ class SettingsDialog(QDialog):
             kept = _("Saved in your keychain; type to replace")
             self.key.setPlaceholderText(kept)
             self.secret.setPlaceholderText(kept)
+
+    @Slot(int)
+    def _name_seconds(self, seconds: int) -> None:
+        # Translators: shown after the number in a spin box; keep the leading space.
+        self.refresh_seconds.setSuffix(_n(" second", " seconds", seconds))
 
     @Slot(bool)
     def _show_advanced(self, shown: bool) -> None:

@@ -140,6 +140,7 @@ def cancel_words(order: Order) -> ActionWords:
         done=lambda _order, _answer: _("Order #{id} is cancelled.").format(id=number),
         found=lambda _order, _finding: _("Order #{id} is cancelled.").format(id=number),
         not_done="",
+        # Translators: keep {{reason}} with both its braces: the reason is put there later.
         check_failed=_(
             "Order #{id}: the connection dropped and the app could not find out whether it was "
             "cancelled. {{reason}} Look at this list again in a moment."

@@ -14,6 +14,7 @@ BENCHMARKS = {
     "models": "benchmarks.models_bench",
     "journal": "benchmarks.journal_bench",
     "ui": "benchmarks.ui_bench",
+    "language": "benchmarks.language_bench",  # catalogue sizes, loading one, starting in each
     "market-widgets": "benchmarks.market_widgets_bench",
     "idle": "benchmarks.idle_cpu_bench",  # the whole app at rest: about 2.5 minutes
     "package": "benchmarks.package_bench",  # needs `make package` first

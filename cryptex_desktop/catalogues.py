@@ -5,11 +5,11 @@
     python -m cryptex_desktop.catalogues check     # what is missing, unused or wrong (exit 1)
 
 (``make catalogues`` runs the first two, ``make test`` the third through
-``tests/test_catalogues.py``.) Strings are found by reading the code, not running it: a literal
-passed to ``_``, ``N_`` or ``_n`` is a string to translate. ``_(f"...")`` is an error, since no
-catalogue can hold it. The files are GNU gettext's, so any translator's tool (Poedit, Lokalize)
-opens them; this module writes them itself, so no gettext tools need installing. The sandbox
-is not extracted: it is the exchange, whose words are its own.
+``tests/test_catalogues.py``.) Strings are found by reading the code, not running it: a
+literal passed to ``_``, ``N_``, ``_p`` or ``_n`` is a string to translate. ``_(f"...")`` is an
+error, since no catalogue can hold it. The files are GNU gettext's, so any translator's tool
+(Poedit, Lokalize) opens them; this module writes them itself, so no gettext tools need
+installing. The sandbox is not extracted: it is the exchange, whose words are its own.
 """
 
 from __future__ import annotations
@@ -47,10 +47,12 @@ class Message:
     places: list[str] = field(default_factory=list)
     translations: list[str] = field(default_factory=list)
     fuzzy: bool = False
+    #: What tells two meanings of one English text apart (``_p``'s first argument).
+    context: str | None = None
 
     @property
-    def key(self) -> tuple[str, str | None]:
-        return self.msgid, self.plural
+    def key(self) -> tuple[str | None, str, str | None]:
+        return self.context, self.msgid, self.plural
 
     @property
     def translated(self) -> bool:
@@ -71,7 +73,7 @@ def source_files(root: Path = PACKAGE) -> list[Path]:
 
 def extract(files: Iterable[Path] | None = None, root: Path = PACKAGE) -> list[Message]:
     """Every marked string in ``files``, in the order the code first uses them."""
-    found: dict[tuple[str, str | None], Message] = {}
+    found: dict[tuple[str | None, str, str | None], Message] = {}
     problems: list[str] = []
     for path in files if files is not None else source_files(root):
         where = path.relative_to(root.parent).as_posix()
@@ -83,7 +85,7 @@ def extract(files: Iterable[Path] | None = None, root: Path = PACKAGE) -> list[M
             place = f"{where}:{node.lineno}"
             if name in ("_", "N_") and len(args) == 1:
                 texts = [args[0]]
-            elif name == "_n" and len(args) == 3:
+            elif name in ("_n", "_p") and len(args) == (3 if name == "_n" else 2):
                 texts = args[:2]
             else:
                 continue
@@ -93,9 +95,11 @@ def extract(files: Iterable[Path] | None = None, root: Path = PACKAGE) -> list[M
                 continue
             if not all(isinstance(t, ast.Constant) and isinstance(t.value, str) for t in texts):
                 continue  # _(TITLE): a name marked with N_ where it was defined
-            msgid = texts[0].value  # type: ignore[attr-defined]
-            plural = texts[1].value if name == "_n" else None  # type: ignore[attr-defined]
-            message = found.setdefault((msgid, plural), Message(msgid, plural))
+            values = [text.value for text in texts]  # type: ignore[attr-defined]
+            context = values.pop(0) if name == "_p" else None
+            msgid, plural = values[0], (values[1] if name == "_n" else None)
+            message = found.setdefault((context, msgid, plural),
+                                       Message(msgid, plural, context=context))
             message.places.append(place)
     if problems:
         raise ExtractionError("\n".join(problems))
@@ -152,6 +156,8 @@ def write_po(path: Path, messages: list[Message], language: str | None) -> None:
             ["python-brace-format"] if format_fields(message.msgid) else [])
         if flags:
             out.append("#, " + ", ".join(flags))
+        if message.context is not None:
+            out += _po_string("msgctxt", message.context)
         out += _po_string("msgid", message.msgid)
         translations = message.translations if language else []
         if message.plural is None:
@@ -165,7 +171,7 @@ def write_po(path: Path, messages: list[Message], language: str | None) -> None:
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
 
 
-_PO_LINE = re.compile(r'^(msgid|msgid_plural|msgstr|msgstr\[(\d+)\])\s+(".*")\s*$')
+_PO_LINE = re.compile(r'^(msgctxt|msgid|msgid_plural|msgstr|msgstr\[(\d+)\])\s+(".*")\s*$')
 
 
 def _unquote(quoted: str) -> str:
@@ -180,6 +186,7 @@ def read_po(path: Path) -> list[Message]:
     target: tuple[str, int] | None = None
     places: list[str] = []
     fuzzy = False
+    context: str | None = None
 
     def finish() -> None:
         nonlocal current
@@ -200,6 +207,9 @@ def read_po(path: Path) -> list[Message]:
                 fuzzy = True
             continue
         if line.startswith('"'):
+            if target is not None and target[0] == "msgctxt":
+                context = (context or "") + _unquote(line)
+                continue
             if current is None or target is None:
                 raise ValueError(f"{path}:{number}: a string outside an entry")
             _append(current, target, _unquote(line))
@@ -208,10 +218,15 @@ def read_po(path: Path) -> list[Message]:
         if match is None:
             raise ValueError(f"{path}:{number}: cannot read {line!r}")
         keyword, index, quoted = match.group(1), match.group(2), _unquote(match.group(3))
-        if keyword == "msgid":
+        if keyword == "msgctxt":
             finish()
-            current = Message(quoted, places=places, fuzzy=fuzzy)
-            places, fuzzy = [], False
+            context, target = quoted, ("msgctxt", 0)
+        elif keyword == "msgid":
+            if target is None or target[0] != "msgctxt":
+                finish()
+                context = None
+            current = Message(quoted, places=places, fuzzy=fuzzy, context=context)
+            places, fuzzy, context = [], False, None
             target = ("msgid", 0)
         elif current is None:
             raise ValueError(f"{path}:{number}: {keyword} before msgid")
@@ -254,7 +269,7 @@ def merge(messages: list[Message], existing: list[Message]) -> list[Message]:
         old = known.get(message.key)
         merged.append(Message(message.msgid, message.plural, list(message.places),
                               list(old.translations) if old else [],
-                              old.fuzzy if old else False))
+                              old.fuzzy if old else False, message.context))
     return merged
 
 
@@ -266,10 +281,13 @@ def compile_messages(messages: list[Message], language: str) -> bytes:
     for message in messages:
         if not message.translated:
             continue
+        msgid = message.msgid.encode()
+        if message.context is not None:  # gettext's way: the context, EOT, the text
+            msgid = message.context.encode() + b"\x04" + msgid
         if message.plural is None:
-            entries[message.msgid.encode()] = message.translations[0].encode()
+            entries[msgid] = message.translations[0].encode()
         else:
-            key = message.msgid.encode() + b"\0" + message.plural.encode()
+            key = msgid + b"\0" + message.plural.encode()
             entries[key] = b"\0".join(text.encode() for text in message.translations)
     keys = sorted(entries)
     table_start = 7 * 4

@@ -1,10 +1,11 @@
 """Translations: where a sentence becomes the reader's language.
 
-Every sentence a person reads goes through one of three functions:
+Every sentence a person reads goes through one of these functions:
 
 - ``_("Sent {amount}")`` translates now, into the language :func:`install` chose;
 - ``_n("{count} trade", "{count} trades", count)`` picks the plural form the language needs
   (Russian has three, Chinese one) and translates it;
+- ``_p("activity kind", "Trade")`` translates a word whose meaning the context decides;
 - ``N_("Balances")`` only marks a text, for a module-level name (a title, a column, a CSV
   header) that must be translated when it is shown, not frozen at import: pass it to ``_``
   where it is shown.
@@ -49,6 +50,12 @@ def _n(singular: str, plural: str, count: int) -> str:
     return _active.ngettext(singular, plural, count)
 
 
+def _p(context: str, text: str) -> str:
+    """``text`` translated as meant in ``context``, where one English word has two meanings
+    ("Trade" the tab, "Trade" the kind of entry): ``_p("activity kind", "Trade")``."""
+    return _active.pgettext(context, text)
+
+
 def N_(text: str) -> str:
     """Mark ``text`` for translation without translating it (it is shown later, via ``_``)."""
     return text
@@ -71,7 +78,7 @@ class Catalogue(gettext.GNUTranslations):
         self.dropped: list[str] = []
         catalog: dict[str | tuple[str, int], str] = self._catalog  # type: ignore[attr-defined]
         for key, translated in list(catalog.items()):
-            original = key[0] if isinstance(key, tuple) else key
+            original = (key[0] if isinstance(key, tuple) else key).split("\x04")[-1]
             if original and format_fields(translated) != format_fields(original):
                 del catalog[key]
                 self.dropped.append(original)

@@ -138,3 +138,15 @@ def test_catalogue_files_round_trip(tmp_path: Path) -> None:
     path = tmp_path / "ru.po"
     catalogues.write_po(path, messages, "ru")
     assert catalogues.read_po(path) == messages
+
+
+def test_a_context_tells_two_meanings_of_one_word_apart(catalogue_dir: Path,
+                                                        tmp_path: Path) -> None:
+    messages = [Message("Trade", translations=["Торговля"]),
+                Message("Trade", context="activity kind", translations=["Сделка"])]
+    path = tmp_path / "ru.po"
+    catalogues.write_po(path, messages, "ru")
+    assert catalogues.read_po(path) == messages
+    write_catalogue(catalogue_dir, "ru", messages)
+    i18n.install("ru")
+    assert (_("Trade"), i18n._p("activity kind", "Trade")) == ("Торговля", "Сделка")

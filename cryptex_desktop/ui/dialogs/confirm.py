@@ -119,7 +119,8 @@ class ConfirmDialog(QDialog):
                 shown.setFont(fixed)
             shown.setAccessibleName(label)
             self.values[label] = shown
-            form.addRow(f"{label}:", shown)
+            # Translators: a row's name before its value, e.g. "Status:".
+            form.addRow(_("{label}:").format(label=label), shown)
         layout.addLayout(form)
 
         if note:

@@ -32,19 +32,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cryptex_desktop.i18n import _
+from cryptex_desktop.i18n import N_, _
 from cryptex_desktop.ui.clipboard import copy_secret
 from cryptex_desktop.ui.formatting import format_money
 from cryptex_desktop.ui.widgets.coupon_code_edit import group_coupon_code
 from cryptex_desktop.ui.widgets.fonts import monospace_font
 from cryptex_desktop.ui.widgets.labels import heading_label
 
-ONLY_TIME = _(
+ONLY_TIME = N_(
     "This is the only time the app shows this code. Copy it or save it now; anyone who has it "
     "can redeem the money."
 )
 
-SHOWN_AGAIN = _(
+SHOWN_AGAIN = N_(
     "Anyone who sees this code can redeem the money. Close this window once you have copied "
     "or saved it; the code stays in your system keychain."
 )
@@ -109,7 +109,7 @@ class CouponCreatedDialog(QDialog):
         self.code_label.setMargin(12)
         self.code_label.setAccessibleName(_("Coupon code"))
 
-        self.warning_label = QLabel(SHOWN_AGAIN if shown_again else ONLY_TIME)
+        self.warning_label = QLabel(_(SHOWN_AGAIN if shown_again else ONLY_TIME))
         self.warning_label.setAccessibleName(_("Warning"))
         self.warning_label.setWordWrap(True)
         warning_font = self.warning_label.font()

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from cryptex_desktop.api.money import money_context
 from cryptex_desktop.api.types import Order, OrderStatus
-from cryptex_desktop.i18n import _
+from cryptex_desktop.i18n import N_, _
 from cryptex_desktop.ui.dispatcher import Dispatcher, Priority
 from cryptex_desktop.ui.errors import describe
 from cryptex_desktop.ui.formatting import (
@@ -37,38 +37,40 @@ from cryptex_desktop.ui.formatting import (
 )
 from cryptex_desktop.ui.widgets.labels import ResultLabel
 
-#: The rows, in the order shown; tests and people read them by these labels.
+#: The rows, in the order shown, by their English names (tests read them by these; people
+#: read them translated).
 ROW_LABELS = (
-    _("Status"),
-    _("Market"),
-    _("Side"),
-    _("Price"),
-    _("Amount"),
-    _("Filled"),
-    _("Remaining"),
-    _("Total"),
-    _("Placed"),
+    N_("Status"),
+    N_("Market"),
+    N_("Side"),
+    N_("Price"),
+    N_("Amount"),
+    N_("Filled"),
+    N_("Remaining"),
+    N_("Total"),
+    N_("Placed"),
 )
 
 _STATUS_SENTENCES = {
-    OrderStatus.ACTIVE: _("Open: waiting for someone to take it; nothing has filled yet."),
-    OrderStatus.PARTLY_FILLED: _("Partly filled: some has filled, the rest is still waiting."),
-    OrderStatus.FILLED: _("Filled: the whole order went through."),
-    OrderStatus.CANCELLED: _("Cancelled: what had not filled went back to your balance."),
+    OrderStatus.ACTIVE: N_("Open: waiting for someone to take it; nothing has filled yet."),
+    OrderStatus.PARTLY_FILLED: N_("Partly filled: some has filled, the rest is still waiting."),
+    OrderStatus.FILLED: N_("Filled: the whole order went through."),
+    OrderStatus.CANCELLED: N_("Cancelled: what had not filled went back to your balance."),
 }
 
 _ROW_TIPS = {
-    _("Price"): _("What you asked for one unit of the first currency."),
-    _("Filled"): _("How much of the order has been bought or sold so far."),
-    _("Remaining"): _("How much is still waiting for someone to take it."),
-    _("Total"): _("Price times amount, before the exchange's fee."),
-    _("Placed"): _("When you placed the order, in your local time."),
+    N_("Price"): N_("What you asked for one unit of the first currency."),
+    N_("Filled"): N_("How much of the order has been bought or sold so far."),
+    N_("Remaining"): N_("How much is still waiting for someone to take it."),
+    N_("Total"): N_("Price times amount, before the exchange's fee."),
+    N_("Placed"): N_("When you placed the order, in your local time."),
 }
 
 
 def status_sentence(order: Order) -> str:
     """Where the order stands, in a sentence; an unknown status code is shown as is."""
-    return _STATUS_SENTENCES.get(order.status, order.status_text)  # type: ignore[call-overload]
+    sentence = _STATUS_SENTENCES.get(order.status)  # type: ignore[call-overload]
+    return _(sentence) if sentence is not None else order.status_text
 
 
 def order_rows(order: Order) -> list[tuple[str, str]]:
@@ -153,10 +155,11 @@ class OrderDetailsDialog(QDialog):
             value.setTextFormat(Qt.TextFormat.PlainText)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             tip = _ROW_TIPS.get(label)
-            title = QLabel(f"{label}:")
+            # Translators: a row's name before its value, e.g. "Status:".
+            title = QLabel(_("{label}:").format(label=_(label)))
             if tip:
-                title.setToolTip(tip)
-                value.setToolTip(tip)
+                title.setToolTip(_(tip))
+                value.setToolTip(_(tip))
             self.values[label] = value
             form.addRow(title, value)
 
@@ -201,7 +204,7 @@ class OrderDetailsDialog(QDialog):
         return self._loading
 
     def value_text(self, label: str) -> str:
-        """The words shown for one row, e.g. ``value_text("Status")``."""
+        """The words shown for one row, by its English name, e.g. ``value_text("Status")``."""
         return self.values[label].text()
 
     # -- loading ------------------------------------------------------------------------------
@@ -249,13 +252,14 @@ class OrderDetailsDialog(QDialog):
     def _fill(self, order: Order) -> None:
         for label, text in order_rows(order):
             self.values[label].setText(text)
-        self.heading.setText(
-            _("Order #{id}: {side} {amount}").format(
-                id=order.order_id,
-                side=side_word(order.type).lower(),
-                amount=format_money(order.amount, order.base),
-            )
-        )
+        if order.type in ("buy", "sell"):
+            heading = (_("Order #{id}: buy {amount}") if order.type == "buy"
+                       else _("Order #{id}: sell {amount}"))
+        else:  # a side the app has no words for: the exchange's own word, as data
+            heading = _("Order #{id}: {side} {amount}")
+        self.heading.setText(heading.format(
+            id=order.order_id, side=side_word(order.type).lower(),
+            amount=format_money(order.amount, order.base)))
         self.cancel_order_button.setVisible(order.is_active)
 
     @Slot()

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from cryptex_desktop.api.client import LIVE_URL, check_url
 from cryptex_desktop.api.errors import AuthenticationError, ConfigurationError, TransportError
 from cryptex_desktop.api.signing import Credentials
-from cryptex_desktop.i18n import _
+from cryptex_desktop.i18n import _, _n
 from cryptex_desktop.ui.context import AppContext
 from cryptex_desktop.ui.credential_store import LIVE_PROFILE
 from cryptex_desktop.ui.errors import describe
@@ -136,8 +136,9 @@ class SettingsDialog(QDialog):
 
         self.refresh_seconds = QSpinBox()
         self.refresh_seconds.setRange(2, 600)
-        self.refresh_seconds.setSuffix(_(" seconds"))
+        self.refresh_seconds.valueChanged.connect(self._name_seconds)
         self.refresh_seconds.setValue(settings.refresh_seconds)
+        self._name_seconds(self.refresh_seconds.value())
         self.refresh_seconds.setToolTip(_("How often the screen on show asks for new data"))
         self.refresh_seconds.setAccessibleName(_("Update every"))
         behaviour = form_layout()
@@ -227,6 +228,11 @@ class SettingsDialog(QDialog):
             kept = _("Saved in your keychain; type to replace")
             self.key.setPlaceholderText(kept)
             self.secret.setPlaceholderText(kept)
+
+    @Slot(int)
+    def _name_seconds(self, seconds: int) -> None:
+        # Translators: shown after the number in a spin box; keep the leading space.
+        self.refresh_seconds.setSuffix(_n(" second", " seconds", seconds))
 
     @Slot(bool)
     def _show_advanced(self, shown: bool) -> None:

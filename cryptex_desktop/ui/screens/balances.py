@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QWidget
 
-from cryptex_desktop.i18n import _
+from cryptex_desktop.i18n import _, _n
 from cryptex_desktop.ui.dispatcher import Priority
 from cryptex_desktop.ui.errors import describe
 from cryptex_desktop.ui.formatting import format_datetime, format_money
@@ -135,11 +135,14 @@ class BalancesScreen(Screen):
             self.total_label.clear()
             self.prices_caption.clear()
             return
-        text = _("Total value: {estimate} {amount}").format(
-            estimate=ESTIMATE, amount=format_money(total, target))
         missing = self.model.unvalued()
         if missing:
-            text += " " + _("(not counting {codes})").format(codes=", ".join(missing))
+            # Translators: {codes} lists currency codes, such as "LTC, DOGE".
+            text = _("Total value: {estimate} {amount} (not counting {codes})").format(
+                estimate=ESTIMATE, amount=format_money(total, target), codes=", ".join(missing))
+        else:
+            text = _("Total value: {estimate} {amount}").format(
+                estimate=ESTIMATE, amount=format_money(total, target))
         self.total_label.setText(text)
         self.prices_caption.setText(_("Estimated from the latest prices at {time}").format(
             time=format_datetime(market.tickers_time)))
@@ -166,6 +169,6 @@ class BalancesScreen(Screen):
         count = wallet.open_orders
         self.orders_label.setText(
             _("You have no open orders.") if count == 0 else
-            _("You have 1 open order.") if count == 1 else
-            _("You have {n} open orders.").format(n=count)
+            _n("You have {count} open order.", "You have {count} open orders.", count).format(
+                count=count)
         )

@@ -38,7 +38,7 @@ from cryptex_desktop.api.errors import ExchangeRefusal
 from cryptex_desktop.api.money import decimals_of, money_context
 from cryptex_desktop.api.reconcile import Finding, check_coupon_create, check_coupon_redeem
 from cryptex_desktop.api.types import Coupon, Redemption
-from cryptex_desktop.i18n import _
+from cryptex_desktop.i18n import N_, _
 from cryptex_desktop.journal import (
     CouponCreatedRecord,
     CouponIntent,
@@ -105,22 +105,22 @@ LIST_OF_REDEEMED_MAX_WIDTH = 360
 #: Longest recipient name accepted; Cryptex usernames are far shorter.
 MAX_RECIPIENT_CHARS = 64
 
-MODERATION_TIP = _(
+MODERATION_TIP = N_(
     "Moderation: Cryptex staff check large coupons by hand before the code is issued, to "
     "protect against fraud. Until then the amount stays reserved in your balance."
 )
 
 # The exchange's refusals of a redeem (its own words) and what they mean for a person.
 _REDEEM_REFUSALS: tuple[tuple[str, str], ...] = (
-    ("already redeemed", _(
+    ("already redeemed", N_(
         "This coupon has already been redeemed, so it cannot be used again. If someone gave "
         "it to you, ask them whether it was used before.")),
-    ("for another user", _(
+    ("for another user", N_(
         "This coupon was made for another Cryptex user, and only they can redeem it.")),
-    ("unknown coupon", _(
+    ("unknown coupon", N_(
         "The exchange does not know this code. Check that you copied all of it exactly: "
         "capital and small letters matter.")),
-    ("malformed parameter: code", _(
+    ("malformed parameter: code", N_(
         "The exchange says this is not a coupon code. Check that you copied all of it.")),
 )
 
@@ -151,7 +151,7 @@ def redeem_refusal_sentence(error: BaseException) -> str:
         reason = error.reason.lower()
         for words, sentence in _REDEEM_REFUSALS:
             if words in reason:
-                return sentence
+                return _(sentence)
     return describe_action_failure(error)
 
 
@@ -402,7 +402,7 @@ class CouponsScreen(Screen):
             _("About coupons"),
             _("Treat a code like cash: anyone who has it can redeem it, unless you name the "
               "one Cryptex user who may."),
-            MODERATION_TIP,
+            _(MODERATION_TIP),
         )
         self.help.setMaximumWidth(HELP_MAX_WIDTH)
         panels = QHBoxLayout()

@@ -34,7 +34,7 @@ from cryptex_desktop.api.currencies import CURRENCIES
 from cryptex_desktop.api.errors import ConnectError, ExchangeRefusal, RequestTimeout
 from cryptex_desktop.api.money import to_wire
 from cryptex_desktop.api.types import Deposit, DepositAddress, DepositStatus, Transaction
-from cryptex_desktop.i18n import _
+from cryptex_desktop.i18n import N_, _, _n
 from cryptex_desktop.journal import Journal, LabelKind
 from cryptex_desktop.journal.labels import looks_like_code
 from cryptex_desktop.ui.dispatcher import Dispatcher, Priority
@@ -59,7 +59,7 @@ from cryptex_desktop.ui.widgets.labels import ResultLabel, buddy_label, heading_
 from cryptex_desktop.ui.widgets.qr_code import QrCodeWidget
 from cryptex_desktop.ui.widgets.record_list import RecordList
 
-FIAT_EXPLANATION = _(
+FIAT_EXPLANATION = N_(
     "US dollars, euros and roubles are deposited on cryptex.net by bank transfer, or by "
     "redeeming a coupon on the Coupons tab."
 )
@@ -72,8 +72,8 @@ LOOK_UP_AT_START = 10
 #: Journal writes within this many milliseconds are read back once.
 RELOAD_DELAY_MS = 50
 
-NOTHING_YET = _("Nothing has arrived at this address yet.")
-CONFIRMATIONS_TIP = _(
+NOTHING_YET = N_("Nothing has arrived at this address yet.")
+CONFIRMATIONS_TIP = N_(
     "A confirmation is a block mined on top of the transaction that brings your coins. "
     "The more there are, the surer it is that the payment cannot be undone, so the exchange "
     "waits for a few before it adds the coins to your balance."
@@ -83,8 +83,8 @@ CONFIRMATIONS_TIP = _(
 def confirmations_rule_sentence(demo: bool) -> str:
     """What a confirmation is, said on the screen (not only on hover); the demo's own pace."""
     if not demo:
-        return CONFIRMATIONS_TIP
-    return CONFIRMATIONS_TIP + " " + _(
+        return _(CONFIRMATIONS_TIP)
+    return _(CONFIRMATIONS_TIP) + " " + _(
         "On the demo exchange a block is mined every few seconds, so practice deposits are "
         "credited within a minute."
     )
@@ -112,10 +112,14 @@ def send_only_sentence(currency: str) -> str:
     rule = CURRENCIES.get(currency)
     if rule is None or not rule.confirmations:
         return _("Send only {coin} to this address.").format(coin=coin_title(currency))
-    return _(
-        "Send only {coin} to this address. It is credited after {n} confirmations "
-        "(about {minutes} minutes on the real network)."
-    ).format(coin=coin_title(currency), n=rule.confirmations,
+    # Translators: {minutes} is a number of minutes that may have decimals, such as 2.5.
+    return _n(
+        "Send only {coin} to this address. It is credited after {count} confirmation "
+        "(about {minutes} minutes on the real network).",
+        "Send only {coin} to this address. It is credited after {count} confirmations "
+        "(about {minutes} minutes on the real network).",
+        rule.confirmations,
+    ).format(coin=coin_title(currency), count=rule.confirmations,
              minutes=_minutes_text(rule.confirmation_minutes))
 
 
@@ -126,16 +130,23 @@ def deposit_sentence(deposit: Deposit, currency: str) -> str:
         return _("{amount} was credited to your balance.").format(amount=amount)
     rule = CURRENCIES.get(currency)
     if rule is None or not rule.confirmations:
-        return _("{amount} arrived: {got} confirmations so far. It is not credited yet.").format(
-            amount=amount, got=deposit.confirmations
-        )
+        return _n(
+            "{amount} arrived: {count} confirmation so far. It is not credited yet.",
+            "{amount} arrived: {count} confirmations so far. It is not credited yet.",
+            deposit.confirmations,
+        ).format(amount=amount, count=deposit.confirmations)
     if deposit.confirmations >= rule.confirmations:
-        return _(
-            "{amount} arrived: {got} confirmations. The exchange should credit it any moment."
-        ).format(amount=amount, got=deposit.confirmations)
-    return _(
-        "{amount} arrived: {got} of {needed} confirmations. It will be credited after {needed}."
-    ).format(amount=amount, got=deposit.confirmations, needed=rule.confirmations)
+        return _n(
+            "{amount} arrived: {count} confirmation. The exchange should credit it any moment.",
+            "{amount} arrived: {count} confirmations. The exchange should credit it any moment.",
+            deposit.confirmations,
+        ).format(amount=amount, count=deposit.confirmations)
+    # Translators: the form follows {count}, the confirmations needed; {got} is how many so far.
+    return _n(
+        "{amount} arrived: {got} of {count} confirmation. It will be credited after {count}.",
+        "{amount} arrived: {got} of {count} confirmations. It will be credited after {count}.",
+        rule.confirmations,
+    ).format(amount=amount, got=deposit.confirmations, count=rule.confirmations)
 
 
 def is_nothing_yet(error: BaseException) -> bool:
@@ -235,7 +246,7 @@ class DepositScreen(Screen):
         picker.addWidget(self.new_address_button)
         picker.addStretch(1)
 
-        self.fiat_label = QLabel(FIAT_EXPLANATION)
+        self.fiat_label = QLabel(_(FIAT_EXPLANATION))
         self.fiat_label.setWordWrap(True)
 
         # -- the address card
@@ -689,7 +700,7 @@ class DepositScreen(Screen):
     def _on_check_error(self, error: BaseException) -> None:
         self.check_button.set_busy(False)
         if is_nothing_yet(error):
-            self.check_message.show_result(NOTHING_YET)
+            self.check_message.show_result(_(NOTHING_YET))
         else:
             self.check_message.show_problem(describe_action_failure(error))
             self._unreachable_said[self.check_message] = _is_unreachable(error)

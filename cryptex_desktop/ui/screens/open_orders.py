@@ -24,7 +24,7 @@ from cryptex_desktop.api.errors import CryptexError, ExchangeRefusal
 from cryptex_desktop.api.money import money_context
 from cryptex_desktop.api.reconcile import Finding, check_cancel
 from cryptex_desktop.api.types import Cancellation, Order, OrderStatus
-from cryptex_desktop.i18n import _
+from cryptex_desktop.i18n import _, _n
 from cryptex_desktop.ui.dialogs.confirm import ConfirmDialog, confirm
 from cryptex_desktop.ui.dialogs.order_details import OrderDetailsDialog
 from cryptex_desktop.ui.dispatcher import Dispatcher, Priority
@@ -77,19 +77,24 @@ def returned_text(orders: list[Order]) -> str:
 
 def order_line(order: Order) -> str:
     """``"#12: buy 0.10000000 BTC at 60,000.00 USD each"``, naming what is left of it."""
-    side = _("buy") if order.type == "buy" else _("sell")
     price = f"{format_price(order.price, order.pair)} {order.quote}"
+    amount = format_money(order.amount, order.base)
+    # One whole sentence per side and state: "buy" and "sell" are not words to slot in.
     if order.filled > 0:
-        return _("#{id}: {side} the remaining {rest} of {amount} at {price} each").format(
-            id=order.order_id, side=side, rest=format_money(order.remaining, order.base),
-            amount=format_money(order.amount, order.base), price=price)
-    return _("#{id}: {side} {amount} at {price} each").format(
-        id=order.order_id, side=side, amount=format_money(order.amount, order.base), price=price)
+        rest = format_money(order.remaining, order.base)
+        text = (_("#{id}: buy the remaining {rest} of {amount} at {price} each")
+                if order.type == "buy" else
+                _("#{id}: sell the remaining {rest} of {amount} at {price} each"))
+        return text.format(id=order.order_id, rest=rest, amount=amount, price=price)
+    text = (_("#{id}: buy {amount} at {price} each") if order.type == "buy" else
+            _("#{id}: sell {amount} at {price} each"))
+    return text.format(id=order.order_id, amount=amount, price=price)
 
 
-def orders_count(count: int) -> str:
-    """"1 order", "3 orders"."""
-    return _("1 order") if count == 1 else _("{n} orders").format(n=count)
+def orders_heading(count: int, lines: list[str]) -> str:
+    """"3 orders:" and the orders, one a line."""
+    return _n("{count} order:\n{lines}", "{count} orders:\n{lines}", count).format(
+        count=count, lines="\n".join(lines))
 
 
 class CancelRefused(CryptexError):
@@ -135,6 +140,7 @@ def cancel_words(order: Order) -> ActionWords:
         done=lambda _order, _answer: _("Order #{id} is cancelled.").format(id=number),
         found=lambda _order, _finding: _("Order #{id} is cancelled.").format(id=number),
         not_done="",
+        # Translators: keep {{reason}} with both its braces: the reason is put there later.
         check_failed=_(
             "Order #{id}: the connection dropped and the app could not find out whether it was "
             "cancelled. {{reason}} Look at this list again in a moment."
@@ -384,7 +390,8 @@ class OpenOrdersScreen(Screen):
             return
         self.cancel_button.setEnabled(count > 0)
         self.cancel_button.setText(
-            _("&Cancel order") if count <= 1 else _("&Cancel {n} orders").format(n=count))
+            _("&Cancel order") if count <= 1 else
+            _n("&Cancel {count} order", "&Cancel {count} orders", count).format(count=count))
 
     # -- details ------------------------------------------------------------------------------
 
@@ -416,15 +423,20 @@ class OpenOrdersScreen(Screen):
         count = len(orders)
         lines = [order_line(order) for order in orders[:MAX_LISTED]]
         if count > MAX_LISTED:
-            lines.append(_("… and {n} more").format(n=count - MAX_LISTED))
+            more = count - MAX_LISTED
+            lines.append(_n("… and {count} more", "… and {count} more", more).format(count=more))
         if count == 1:
             rows = [(_("Order"), lines[0])]
             question = _("Cancel order #{id}?").format(id=orders[0].order_id)
             confirm_text, keep_text = _("Cancel order"), _("Keep order")
         else:
-            rows = [(_("Orders"), orders_count(count) + ":\n" + "\n".join(lines))]
-            question = _("Cancel these {n} orders?").format(n=count)
-            confirm_text, keep_text = _("Cancel {n} orders").format(n=count), _("Keep orders")
+            rows = [(_("Orders"), orders_heading(count, lines))]
+            # Translators: only said of two orders or more.
+            question = _n("Cancel this {count} order?", "Cancel these {count} orders?",
+                          count).format(count=count)
+            confirm_text = _n("Cancel {count} order", "Cancel {count} orders", count).format(
+                count=count)
+            keep_text = _("Keep orders")
         rows.append((_("Back to your available balance"), returned_text(orders)))
         self._confirm_dialog = confirm(
             self,
@@ -465,8 +477,9 @@ class OpenOrdersScreen(Screen):
         order = run.orders[run.next]
         run.next += 1
         if len(run.orders) > 1:
-            self.cancel_button.set_busy(True, _("Cancelling {i} of {n}…").format(
-                i=run.next, n=len(run.orders)))
+            self.cancel_button.set_busy(True, _n(
+                "Cancelling {i} of {count}…", "Cancelling {i} of {count}…", len(run.orders),
+            ).format(i=run.next, count=len(run.orders)))
         order_id = order.order_id
 
         def send(client: CryptexClient, _noted: None) -> Cancellation:
@@ -519,10 +532,12 @@ class OpenOrdersScreen(Screen):
             if asked == 1:
                 parts.append(_("Order #{id} is cancelled.").format(id=run.cancelled[0].order_id))
             elif done == asked:
-                parts.append(_("Cancelled {n} orders.").format(n=done))
+                parts.append(_n("Cancelled {count} order.", "Cancelled {count} orders.",
+                                done).format(count=done))
             else:
-                parts.append(_("Cancelled {done} of {asked} orders.").format(
-                    done=done, asked=asked))
+                parts.append(_n("Cancelled {done} of {count} order.",
+                                "Cancelled {done} of {count} orders.", asked).format(
+                    done=done, count=asked))
             parts.append(_("Back in your available balance: {returns}.").format(
                 returns=returned_text(run.cancelled)))
         elif asked > 1:

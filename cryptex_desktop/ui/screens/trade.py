@@ -113,21 +113,23 @@ def _done(_terms: OrderTerms, answer: PlacedTrade) -> str:
     return placed_sentence(answer)
 
 
-TRADE_WORDS = ActionWords(
-    sending=_("Sending your order to the exchange…"),
-    done=_done,
-    found=_found,
-    not_done=_("Nothing was spent; you can place it again."),
-    check_failed=_(
-        "The connection dropped before the exchange confirmed the order, and the app could not "
-        "find out what happened: {reason} Look at the Open orders and History tabs before you "
-        "place it again."
-    ),
-    switched=_(
-        "You switched accounts while an order was on its way, so the app did not see the "
-        "answer. Look at Open orders and History of that account before you place it again."
-    ),
-)
+def trade_words() -> ActionWords:
+    """What placing an order says at each step, in the reader's language."""
+    return ActionWords(
+        sending=_("Sending your order to the exchange…"),
+        done=_done,
+        found=_found,
+        not_done=_("Nothing was spent; you can place it again."),
+        check_failed=_(
+            "The connection dropped before the exchange confirmed the order, and the app could "
+            "not find out what happened: {reason} Look at the Open orders and History tabs "
+            "before you place it again."
+        ),
+        switched=_(
+            "You switched accounts while an order was on its way, so the app did not see the "
+            "answer. Look at Open orders and History of that account before you place it again."
+        ),
+    )
 
 
 class TradeScreen(Screen):
@@ -159,7 +161,7 @@ class TradeScreen(Screen):
         # What the market side shows, so an unchanged answer is not drawn again.
         self._shown_book: OrderBook | None = None
         self._shown_trades: tuple[MarketTrade, ...] | None = None
-        self.action = MoneyAction(dispatcher, TRADE_WORDS, self)
+        self.action = MoneyAction(dispatcher, trade_words(), self)
         self.action.busyChanged.connect(self._on_busy)
         self.action.progress.connect(self._on_progress)
         self.action.finished.connect(self._on_finished)
@@ -484,9 +486,9 @@ class TradeScreen(Screen):
     def _confirm(self, terms: OrderTerms) -> None:
         base = terms.base
         price_text = price_money(terms.price, terms.pair)
-        side_text = _("Buy") if terms.side == BUY else _("Sell")
-        question = _("{side} {amount} at {price} each?").format(
-            side=side_text, amount=format_money(terms.amount, base), price=price_text)
+        question = (_("Buy {amount} at {price} each?") if terms.side == BUY
+                    else _("Sell {amount} at {price} each?")).format(
+            amount=format_money(terms.amount, base), price=price_text)
         receives = exact_money(terms.receives, terms.receives_currency)
         if terms.side == BUY:
             note = _(

@@ -28,7 +28,7 @@ from cryptex_desktop.api.currencies import CURRENCIES
 from cryptex_desktop.api.money import decimals_of, money_context
 from cryptex_desktop.api.reconcile import Finding, check_withdraw
 from cryptex_desktop.api.types import Transaction, Withdrawal
-from cryptex_desktop.i18n import _
+from cryptex_desktop.i18n import _, _n
 from cryptex_desktop.journal import AddressBookEntry, Journal, WithdrawalIntent
 from cryptex_desktop.journal.labels import looks_like_code
 from cryptex_desktop.ui.dialogs.confirm import ConfirmDialog, confirm
@@ -135,10 +135,13 @@ def sent_sentence(terms: WithdrawalIntent) -> str:
     """The success sentence; the address itself is shown under it, in monospace."""
     known = CURRENCIES.get(terms.currency)
     needed = known.confirmations if known else MOST_CONFIRMATIONS
-    return _(
-        "{money} is on its way to the address below. It needs {n} confirmations; you can "
-        "follow it on the Deposit tab."
-    ).format(money=short_money(terms.amount, terms.currency), n=needed)
+    return _n(
+        "{money} is on its way to the address below. It needs {count} confirmation; you can "
+        "follow it on the Deposit tab.",
+        "{money} is on its way to the address below. It needs {count} confirmations; you can "
+        "follow it on the Deposit tab.",
+        needed,
+    ).format(money=short_money(terms.amount, terms.currency), count=needed)
 
 
 def withdraw_words() -> ActionWords:
@@ -299,7 +302,7 @@ class WithdrawScreen(Screen):
               "character as you type. Coins sent to a wrong address are lost, and a "
               "withdrawal cannot be undone."),
             confirmations_sentence(),
-            AVAILABLE_TIP,
+            _(AVAILABLE_TIP),
             fiat_sentence(),
         )
         self.fiat_note = next(label for label in self.help.findChildren(QLabel)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QLineEdit, QWidget
 
 from cryptex_desktop.api.currencies import CURRENCIES
 from cryptex_desktop.api.money import decimals_of, money_context, to_decimal, to_wire
-from cryptex_desktop.i18n import _
+from cryptex_desktop.i18n import _, _n
 from cryptex_desktop.ui.formatting import number_convention, number_text
 from cryptex_desktop.ui.numbers import exact_number, parse_number
 
@@ -119,9 +119,10 @@ class AmountEdit(QLineEdit):
         number, problem, surprising = self._parse()
         if number is None or problem is not None or not surprising:
             return None
-        unit = f" {self._currency}" if self._currency else ""
-        return _("Read as {number}{unit}").format(
-            number=exact_number(number, number_convention()), unit=unit)
+        shown = exact_number(number, number_convention())
+        if self._currency:
+            return _("Read as {number} {currency}").format(number=shown, currency=self._currency)
+        return _("Read as {number}").format(number=shown)
 
     # --- inside -------------------------------------------------------------------------------
 
@@ -142,34 +143,32 @@ class AmountEdit(QLineEdit):
         return abs(number), None, reading.worth_showing
 
     def _problem_with_limits(self, number: Decimal) -> str | None:
-        unit = f" {self._currency}" if self._currency else ""
+        currency = self._currency
         if number <= 0:
             return _("Enter a number greater than zero.")
         if decimals_of(number) > self._decimals:
             return self._too_many_decimals()
         with money_context():
             if self._minimum is not None and number < self._minimum:
-                return _("The smallest amount is {minimum}{unit}.").format(
-                    minimum=_exact_text(self._minimum), unit=unit
-                )
+                text = (_("The smallest amount is {minimum} {currency}.") if currency
+                        else _("The smallest amount is {minimum}."))
+                return text.format(minimum=_exact_text(self._minimum), currency=currency)
             if self._maximum is not None and number > self._maximum:
-                return _("You have {maximum}{unit} available; enter that or less.").format(
-                    maximum=_exact_text(self._maximum), unit=unit
-                )
+                text = (_("You have {maximum} {currency} available; enter that or less.")
+                        if currency else _("You have {maximum} available; enter that or less."))
+                return text.format(maximum=_exact_text(self._maximum), currency=currency)
         return None
 
     def _too_many_decimals(self) -> str:
         if self._decimals == 0:
             return _("Enter a whole number, without decimals.")
+        count = self._decimals
         if self._currency:
-            if self._decimals == 1:
-                return _("Use at most 1 decimal for {currency}.").format(currency=self._currency)
-            return _("Use at most {decimals} decimals for {currency}.").format(
-                decimals=self._decimals, currency=self._currency
-            )
-        if self._decimals == 1:
-            return _("Use at most 1 decimal.")
-        return _("Use at most {decimals} decimals.").format(decimals=self._decimals)
+            return _n("Use at most {count} decimal for {currency}.",
+                      "Use at most {count} decimals for {currency}.", count).format(
+                count=count, currency=self._currency)
+        return _n("Use at most {count} decimal.", "Use at most {count} decimals.", count).format(
+            count=count)
 
     def _on_text_changed(self, _text: str) -> None:
         self.amountChanged.emit(self.amount())

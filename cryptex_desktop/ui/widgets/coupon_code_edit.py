@@ -120,9 +120,10 @@ class CouponCodeEdit(QLineEdit):
         colour = self.palette().color(QPalette.ColorRole.Text)
         # The button shows what pressing it does: an eye to show, a crossed-out eye to hide.
         self._show_action.setIcon(_eye_icon(colour, crossed_out=visible))
-        tip = _("Hide the code") if visible else _("Show the code")
-        self._show_action.setText(tip)
-        self._show_action.setToolTip(f"{tip} ({SHOW_CODE_KEYS})")
+        self._show_action.setText(_("Hide the code") if visible else _("Show the code"))
+        # Translators: {keys} is a keyboard shortcut, such as Alt+E.
+        tip = _("Hide the code ({keys})") if visible else _("Show the code ({keys})")
+        self._show_action.setToolTip(tip.format(keys=SHOW_CODE_KEYS))
 
 
 def _eye_icon(colour: QColor, *, crossed_out: bool) -> QIcon:

@@ -136,7 +136,8 @@ class MarketSummary(QWidget):
             theme.Role.SELL if difference < 0 else theme.Role.TEXT)
         details = market(ticker.pair)
         self.change.show_figure(
-            _("24 h change"), number_text(percent, 2, sign=True) + " %",
+            # Translators: a change in percent, such as "+1.25 %"; write the sign your way.
+            _("24 h change"), _("{percent} %").format(percent=number_text(percent, 2, sign=True)),
             _("How much the price moved since 24 hours ago: {difference}, from {before} to "
               "{now}.").format(
                 difference=number_text(difference, details.price_decimals, sign=True)

@@ -460,8 +460,9 @@ class OrderBookView(QWidget):
         self.stack.setCurrentWidget(self._state)
 
     def _name_for(self, pair: str) -> None:
-        market = pair_text(pair) if pair else _("this market")
-        self.table.setAccessibleName(_("Order book of {market}").format(market=market))
+        self.table.setAccessibleName(
+            _("Order book of {market}").format(market=pair_text(pair)) if pair
+            else _("Order book of this market"))
         self.table.setAccessibleDescription(_(
             "Sell offers above the spread line, buy offers below it. Up and Down move between "
             "offers; Enter uses the offer's price in your order, Shift+Enter its price and "

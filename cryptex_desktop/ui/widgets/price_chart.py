@@ -97,6 +97,27 @@ def building_text() -> str:
     return _("Drawing the chart…")
 
 
+def interval_tooltip(interval: CandleInterval) -> str:
+    """What one candle of ``interval`` shows, as a whole sentence (a span's words change with
+    the sentence in some languages, so none is slotted in)."""
+    return {
+        CandleInterval.MINUTE: _("Each candle shows one minute of trades."),
+        CandleInterval.FIFTEEN_MINUTES: _("Each candle shows 15 minutes of trades."),
+        CandleInterval.HOUR: _("Each candle shows one hour of trades."),
+        CandleInterval.DAY: _("Each candle shows one day of trades."),
+    }[interval]
+
+
+def interval_name(interval: CandleInterval) -> str:
+    """The accessible name of the button that chooses ``interval``."""
+    return {
+        CandleInterval.MINUTE: _("Candles of one minute"),
+        CandleInterval.FIFTEEN_MINUTES: _("Candles of 15 minutes"),
+        CandleInterval.HOUR: _("Candles of one hour"),
+        CandleInterval.DAY: _("Candles of one day"),
+    }[interval]
+
+
 class _Fill(NamedTuple):
     """One of your fills as the chart marks it."""
 
@@ -191,10 +212,11 @@ class CandleCanvas(QWidget):
         self.message = "" if candles else no_trades_text()
         if candles:
             details = market(pair)
+            # Translators: {candles} is a whole name, such as "Candles of one hour".
             self.setAccessibleDescription(_(
-                "Candles of {span} from {first} to {last}; the latest closed at {close} "
+                "{candles} from {first} to {last}; the latest closed at {close} "
                 "{quote}. Left and Right move in time, + and - zoom.").format(
-                span=interval.description(), first=format_datetime(candles[0].start),
+                candles=interval_name(interval), first=format_datetime(candles[0].start),
                 last=format_datetime(candles[-1].start),
                 close=format_price(candles[-1].close, pair), quote=details.quote))
         else:
@@ -518,9 +540,8 @@ class PriceChart(QWidget):
             button.setText(interval.label())
             button.setCheckable(True)
             button.setAutoRaise(True)
-            button.setToolTip(_("Each candle shows {span} of trades.").format(
-                span=interval.description()))
-            button.setAccessibleName(_("Candles of {span}").format(span=interval.description()))
+            button.setToolTip(interval_tooltip(interval))
+            button.setAccessibleName(interval_name(interval))
             button.clicked.connect(lambda _checked=False, i=interval: self.set_interval(i))
             self._group.addButton(button)
             chooser.addWidget(button)

@@ -14,12 +14,12 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from cryptex_desktop.api.currencies import currency_decimals
 from cryptex_desktop.api.money import quantize_down
-from cryptex_desktop.i18n import _
+from cryptex_desktop.i18n import N_, _
 from cryptex_desktop.ui.formatting import spendable
 from cryptex_desktop.ui.wallet_state import WalletState
 from cryptex_desktop.ui.widgets.amount_edit import AmountEdit
 
-AVAILABLE_TIP = _(
+AVAILABLE_TIP = N_(
     "What you can use now: your balance minus what open orders and coupons awaiting review "
     "keep reserved."
 )
@@ -48,9 +48,9 @@ class SpendableAmount(QWidget):
         self.max_button.setAccessibleDescription(max_tooltip)
         self.amount_edit.setAccessibleName(_("Amount"))
         self.available_label = QLabel()
-        self.available_label.setToolTip(AVAILABLE_TIP)
+        self.available_label.setToolTip(_(AVAILABLE_TIP))
         self.available_label.setAccessibleName(_("Available"))
-        self.available_label.setAccessibleDescription(AVAILABLE_TIP)
+        self.available_label.setAccessibleDescription(_(AVAILABLE_TIP))
 
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)

@@ -8,7 +8,7 @@ from PySide6.QtCore import QEvent, Qt, QTimer, Slot
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QProgressBar, QSizePolicy, QStatusBar, QWidget
 
-from cryptex_desktop.i18n import _
+from cryptex_desktop.i18n import _, _n
 from cryptex_desktop.ui import theme
 from cryptex_desktop.ui.errors import describe
 from cryptex_desktop.ui.widgets.labels import ThemedLabel, set_text_role
@@ -26,7 +26,8 @@ def in_flight_words(count: int) -> str:
         return ""
     if count == 1:
         return _("Talking to the exchange…")
-    return _("Talking to the exchange ({n} things to fetch)…").format(n=count)
+    return _n("Talking to the exchange ({count} thing to fetch)…",
+              "Talking to the exchange ({count} things to fetch)…", count).format(count=count)
 
 
 class ElidedLabel(ThemedLabel):

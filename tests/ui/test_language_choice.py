@@ -1,0 +1,111 @@
+"""The app's language: chosen in Settings, followed from the desktop, with Qt's own words and
+the language's numbers and dates."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from PySide6.QtCore import QLocale, Qt, QThread
+from PySide6.QtWidgets import QDialogButtonBox
+
+from cryptex_desktop import i18n
+from cryptex_desktop.ui import formatting
+from cryptex_desktop.ui.dialogs.settings_dialog import SettingsDialog
+from cryptex_desktop.ui.language import LANGUAGE_CHOICES, apply_language, locale_for
+from cryptex_desktop.ui.main_window import MainWindow
+from tests.gui_checks import modal_dialog
+
+
+def test_settings_offers_each_language_in_its_own_words_and_says_when_it_applies(
+        qtbot, window, app_context):
+    window.open_settings()
+    dialog = modal_dialog(qtbot, SettingsDialog)
+    names = [dialog.language.itemText(i) for i in range(dialog.language.count())]
+    assert names == ["As my computer (System)", "English", "Русский", "简体中文"]
+    assert dialog.language.currentData() == "system"
+    assert not dialog.language_note.isVisible()
+    dialog.language.setFocus()
+    qtbot.keyClick(dialog.language, Qt.Key.Key_Down)
+    qtbot.keyClick(dialog.language, Qt.Key.Key_Down)
+    assert dialog.language.currentData() == "ru"
+    assert dialog.language_note.isVisible()
+    assert "next time it starts" in dialog.language_note.text()
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert app_context.settings.language == "ru"
+    assert i18n.language() == "en"  # this run keeps its words; the next start is Russian
+
+
+def test_a_window_built_in_russian_speaks_russian_with_russian_numbers_and_dates(
+        qtbot, speak, app_context):
+    assert speak("ru") == "ru"
+    main = MainWindow(app_context)
+    qtbot.addWidget(main)
+    titles = [main.tabs.tabText(i) for i in range(main.tabs.count())]
+    assert titles[0] == i18n._("Balances") != "Balances"
+    assert all(not any("a" <= c.lower() <= "z" for c in title) for title in titles), titles
+    assert formatting.format_money(Decimal("1234.5"), "USD") == "1\u00a0234,50 USD"
+    assert formatting.format_datetime(datetime(2026, 11, 30, 12, 0, tzinfo=UTC))[:10] == \
+        "30.11.2026"
+    # Qt's own words come from Qt's Russian catalogue.
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+    assert buttons.button(QDialogButtonBox.StandardButton.Cancel).text() == "Отмена"
+
+
+def test_chinese_keeps_iso_dates_and_its_own_words(speak) -> None:
+    assert speak("zh_CN") == "zh_CN"
+    assert formatting.format_datetime(datetime(2026, 11, 30, 12, 0, tzinfo=UTC))[:10] == \
+        "2026-11-30"
+    assert i18n._("Balances") == "余额"
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+    assert buttons.button(QDialogButtonBox.StandardButton.Cancel).text() == "取消"
+
+
+def test_english_chosen_on_any_desktop_writes_english_numbers(speak) -> None:
+    speak("en")
+    assert QLocale().decimalPoint() == "."
+    assert locale_for("en", "en").language() == QLocale.Language.English
+    assert locale_for("ru", "ru").decimalPoint() == ","
+    assert locale_for("zh_CN", "zh_CN").language() == QLocale.Language.Chinese
+    assert LANGUAGE_CHOICES == ("system", "en", "ru", "zh_CN")
+
+
+def test_apply_language_falls_back_to_english_for_an_unknown_choice(speak) -> None:
+    assert apply_language("tlh") in i18n.LANGUAGES  # "system" on this desktop: English here
+    assert i18n.language() == "en"
+
+
+def test_on_a_russian_desktop_a_second_copy_says_it_is_already_open_in_russian(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("LANGUAGE", "LC_MESSAGES")}
+    env.update(QT_QPA_PLATFORM="offscreen", LANG="ru_RU.UTF-8", LC_ALL="ru_RU.UTF-8")
+    first = subprocess.Popen(
+        [sys.executable, "-m", "cryptex_desktop", "--data-dir", str(tmp_path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )
+    try:
+        lock = tmp_path / "cryptex-desktop.lock"
+        deadline = 600
+        while not lock.exists() and deadline and first.poll() is None:
+            QThread.msleep(50)  # waiting on the first copy's start, a condition with a bound
+            deadline -= 1
+        assert lock.exists()
+        second = subprocess.run(
+            [sys.executable, "-m", "cryptex_desktop", "--data-dir", str(tmp_path)],
+            capture_output=True, text=True, timeout=60, env=env,
+        )
+        i18n.install("ru")
+        try:
+            expected = i18n._(
+                "Cryptex Desktop is already open on this computer. Look for its window (it may "
+                "be minimised or on another desktop); only one copy can run at a time.")
+        finally:
+            i18n.install("en")
+        assert expected.startswith("Cryptex Desktop") and "уже" in expected
+        assert second.returncode == 0 and expected in second.stderr
+    finally:
+        first.terminate()
+        first.wait(timeout=30)

@@ -25,7 +25,7 @@ LENGTHEN = 0.4
 #: The brackets around every pseudo text, so a cut-off one shows (no closing bracket).
 OPEN, CLOSE = "⟦", "⟧"
 #: What lengthens a text: repeated inside the brackets after a separator.
-PAD_START, PAD_CHAR = " ·", "ẋ"
+PAD_START, PAD_CHAR, PAD_WORD = " ·", "ẋ", 6
 
 _LOWER = "àƀçðéƒĝĥîĵķļɱñöþǫŕšţûṽŵẋýž"
 _UPPER = "ÅƁÇÐÉƑĜĤÎĴĶĻṀÑÖÞǪŔŠŢÛṼŴẊÝŽ"
@@ -70,7 +70,9 @@ def pseudo(text: str) -> str:
     start = text.index(core)
     lead, trail = text[:start], text[start + len(core):]
     pad = max(1, math.ceil(visible_length(core) * LENGTHEN) - len(PAD_START) - 2)
-    return f"{lead}{OPEN}{accent(core)}{PAD_START}{PAD_CHAR * pad}{CLOSE}{trail}"
+    # In words of at most PAD_WORD letters: a real language has no 80-letter word to wrap.
+    words = [PAD_CHAR * min(PAD_WORD, pad - start) for start in range(0, pad, PAD_WORD + 1)]
+    return f"{lead}{OPEN}{accent(core)}{PAD_START}{' '.join(words)}{CLOSE}{trail}"
 
 
 def pseudo_messages(messages: list[Message] | None = None) -> list[Message]:
@@ -83,7 +85,8 @@ def pseudo_messages(messages: list[Message] | None = None) -> list[Message]:
             translations = [pseudo(message.msgid)]
         else:  # one form, the singular's, the rest the plural's, as Russian picks them
             translations = [pseudo(message.msgid)] + [pseudo(message.plural)] * (plurals - 1)
-        made.append(Message(message.msgid, message.plural, list(message.places), translations))
+        made.append(Message(message.msgid, message.plural, list(message.places), translations,
+                            context=message.context))
     return made
 
 

@@ -15,10 +15,12 @@ codes, addresses, "Cryptex" and the like are taken out must hold no word of ASCI
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import TypeVar
 
 from PySide6 import QtGui
@@ -43,6 +45,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QTabBar,
     QTableView,
     QTextEdit,
@@ -59,12 +62,14 @@ from cryptex_desktop.ui.dialogs.confirm import ConfirmDialog
 from cryptex_desktop.ui.dialogs.coupon_created import CouponCreatedDialog
 from cryptex_desktop.ui.dialogs.order_details import OrderDetailsDialog
 from cryptex_desktop.ui.dialogs.settings_dialog import SettingsDialog
-from tests.exchange_helpers import coupon_code, deposit_address, place_order
+from tests.exchange_helpers import coupon_code, place_order
 from tests.gui_checks import WAIT_MS, modal_dialog
 from tests.tools.pseudo_language import CLOSE, OPEN
 
 DialogKind = TypeVar("DialogKind", bound=QDialog)
 
+#: An environment variable naming a folder: each place the walk reads is saved there as a PNG.
+SHOTS_FOLDER = "CRYPTEX_WALK_SHOTS"
 #: How many rows of a list are read: enough for every kind of row the walk makes.
 ROWS_READ = 40
 
@@ -259,6 +264,10 @@ def fit_problems(widget: QWidget) -> Iterator[str]:
     elif isinstance(widget, QHeaderView):
         yield from _header_problems(widget)
         return
+    elif isinstance(widget, QScrollArea):
+        if widget.horizontalScrollBar().isVisible():
+            yield "the page scrolls sideways: it is wider than the window"
+        return
     elif isinstance(widget, QTabBar):
         for index in range(widget.count()):
             shown, wanted = widget.tabRect(index), widget.tabSizeHint(index)
@@ -354,6 +363,10 @@ class LanguageWalk:
         top = top or self.window
         self.settle()
         self.visited.append(place)
+        if os.environ.get(SHOTS_FOLDER):  # to look at what was read, as a person would
+            folder = Path(os.environ[SHOTS_FOLDER])
+            folder.mkdir(parents=True, exist_ok=True)
+            top.grab().save(str(folder / f"{len(self.visited):02d} {place}.png"))
         for widget in [top, *top.findChildren(QWidget)]:
             if not widget.isVisible() or (widget is not top and widget.window() is not top):
                 continue  # hidden, or another window (a dialog) read on its own
@@ -400,6 +413,7 @@ class LanguageWalk:
             self.window.resize(self.window.minimumSize())
         self.prepare_data()
         self.visit_tabs()
+        self.visit_deposit()
         self.visit_trade()
         self.visit_open_orders()
         self.visit_withdraw()
@@ -414,12 +428,9 @@ class LanguageWalk:
         return ask_exchange(self.qtbot, self.context, call)
 
     def prepare_data(self) -> None:
-        """An open order, a filled trade and a deposit waiting for confirmations."""
+        """An open order and a filled trade."""
         place_order(self.qtbot, self.context, "BTC_USD", "buy", "1000", "0.01")
         place_order(self.qtbot, self.context, "BTC_USD", "buy", "200000", "0.001")
-        address = deposit_address(self.qtbot, self.context, "BTC")
-        exchange = self.context.connection.demo.server.exchange
-        exchange.deposit(address, Decimal("0.25"))
         self.context.wallet.refresh()
 
     def show(self, name: str) -> QWidget:
@@ -428,9 +439,28 @@ class LanguageWalk:
         return screen
 
     def visit_tabs(self) -> None:
+        # The lists the walk filled read their rows from the exchange and the journal.
+        filled = {"open_orders": "proxy", "history": "model", "activity": "proxy"}
         for name in self.window.screens:
-            self.show(name)
+            screen = self.show(name)
+            if name in filled:
+                model = getattr(screen, filled[name])
+                self.wait(lambda model=model: model.rowCount() >= 1)
             self.look(f"tab {name}")
+
+    def visit_deposit(self) -> None:
+        """A new address, coins sent to it, and the check that finds them on their way."""
+        screen = self.show("deposit")
+        screen.currency_combo.setCurrentIndex(screen.currency_combo.findData("BTC"))
+        self.click(screen.new_address_button)
+        self.wait(screen.shown_address)
+        exchange = self.context.connection.demo.server.exchange
+        exchange.deposit(screen.shown_address(), Decimal("0.25"))
+        self.click(screen.check_button)
+        self.wait(lambda: not screen.check_button.is_busy())
+        screen.refresh()
+        self.wait(lambda: screen.proxy.rowCount() >= 1)
+        self.look("tab deposit, coins on their way")
 
     def visit_trade(self) -> None:
         screen = self.show("trade")

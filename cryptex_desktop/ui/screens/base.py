@@ -16,7 +16,15 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from cryptex_desktop.i18n import _
 from cryptex_desktop.ui.widgets.labels import ResultLabel
@@ -89,6 +97,23 @@ class AccountProblemView(QWidget):
             self.actionRequested.emit(self._problem.kind)
 
 
+def scrolling_page(content: QWidget) -> QScrollArea:
+    """``content`` filling the page, scrolling when the window is too small for all of it.
+
+    A small window (or a language longer than English) then scrolls the page instead of
+    squeezing its sentences into each other; when everything fits, nothing changes.
+    """
+    area = QScrollArea()
+    area.setObjectName("pageScroll")
+    area.setWidget(content)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a stop of its own for Tab
+    area.viewport().setAutoFillBackground(False)  # the window's own background, either theme
+    content.setAutoFillBackground(False)
+    return area
+
+
 class Screen(QWidget):
     """A tab of the main window: heading and intro, content, and the account-problem state.
 
@@ -114,7 +139,7 @@ class Screen(QWidget):
         self.problem_view.actionRequested.connect(self.accountProblemAction)
         self._stack.addWidget(self.content)
         self._stack.addWidget(self.problem_view)
-        outer.addWidget(self._stack, 1)
+        outer.addWidget(scrolling_page(self._stack), 1)
 
     @classmethod
     def title(cls) -> str:

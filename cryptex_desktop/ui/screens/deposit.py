@@ -271,12 +271,13 @@ class DepositScreen(Screen):
         self.check_button.setToolTip(_("Ask the exchange whether anything arrived at the "
                                        "address on show."))
         self.check_button.setAccessibleName(_("Check this address"))
-        address_row = QHBoxLayout()
-        address_row.setSpacing(10)
-        address_row.addWidget(self.address_label)
-        address_row.addWidget(self.copy_button)
-        address_row.addWidget(self.check_button)
-        address_row.addStretch(1)
+        # The buttons under the address, not beside it: a long address and the QR code
+        # beside the card leave no room for them in a small window.
+        address_buttons = QHBoxLayout()
+        address_buttons.setSpacing(10)
+        address_buttons.addWidget(self.copy_button)
+        address_buttons.addWidget(self.check_button)
+        address_buttons.addStretch(1)
         self.send_only_label = QLabel()
         self.send_only_label.setWordWrap(True)
         # What a confirmation is, on the screen: a person with only a keyboard reads it too.
@@ -330,7 +331,8 @@ class DepositScreen(Screen):
         details.addWidget(self.fiat_label)
         details.addSpacing(4)
         details.addWidget(self.address_title)
-        details.addLayout(address_row)
+        details.addWidget(self.address_label)
+        details.addLayout(address_buttons)
         details.addLayout(self._name_row)
         details.addWidget(self.send_only_label)
         details.addWidget(self.rules_label)
@@ -568,8 +570,10 @@ class DepositScreen(Screen):
             self.name_edit.setText(row.label if row is not None else "")  # not modified now
         if address:
             self.address_label.setText(address)
+            self.address_label.setWordWrap(False)  # an address is one unbroken word
             self.address_label.setEnabled(True)
         else:
+            self.address_label.setWordWrap(True)  # a sentence, which may run long
             self.address_label.setText(
                 _("Looking for your last address…") if not self._known_read
                 else _("Press “Get a new address” to get one.")

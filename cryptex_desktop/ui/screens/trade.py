@@ -231,7 +231,7 @@ class TradeScreen(Screen):
         # Three lines kept free so a result appearing does not push anything about.
         self.result_label = ResultLabel(reserve_lines=3)
         # A wrapped sentence in a form column is squeezed to its narrowest without these.
-        self.result_label.setMinimumWidth(340)
+        self.result_label.setMinimumWidth(300)
         self.result_label.setSizePolicy(QSizePolicy.Policy.Expanding,
                                         QSizePolicy.Policy.Preferred)
         self.result_label.setAccessibleName(_("What happened to your order"))

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QPushButton,
+    QSizePolicy,
     QWidget,
 )
 
@@ -109,14 +110,14 @@ class OrderForm(QWidget):
         side_row.addStretch(1)
 
         self.price_edit = AmountEdit()
-        self.price_edit.setFixedWidth(240)
+        self.price_edit.setFixedWidth(200)
         self.price_edit.textEdited.connect(self._on_typed)
         self.price_edit.textChanged.connect(self.revalidate)
         self.price_edit.returnPressed.connect(self.submitted)
         self.price_message = FieldMessage()
 
         self.amount_edit = AmountEdit()
-        self.amount_edit.setFixedWidth(240)
+        self.amount_edit.setFixedWidth(200)
         self.amount_edit.textEdited.connect(self._on_typed)
         self.amount_edit.textChanged.connect(self.revalidate)
         self.amount_edit.returnPressed.connect(self.submitted)
@@ -150,9 +151,15 @@ class OrderForm(QWidget):
         ).format(fee=TRADE_FEE_TEXT))
         for label in (self.pay_label, self.receive_label):
             label.setTextFormat(Qt.TextFormat.PlainText)
+            label.setWordWrap(True)  # "about … after the fee" runs longer in other languages
+            # The whole field column: a form gives a wrapped label of another policy too
+            # little height for the lines it wraps into.
+            label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
 
         self.price_label = buddy_label("", self.price_edit)
         self.amount_label = buddy_label("", self.amount_edit)
+        for label in (self.price_label, self.amount_label):
+            label.setWordWrap(True)  # names both currencies: two lines beside a narrow form
         side_label = QLabel(_("Buy or sell:"))
         side_label.setToolTip(_("Alt+B buys, Alt+S sells."))
 

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QHBoxLayout,
+    QGridLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -359,15 +359,22 @@ class ActivityScreen(Screen):
         ))
         self.search_edit.setAccessibleName(_("Search"))
 
-        filters = QHBoxLayout()
-        filters.setSpacing(8)
-        for text, field in ((_("&Kind:"), self.kind_combo),
-                            (_("C&urrency:"), self.currency_combo),
-                            (_("Fro&m:"), self.from_edit),
-                            (_("&To:"), self.to_edit),
-                            (_("&Search:"), self.search_edit)):
-            filters.addWidget(buddy_label(text, field))
-            filters.addWidget(field, 2 if field is self.search_edit else 0)
+        # Two rows, as History has them: one row is wider than a small window in most
+        # languages.
+        filters = QGridLayout()
+        filters.setHorizontalSpacing(10)
+        filters.setVerticalSpacing(6)
+        rows = (
+            ((_("&Kind:"), self.kind_combo), (_("C&urrency:"), self.currency_combo),
+             (_("&Search:"), self.search_edit)),
+            ((_("Fro&m:"), self.from_edit), (_("&To:"), self.to_edit)),
+        )
+        for row, pairs in enumerate(rows):
+            for position, (text, field) in enumerate(pairs):
+                label = buddy_label(text, field, wrap=True)
+                filters.addWidget(label, row, position * 2, Qt.AlignmentFlag.AlignRight)
+                filters.addWidget(field, row, position * 2 + 1)
+        filters.setColumnStretch(5, 1)  # the search takes the spare width
 
         self.records = RecordList(self.proxy, accessible_name=_("Your activity"))
         self.records.filter_row.addLayout(filters, 1)

@@ -466,8 +466,7 @@ class HistoryScreen(Screen):
         )
         for row, pairs in enumerate((row_one, row_two)):
             for position, (text, field) in enumerate(pairs):
-                label = buddy_label(text, field)
-                label.setWordWrap(True)  # two lines rather than a page wider than the window
+                label = buddy_label(text, field, wrap=True)
                 filters.addWidget(label, row, position * 2, Qt.AlignmentFlag.AlignRight)
                 if field is self.to_edit:
                     # "Any date" sits with the dates it clears.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -155,9 +155,35 @@ class ResultLabel(ThemedLabel):
                                   + margins.top() + margins.bottom())
 
 
-def buddy_label(text: str, buddy: QWidget) -> QLabel:
-    """A form label whose mnemonic (Alt+letter) moves the focus to ``buddy``."""
-    label = QLabel(text)
+class WrappingLabel(QLabel):
+    """A label on one line where there is room for it, on two or more where there is not.
+
+    A plain word-wrapped label asks for a width of its own choosing and wraps even a short
+    text; this one asks for its one-line width and wraps only when the layout has less.
+    """
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        margins = self.contentsMargins()
+        shown = self.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
+        one_line = (max((self.fontMetrics().horizontalAdvance(line)
+                         for line in shown.splitlines()), default=0)
+                    + margins.left() + margins.right() + 2 * self.margin())
+        if one_line <= hint.width():
+            return hint
+        return QSize(one_line, self.heightForWidth(one_line))
+
+
+def buddy_label(text: str, buddy: QWidget, *, wrap: bool = False) -> QLabel:
+    """A form label whose mnemonic (Alt+letter) moves the focus to ``buddy``.
+
+    With ``wrap``, a :class:`WrappingLabel`: two lines rather than a form wider than the window.
+    """
+    label = WrappingLabel(text) if wrap else QLabel(text)
     label.setBuddy(buddy)
     return label
 

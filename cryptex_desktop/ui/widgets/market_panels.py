@@ -102,4 +102,6 @@ class MarketPanels(QWidget):
         tabs.setTabToolTip(self.chart_tab, _(
             "How the price moved; the triangles are your own trades."))
         tabs.setTabToolTip(self.help_tab, _("How an order works, once you place it."))
+        # Every tab's name in sight: scroll arrows would hide the last tabs in a long language.
+        tabs.setMinimumWidth(tabs.tabBar().sizeHint().width())
         tabs.setCurrentIndex(self.book_tab)

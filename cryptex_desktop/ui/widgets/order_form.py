@@ -156,10 +156,9 @@ class OrderForm(QWidget):
             # little height for the lines it wraps into.
             label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
 
-        self.price_label = buddy_label("", self.price_edit)
-        self.amount_label = buddy_label("", self.amount_edit)
-        for label in (self.price_label, self.amount_label):
-            label.setWordWrap(True)  # names both currencies: two lines beside a narrow form
+        # They name both currencies: on two lines when the window is narrow.
+        self.price_label = buddy_label("", self.price_edit, wrap=True)
+        self.amount_label = buddy_label("", self.amount_edit, wrap=True)
         side_label = QLabel(_("Buy or sell:"))
         side_label.setToolTip(_("Alt+B buys, Alt+S sells."))
 

@@ -46,6 +46,9 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QScrollArea,
+    QStyle,
+    QStyleOptionComboBox,
+    QStyleOptionFrame,
     QTabBar,
     QTableView,
     QTextEdit,
@@ -210,21 +213,21 @@ def _own_texts(widget: QWidget) -> Iterator[str]:
 
 # -- what does not fit ---------------------------------------------------------------------
 
-def _inside_scroll_area(widget: QWidget) -> bool:
+def _is_viewport(widget: QWidget) -> bool:
     parent = widget.parentWidget()
-    while parent is not None:
-        if isinstance(parent, QAbstractScrollArea):
-            return True
-        parent = parent.parentWidget()
-    return False
+    return isinstance(parent, QAbstractScrollArea) and parent.viewport() is widget
 
 
 def shown_part(widget: QWidget) -> QRect:
-    """The part of ``widget`` its parents leave on screen, in its own coordinates."""
+    """The part of ``widget`` its parents leave on screen, in its own coordinates.
+
+    Content a scroll area can scroll to is not cut: the parents are looked at up to the
+    nearest scroll area's viewport only.
+    """
     shown = widget.rect()
     child, parent = widget, widget.parentWidget()
     offset = QPoint(0, 0)
-    while parent is not None and not child.isWindow():
+    while parent is not None and not child.isWindow() and not _is_viewport(parent):
         offset += child.pos()
         shown = shown.intersected(parent.rect().translated(-offset))
         child, parent = parent, parent.parentWidget()
@@ -264,6 +267,30 @@ def fit_problems(widget: QWidget) -> Iterator[str]:
     elif isinstance(widget, QHeaderView):
         yield from _header_problems(widget)
         return
+    elif isinstance(widget, QComboBox):
+        option = QStyleOptionComboBox()
+        widget.initStyleOption(option)
+        field = widget.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                              QStyle.SubControl.SC_ComboBoxEditField, widget)
+        needed = widget.fontMetrics().horizontalAdvance(widget.currentText())
+        if needed > field.width() + 1:
+            yield f"the choice shown is shortened: needs {needed} px, has {field.width()}"
+    elif isinstance(widget, QLineEdit):
+        if widget.text() or not widget.placeholderText() or isinstance(
+                widget.parent(), QAbstractSpinBox | QComboBox):
+            return
+        option = QStyleOptionFrame()
+        widget.initStyleOption(option)
+        room = widget.style().subElementRect(QStyle.SubElement.SE_LineEditContents, option,
+                                             widget)
+        margins = widget.textMargins()
+        # Qt keeps 2 px each side of the text, and each icon inside takes its own room.
+        icons = sum(1 for action in widget.actions() if action.isVisible()
+                    and action.objectName() != "_q_qlineeditclearaction")
+        space = room.width() - margins.left() - margins.right() - 4 - icons * room.height()
+        needed = widget.fontMetrics().horizontalAdvance(widget.placeholderText())
+        if needed > space + 1:
+            yield f"the hint in the empty field is cut: needs {needed} px, has {space}"
     elif isinstance(widget, QScrollArea):
         if widget.horizontalScrollBar().isVisible():
             yield "the page scrolls sideways: it is wider than the window"
@@ -278,15 +305,18 @@ def fit_problems(widget: QWidget) -> Iterator[str]:
                 yield f"tab {widget.tabText(index)!r} is out of sight, behind the scroll buttons"
     else:
         return
-    if not _inside_scroll_area(widget):
-        shown = shown_part(widget)
-        if shown.width() + 1 < width or shown.height() + 1 < height:
-            yield (f"cut off by its window: {shown.width()}x{shown.height()} of "
-                   f"{width}x{height} px on screen")
+    shown = shown_part(widget)
+    if shown.width() + 1 < width or shown.height() + 1 < height:
+        yield (f"cut off by what holds it: {shown.width()}x{shown.height()} of "
+               f"{width}x{height} px on screen")
 
 
 def _header_problems(header: QHeaderView) -> Iterator[str]:
-    """A list's column titles shortened with "…" because their column is narrower."""
+    """A list's column titles cut to less than half: unreadable, even with their tooltip.
+
+    A title shortened a little ("Your ord…") is how a many-columned list fits a small window
+    in any language, English too; a column squeezed to a few letters is a layout's mistake.
+    """
     model = header.model()
     if model is None or header.orientation() != Qt.Orientation.Horizontal:
         return
@@ -294,7 +324,7 @@ def _header_problems(header: QHeaderView) -> Iterator[str]:
         if header.isSectionHidden(section):
             continue
         wanted = header.sectionSizeFromContents(section).width()
-        if header.sectionSize(section) + 1 < wanted:
+        if header.sectionSize(section) < wanted / 2:
             title = model.headerData(section, Qt.Orientation.Horizontal)
             yield (f"column title {title!r} is shortened: needs {wanted} px, "
                    f"has {header.sectionSize(section)}")

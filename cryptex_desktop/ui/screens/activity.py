@@ -359,22 +359,23 @@ class ActivityScreen(Screen):
         ))
         self.search_edit.setAccessibleName(_("Search"))
 
-        # Two rows, as History has them: one row is wider than a small window in most
-        # languages.
+        # In rows, as History has them: one row is wider than a small window in most
+        # languages, and the search's hint needs a field as wide as two.
         filters = QGridLayout()
         filters.setHorizontalSpacing(10)
         filters.setVerticalSpacing(6)
         rows = (
-            ((_("&Kind:"), self.kind_combo), (_("C&urrency:"), self.currency_combo),
-             (_("&Search:"), self.search_edit)),
+            ((_("&Kind:"), self.kind_combo), (_("C&urrency:"), self.currency_combo)),
             ((_("Fro&m:"), self.from_edit), (_("&To:"), self.to_edit)),
+            ((_("&Search:"), self.search_edit),),
         )
         for row, pairs in enumerate(rows):
             for position, (text, field) in enumerate(pairs):
                 label = buddy_label(text, field, wrap=True)
                 filters.addWidget(label, row, position * 2, Qt.AlignmentFlag.AlignRight)
-                filters.addWidget(field, row, position * 2 + 1)
-        filters.setColumnStretch(5, 1)  # the search takes the spare width
+                span = 3 if field is self.search_edit else 1
+                filters.addWidget(field, row, position * 2 + 1, 1, span)
+        filters.setColumnStretch(4, 1)  # the fields keep their width; the rest stays empty
 
         self.records = RecordList(self.proxy, accessible_name=_("Your activity"))
         self.records.filter_row.addLayout(filters, 1)

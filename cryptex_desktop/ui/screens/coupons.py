@@ -54,7 +54,6 @@ from cryptex_desktop.ui.formatting import format_money, number_text
 from cryptex_desktop.ui.journal_keeper import JournalKeeper, MoneyJournalHooks, journal_outcome
 from cryptex_desktop.ui.models import RECORD_ROLE, SortFilterProxy
 from cryptex_desktop.ui.models.coupons import (
-    MADE_RECIPIENT,
     CouponsMadeModel,
     CouponsRedeemedModel,
 )
@@ -439,7 +438,9 @@ class CouponsScreen(Screen):
         self.made_list.retryRequested.connect(self.read_lists)
         header = self.made_list.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(MADE_RECIPIENT, QHeaderView.ResizeMode.Stretch)
+        # The recipient, last, takes the spare width; never less than its own, or the list
+        # scrolls sideways rather than squeezing it to a few letters.
+        header.setStretchLastSection(True)
         self.show_code_button = QPushButton(_("Sho&w code…"))
         self.show_code_button.setAutoDefault(False)
         self.show_code_button.setAccessibleName(_("Show code"))

@@ -259,7 +259,8 @@ class TradeScreen(Screen):
         aside.setMaximumWidth(560)  # longer lines than this are hard to read
         self.summary = MarketSummary()
         self.panels = MarketPanels(aside)
-        self.panels.setMinimumWidth(300)  # three figures a level still fit
+        # Three figures a level still fit, and every tab's name (as wide as its language).
+        self.panels.setMinimumWidth(max(300, self.panels.tabs.minimumWidth()))
         left = QWidget()
         left.setMaximumWidth(FORM_MAX_WIDTH)
         left.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)

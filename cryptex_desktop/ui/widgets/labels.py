@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import enum
+import math
 from typing import Any
 
 from PySide6.QtCore import QEvent, QSize, Qt
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QFontMetricsF, QPalette, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from cryptex_desktop.ui import theme
@@ -170,12 +171,21 @@ class WrappingLabel(QLabel):
         hint = super().sizeHint()
         margins = self.contentsMargins()
         shown = self.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
-        one_line = (max((self.fontMetrics().horizontalAdvance(line)
-                         for line in shown.splitlines()), default=0)
+        metrics = QFontMetricsF(self.font())  # whole pixels round down, and wrap the last word
+        one_line = (math.ceil(max((metrics.horizontalAdvance(line)
+                                   for line in shown.splitlines()), default=0)) + 1
                     + margins.left() + margins.right() + 2 * self.margin())
         if one_line <= hint.width():
             return hint
         return QSize(one_line, self.heightForWidth(one_line))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Ask for the lines' height at the width given: a form's label column asks no label
+        its height for a width, so a wrapped label would lose its second line there."""
+        super().resizeEvent(event)
+        needed = self.heightForWidth(self.width())
+        if needed > 0 and needed != self.minimumHeight():
+            self.setMinimumHeight(needed)
 
 
 def buddy_label(text: str, buddy: QWidget, *, wrap: bool = False) -> QLabel:

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QPushButton,
-    QSizePolicy,
     QWidget,
 )
 
@@ -40,7 +39,7 @@ from cryptex_desktop.ui.wallet_state import WalletState
 from cryptex_desktop.ui.widgets.amount_edit import AmountEdit
 from cryptex_desktop.ui.widgets.currency_combo import MarketCombo
 from cryptex_desktop.ui.widgets.field_message import FieldMessage
-from cryptex_desktop.ui.widgets.labels import buddy_label, muted_label, stacked
+from cryptex_desktop.ui.widgets.labels import WrappingLabel, buddy_label, muted_label, stacked
 from cryptex_desktop.ui.widgets.layout import form_layout
 
 _SIDE_ROLES = {BUY: theme.Role.BUY, SELL: theme.Role.SELL}
@@ -137,12 +136,13 @@ class OrderForm(QWidget):
         amount_row.addStretch(1)
         self.amount_message = FieldMessage()
 
-        self.pay_label = QLabel("—")
+        # On two lines when "about … after the fee" runs longer than the form is wide.
+        self.pay_label = WrappingLabel("—")
         bold = self.pay_label.font()
         bold.setBold(True)
         bold.setPointSizeF(bold.pointSizeF() * 1.1)
         self.pay_label.setFont(bold)
-        self.receive_label = QLabel("—")
+        self.receive_label = WrappingLabel("—")
         self.receive_label.setFont(bold)
         self.receive_label.setToolTip(_(
             "The exchange keeps {fee} of what an order receives as its fee: a buyer receives "
@@ -151,10 +151,6 @@ class OrderForm(QWidget):
         ).format(fee=TRADE_FEE_TEXT))
         for label in (self.pay_label, self.receive_label):
             label.setTextFormat(Qt.TextFormat.PlainText)
-            label.setWordWrap(True)  # "about … after the fee" runs longer in other languages
-            # The whole field column: a form gives a wrapped label of another policy too
-            # little height for the lines it wraps into.
-            label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
 
         # They name both currencies: on two lines when the window is narrow.
         self.price_label = buddy_label("", self.price_edit, wrap=True)

@@ -60,6 +60,10 @@ class RecordList(QWidget):
         self.stack.addWidget(self.table)
         self.stack.addWidget(empty)
 
+        # Room for a few rows, or for the sentence and Try again: a page too small for it
+        # all scrolls rather than squeezing the list to a sliver.
+        self.stack.setMinimumHeight(6 * self.fontMetrics().lineSpacing())
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(8)

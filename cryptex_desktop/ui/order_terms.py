@@ -23,6 +23,7 @@ from cryptex_desktop.api.types import Order, OrderStatus, PlacedOrder, Trade
 from cryptex_desktop.i18n import _
 from cryptex_desktop.ui.formatting import (
     currency_decimals,
+    exact_amount,
     format_money,
     format_price,
     number_text,
@@ -31,8 +32,10 @@ from cryptex_desktop.ui.formatting import (
 BUY = "buy"
 SELL = "sell"
 
-#: The fee as people write it ("0.2%").
-TRADE_FEE_TEXT = f"{(TRADE_FEE * 100).normalize():f}%"
+def trade_fee_text() -> str:
+    """The fee as people write it in the app's language: "0.2%", "0,2 %"."""
+    # Translators: a percentage; {number} is already written your language's way (0,2).
+    return _("{number}%").format(number=exact_amount((TRADE_FEE * 100).normalize()))
 
 
 def exact_money(amount: Decimal, currency: str) -> str:

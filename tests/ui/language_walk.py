@@ -10,7 +10,8 @@ text is cut: a label or button narrower or lower than its text needs, a tab whos
 shortened, a pseudo text whose closing ``⟧`` is missing (:class:`Cramped`).
 
 :func:`english_left` is the one check for any language: what remains of a text once currency
-codes, addresses, "Cryptex" and the like are taken out must hold no word of ASCII letters.
+codes, addresses, "Cryptex" and the like are taken out must hold no word of ASCII letters;
+:func:`numbers_left` finds "0.25" where the language writes "0,25".
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from PySide6 import QtGui
-from PySide6.QtCore import QPoint, QRect, Qt, QTimer
+from PySide6.QtCore import QLocale, QPoint, QRect, Qt, QTimer
 from PySide6.QtGui import QAction, QTextDocumentFragment
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -361,6 +362,27 @@ _WORD = re.compile(r"[A-Za-z]{2,}")
 def english_words(text: str) -> list[str]:
     """The words of ASCII letters in ``text`` that no translation should have left."""
     return _WORD.findall(_ALLOWED.sub(" ", text))
+
+
+#: A number written the English way: "0.25", "1,234.5" (not a date, a version or an address).
+_POINT_NUMBER = re.compile(r"(?<![\d.,])(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+(?![\d.])")
+
+
+def english_numbers(text: str, decimal_point: str) -> list[str]:
+    """The numbers in ``text`` written with a decimal point where the language writes another."""
+    if decimal_point == ".":
+        return []
+    return _POINT_NUMBER.findall(_ALLOWED.sub(" ", text))
+
+
+def numbers_left(seen: Iterable[SeenText]) -> list[SeenText]:
+    """Each text with a number written the English way in a language that writes "0,25"."""
+    point = QLocale().decimalPoint()
+    found: dict[tuple[str, str], SeenText] = {}
+    for item in seen:
+        if english_numbers(item.text, point) and (item.widget, item.text) not in found:
+            found[(item.widget, item.text)] = item
+    return list(found.values())
 
 
 def english_left(seen: Iterable[SeenText]) -> list[SeenText]:

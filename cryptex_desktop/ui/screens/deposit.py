@@ -32,14 +32,13 @@ from PySide6.QtWidgets import (
 from cryptex_desktop.api.addresses import InvalidAddress, supports_addresses, validate_address
 from cryptex_desktop.api.currencies import CURRENCIES
 from cryptex_desktop.api.errors import ConnectError, ExchangeRefusal, RequestTimeout
-from cryptex_desktop.api.money import to_wire
 from cryptex_desktop.api.types import Deposit, DepositAddress, DepositStatus, Transaction
 from cryptex_desktop.i18n import N_, _, _n
 from cryptex_desktop.journal import Journal, LabelKind
 from cryptex_desktop.journal.labels import looks_like_code
 from cryptex_desktop.ui.dispatcher import Dispatcher, Priority
 from cryptex_desktop.ui.errors import describe, describe_action_failure
-from cryptex_desktop.ui.formatting import currency_name
+from cryptex_desktop.ui.formatting import currency_name, exact_amount
 from cryptex_desktop.ui.journal_keeper import JournalKeeper
 from cryptex_desktop.ui.models import SortFilterProxy, TransactionsModel
 from cryptex_desktop.ui.models.deposit_addresses import (
@@ -99,12 +98,12 @@ def coin_title(currency: str) -> str:
 
 
 def _amount_text(amount: Decimal, currency: str) -> str:
-    """The exact amount, as few digits as it needs: ``0.25 BTC``."""
-    return f"{to_wire(amount)} {currency}"
+    """The exact amount, as few digits as it needs, the language's way: ``0.25 BTC``."""
+    return f"{exact_amount(amount)} {currency}"
 
 
 def _minutes_text(minutes: Decimal) -> str:
-    return to_wire(minutes)
+    return exact_amount(minutes)
 
 
 def send_only_sentence(currency: str) -> str:

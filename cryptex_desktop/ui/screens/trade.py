@@ -43,7 +43,6 @@ from cryptex_desktop.ui.money_action import ActionReport, ActionWords, MoneyActi
 from cryptex_desktop.ui.order_terms import (
     BUY,
     SELL,
-    TRADE_FEE_TEXT,
     OrderTerms,
     PlacedTrade,
     TradeNote,
@@ -54,6 +53,7 @@ from cryptex_desktop.ui.order_terms import (
     placed_sentence,
     price_money,
     price_sense,
+    trade_fee_text,
 )
 from cryptex_desktop.ui.refresher import Refresher
 from cryptex_desktop.ui.screens.base import Screen
@@ -254,7 +254,7 @@ class TradeScreen(Screen):
             _("Otherwise it waits on the Open orders tab until someone takes it, or until you "
               "cancel it. While it waits, what it would spend is held for it."),
             _("The exchange keeps {fee} of what each order receives as its fee.").format(
-                fee=TRADE_FEE_TEXT),
+                fee=trade_fee_text()),
         )
         aside.setMaximumWidth(560)  # longer lines than this are hard to read
         self.summary = MarketSummary()
@@ -519,7 +519,7 @@ class TradeScreen(Screen):
                 (_("Market"), f"{pair_text(terms.pair)} ({pair_description(terms.pair)})"),
             ],
             confirm_text=_("Place buy order") if terms.side == BUY else _("Place sell order"),
-            note=note.format(pays=pays, fee=TRADE_FEE_TEXT, base=base, quote=terms.quote),
+            note=note.format(pays=pays, fee=trade_fee_text(), base=base, quote=terms.quote),
             warnings=price_sense(terms, self.latest_book()),
         )
         self._confirm_dialog.finished.connect(self._on_confirm_closed)

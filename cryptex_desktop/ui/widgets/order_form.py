@@ -30,10 +30,10 @@ from cryptex_desktop.ui.formatting import currency_decimals, currency_name, numb
 from cryptex_desktop.ui.order_terms import (
     BUY,
     SELL,
-    TRADE_FEE_TEXT,
     OrderTerms,
     exact_money,
     max_buy_amount,
+    trade_fee_text,
 )
 from cryptex_desktop.ui.wallet_state import WalletState
 from cryptex_desktop.ui.widgets.amount_edit import AmountEdit
@@ -148,7 +148,7 @@ class OrderForm(QWidget):
             "The exchange keeps {fee} of what an order receives as its fee: a buyer receives "
             "{fee} less of the currency bought, a seller {fee} less money. If the order fills "
             "at a better price than yours, you pay less or receive more."
-        ).format(fee=TRADE_FEE_TEXT))
+        ).format(fee=trade_fee_text()))
         for label in (self.pay_label, self.receive_label):
             label.setTextFormat(Qt.TextFormat.PlainText)
 
@@ -401,7 +401,7 @@ class OrderForm(QWidget):
             text = _("{amount} after the {fee} fee")
         else:
             text = _("about {amount} after the {fee} fee")
-        self.receive_label.setText(text.format(amount=receives, fee=TRADE_FEE_TEXT))
+        self.receive_label.setText(text.format(amount=receives, fee=trade_fee_text()))
 
     # -- colours ----------------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from PySide6.QtCore import QEvent, Qt, SignalInstance
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QPalette, QResizeEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
 from cryptex_desktop.ui import theme
@@ -116,9 +116,24 @@ class FieldMessage(QLabel):
         elif kind == QEvent.Type.FontChange:
             self._keep_one_line()
 
+    def setText(self, text: str) -> None:
+        """Show ``text``, with the height its lines need at the width the label has."""
+        super().setText(text)
+        self._keep_one_line()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Ask for the height of the lines at the new width (a form asks no label for it)."""
+        super().resizeEvent(event)
+        self._keep_one_line()
+
     def _keep_one_line(self) -> None:
+        # One line at least, kept when empty; more when a longer language wraps onto more.
         margins = self.contentsMargins()
-        self.setMinimumHeight(self.fontMetrics().lineSpacing() + margins.top() + margins.bottom())
+        needed = self.fontMetrics().lineSpacing() + margins.top() + margins.bottom()
+        if self.text() and self.width() > 0:
+            needed = max(needed, self.heightForWidth(self.width()))
+        if needed != self.minimumHeight():
+            self.setMinimumHeight(needed)
 
     def _recolour(self) -> None:
         # Setting the palette sends a PaletteChange to ourselves; do not loop on it.

@@ -109,14 +109,14 @@ class OrderForm(QWidget):
         side_row.addStretch(1)
 
         self.price_edit = AmountEdit()
-        self.price_edit.setFixedWidth(200)
+        self.price_edit.setFixedWidth(180)
         self.price_edit.textEdited.connect(self._on_typed)
         self.price_edit.textChanged.connect(self.revalidate)
         self.price_edit.returnPressed.connect(self.submitted)
         self.price_message = FieldMessage()
 
         self.amount_edit = AmountEdit()
-        self.amount_edit.setFixedWidth(200)
+        self.amount_edit.setFixedWidth(180)
         self.amount_edit.textEdited.connect(self._on_typed)
         self.amount_edit.textChanged.connect(self.revalidate)
         self.amount_edit.returnPressed.connect(self.submitted)

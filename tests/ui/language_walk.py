@@ -442,7 +442,7 @@ class LanguageWalk:
     def settle(self) -> None:
         """Let layouts catch up and the exchange's answers arrive before reading."""
         self.qtbot.waitUntil(lambda: self.context.dispatcher.pending == 0, timeout=WAIT_MS)
-        for _ in range(3):  # nested layouts each settle on their own posted request
+        for _ in range(10):  # nested layouts each settle on their own posted request
             QApplication.processEvents()
 
     def click(self, button: QAbstractButton) -> None:

@@ -43,6 +43,8 @@ class FieldMessage(QLabel):
         self._recolouring = False
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setWordWrap(True)
+        # Right under its field: any room to spare goes below the sentence, not above it.
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         self._keep_one_line()
         self._recolour()

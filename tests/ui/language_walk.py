@@ -16,6 +16,7 @@ codes, addresses, "Cryptex" and the like are taken out must hold no word of ASCI
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -58,6 +59,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+import cryptex_desktop
 from cryptex_desktop.api.addresses import new_address
 from cryptex_desktop.api.currencies import CURRENCIES
 from cryptex_desktop.i18n import LANGUAGES
@@ -383,6 +385,26 @@ def numbers_left(seen: Iterable[SeenText]) -> list[SeenText]:
         if english_numbers(item.text, point) and (item.widget, item.text) not in found:
             found[(item.widget, item.text)] = item
     return list(found.values())
+
+
+@functools.cache
+def _source_lines() -> tuple[tuple[str, int, str], ...]:
+    package = Path(cryptex_desktop.__file__).resolve().parent
+    return tuple((path.relative_to(package.parent).as_posix(), number, line)
+                 for path in sorted(package.rglob("*.py"))
+                 for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1))
+
+
+def likely_sources(text: str, most: int = 2) -> list[str]:
+    """Where in the code a text left in English probably comes from: ``file:line`` of a
+    string literal holding its longest run of English words."""
+    runs = re.findall(r"[A-Za-z][A-Za-z' ]*[A-Za-z]", _ALLOWED.sub(" ", text))
+    if not runs:
+        return []
+    words = max(runs, key=len)
+    quoted = re.compile(r"[\"']([^\"']*\b" + re.escape(words) + r"\b[^\"']*)[\"']")
+    return [f"{path}:{number}" for path, number, line in _source_lines()
+            if quoted.search(line)][:most]
 
 
 def english_left(seen: Iterable[SeenText]) -> list[SeenText]:

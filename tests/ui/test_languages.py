@@ -26,10 +26,12 @@ from tests.tools.pseudo_language import (
 )
 from tests.ui.language_walk import (
     LanguageWalk,
+    SeenText,
     cut_pseudo_text,
     english_left,
     english_numbers,
     english_words,
+    likely_sources,
     numbers_left,
 )
 
@@ -71,6 +73,12 @@ def listed(items: list) -> str:
     return "\n".join(f"  {item}" for item in items)
 
 
+def listed_with_sources(items: list[SeenText]) -> str:
+    """Each text left in English, with where in the code it probably comes from."""
+    return "\n".join(f"  {item}  <- {', '.join(likely_sources(item.text)) or '?'}"
+                     for item in items)
+
+
 @pytest.mark.parametrize("english", [
     "&Save", "Sent {amount} to {address:>10}.", "<b>Cryptex Desktop</b> {version}<br>Hi&nbsp;there",
     "Checking your key…", "Fish && chips\nfor two", " seconds",
@@ -107,7 +115,8 @@ def test_every_screen_in_pseudo_fits(pseudo_language: str, request: pytest.Fixtu
     english, numbers = english_left(walk.seen), numbers_left(walk.seen)
     assert len(walk.visited) >= 20 and len(walk.seen) > 300, walk.visited
     assert not english and not numbers and not walk.cramped, (
-        f"{len(english)} texts left in English (not marked with _()):\n{listed(english)}\n"
+        f"{len(english)} texts left in English (not marked with _()):\n"
+        f"{listed_with_sources(english)}\n"
         f"{len(numbers)} texts with numbers written the English way:\n{listed(numbers)}\n"
         f"{len(walk.cramped)} texts that do not fit:\n{listed(walk.cramped)}")
 
@@ -122,5 +131,5 @@ def test_no_english_left(language: str, speak: Callable[[str], str],
     walk = walked(request, check_fit=False)
     english, numbers = english_left(walk.seen), numbers_left(walk.seen)
     assert not english and not numbers, (
-        f"{len(english)} texts left in English:\n{listed(english)}\n"
+        f"{len(english)} texts left in English:\n{listed_with_sources(english)}\n"
         f"{len(numbers)} texts with numbers written the English way:\n{listed(numbers)}")

@@ -17,7 +17,7 @@ from cryptex_desktop.ui import formatting
 from cryptex_desktop.ui.dialogs.settings_dialog import SettingsDialog
 from cryptex_desktop.ui.language import LANGUAGE_CHOICES, apply_language, locale_for
 from cryptex_desktop.ui.main_window import MainWindow
-from tests.gui_checks import modal_dialog
+from tests.gui_checks import WAIT_MS, modal_dialog
 
 
 def test_settings_offers_each_language_in_its_own_words_and_says_when_it_applies(
@@ -109,3 +109,27 @@ def test_on_a_russian_desktop_a_second_copy_says_it_is_already_open_in_russian(t
     finally:
         first.terminate()
         first.wait(timeout=30)
+
+
+def test_the_readme_keys_work_in_russian_where_other_letters_are_underlined(
+        qtbot, speak, app_context):
+    speak("ru")
+    main = MainWindow(app_context)
+    qtbot.addWidget(main)
+    main.show()
+    with qtbot.waitSignal(app_context.connection.connected, timeout=WAIT_MS):
+        app_context.connection.connect_demo()
+    qtbot.waitUntil(lambda: app_context.wallet.known, timeout=WAIT_MS)
+    trade = main.show_screen("trade")
+    qtbot.waitUntil(trade.isVisible, timeout=WAIT_MS)
+    assert "&B" not in trade.buy_button.text()  # Russian words: another letter underlined
+    trade.amount_edit.setFocus()
+    alt = Qt.KeyboardModifier.AltModifier
+    qtbot.keyClick(trade.amount_edit, Qt.Key.Key_B, alt)
+    qtbot.waitUntil(trade.buy_button.isChecked, timeout=WAIT_MS)
+    qtbot.keyClick(trade.amount_edit, Qt.Key.Key_S, alt)
+    qtbot.waitUntil(trade.sell_button.isChecked, timeout=WAIT_MS)
+    qtbot.keyClick(trade.amount_edit, Qt.Key.Key_X, alt)  # Max: all the bitcoin there is
+    qtbot.waitUntil(lambda: trade.amount_edit.amount() == Decimal(2), timeout=WAIT_MS)
+    qtbot.keyClick(trade.amount_edit, Qt.Key.Key_E, alt)  # the best price: the highest bid
+    qtbot.waitUntil(lambda: trade.price_edit.amount() is not None, timeout=WAIT_MS)

@@ -298,7 +298,7 @@ _BASE58_ADDRESS_CHARS = range(26, 36)
 
 def _name(currency: str) -> str:
     known = CURRENCIES.get(currency)
-    return _(known.name) if known else currency
+    return known.name if known else currency
 
 
 def supports_addresses(currency: str) -> bool:
@@ -313,7 +313,7 @@ def _chain(currency: str) -> _Chain:
     known = CURRENCIES.get(currency)
     if known is not None and not known.is_crypto:
         raise InvalidAddress(_("{name} is not a cryptocurrency, so it does not use addresses.")
-                             .format(name=_(known.name)))
+                             .format(name=known.name))
     if not currency:
         raise InvalidAddress(_("This currency does not use addresses in this app."))
     raise InvalidAddress(_("{currency} does not use addresses in this app.")

@@ -27,17 +27,22 @@ class Currency:
     For a coin, ``confirmations`` is how many blocks Cryptex waits before crediting a
     deposit, and ``block_minutes`` how long its network usually takes per block. A coupon
     above ``moderation_threshold`` is held for a check by hand before it gets a code.
-    ``name`` is English, marked for translation: show it as ``_(currency.name)``.
+    ``english_name`` is marked for translation; ``name`` is it in the reader's language.
     """
 
     code: str
-    name: str
+    english_name: str
     decimals: int
     minimum: Decimal
     is_crypto: bool
     moderation_threshold: Decimal
     confirmations: int = 0
     block_minutes: Decimal = Decimal(0)
+
+    @property
+    def name(self) -> str:
+        """The currency's name for people, in the reader's language: "Bitcoin"."""
+        return _(self.english_name)
 
     @property
     def confirmation_minutes(self) -> Decimal:

@@ -152,7 +152,7 @@ def pair_description(pair: str) -> str:
 def currency_name(code: str) -> str:
     """``"BTC"`` -> ``"Bitcoin"``; the code itself for a currency this app does not know."""
     known = CURRENCIES.get(code)
-    return _(known.name) if known else code
+    return known.name if known else code
 
 
 def side_word(side: str) -> str:

@@ -501,6 +501,8 @@ def _read_capped(response: requests.Response) -> bytes:
 
 
 def _describe_bad_answer(status: int, content_type: str, content: bytes) -> BadResponse:
+    # Translators: each goes in brackets in "The exchange sent an answer the app could not read
+    # (...)": a noun phrase, not a sentence.
     if status >= 500:
         what = _("a server error, HTTP {status}").format(status=status)
     elif status >= 400:

@@ -26,7 +26,7 @@ def clean_message(text: object) -> str:
     return message
 
 
-def plural_count(value: float) -> int:
+def _plural_count(value: float) -> int:
     """The count that picks a plural form for ``value``, which may be a fraction.
 
     A fraction reads as a plural in English ("0.5 seconds") and with the form of 2 in Russian
@@ -100,7 +100,7 @@ class RateLimitError(CryptexError):
                 "changed; please wait about {seconds} second and try again.",
                 "The exchange is receiving too many requests from this app. Nothing was "
                 "changed; please wait about {seconds} seconds and try again.",
-                plural_count(retry_after),
+                _plural_count(retry_after),
             ).format(seconds=f"{retry_after:g}")
         else:
             message = _("The exchange is receiving too many requests from this app. Nothing "
@@ -154,7 +154,7 @@ class RequestTimeout(TransportError):
             "It may be busy; the app will try again by itself.",
             "The exchange did not answer within {seconds} seconds. "
             "It may be busy; the app will try again by itself.",
-            plural_count(seconds),
+            _plural_count(seconds),
         ).format(seconds=f"{seconds:g}"))
         self.seconds = seconds
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from cryptex_desktop.api.currencies import CURRENCIES
+from cryptex_desktop.i18n import N_, _
 
 __all__ = [
     "Bech32Variant",
@@ -283,11 +284,12 @@ _HRP_OWNER = {
 _BECH32_PREFIXES = tuple(hrp + "1" for hrp in _HRP_OWNER)
 # Invisible characters that copying from web pages and chat apps often brings along.
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+# One whole sentence per look-alike, marked only: _() where raised, {name} the coin's name.
 _BASE58_LOOKALIKES = {
-    "0": "the digit 0 (zero)",
-    "O": "the capital letter O",
-    "I": "the capital letter I",
-    "l": "the small letter l",
+    "0": N_("{name} addresses do not contain the digit 0 (zero); check that character."),
+    "O": N_("{name} addresses do not contain the capital letter O; check that character."),
+    "I": N_("{name} addresses do not contain the capital letter I; check that character."),
+    "l": N_("{name} addresses do not contain the small letter l; check that character."),
 }
 # Shortest/longest Base58Check address of a 21-byte payload, so a shorter or longer
 # text that fails its checksum is more likely cut off or pasted twice than mistyped.
@@ -310,8 +312,12 @@ def _chain(currency: str) -> _Chain:
         return chain
     known = CURRENCIES.get(currency)
     if known is not None and not known.is_crypto:
-        raise InvalidAddress(f"{known.name} is not a cryptocurrency, so it does not use addresses.")
-    raise InvalidAddress(f"{currency or 'This currency'} does not use addresses in this app.")
+        raise InvalidAddress(_("{name} is not a cryptocurrency, so it does not use addresses.")
+                             .format(name=known.name))
+    if not currency:
+        raise InvalidAddress(_("This currency does not use addresses in this app."))
+    raise InvalidAddress(_("{currency} does not use addresses in this app.")
+                         .format(currency=currency))
 
 
 def new_address(currency: str) -> str:
@@ -359,11 +365,11 @@ def check_safe_to_send(currency: str, text: str) -> None:
     version, program = segwit_decode(chain.hrp, address.lower())
     if version >= 2 or (version == 1 and len(program) != 32):
         coin = _name(currency)
-        raise InvalidAddress(
-            f"This is a newer kind of {coin} address that wallets do not use yet, and coins "
-            f"sent to it could be lost. Ask the recipient for an address that starts with "
-            f"“{chain.hrp}1q” or “{chain.hrp}1p”."
-        )
+        raise InvalidAddress(_(
+            "This is a newer kind of {coin} address that wallets do not use yet, and coins "
+            "sent to it could be lost. Ask the recipient for an address that starts with "
+            "“{prefix}1q” or “{prefix}1p”."
+        ).format(coin=coin, prefix=chain.hrp))
 
 
 def _check(currency: str, text: str) -> str:
@@ -413,68 +419,71 @@ def _check_characters(chain: _Chain, address: str) -> None:
     """Refuse what no address of any form contains, before reading it as one form."""
     name = _name(chain.currency)
     if not address:
-        raise InvalidAddress("The address is empty.")
+        raise InvalidAddress(_("The address is empty."))
     if ":" in address:
-        raise InvalidAddress(
+        raise InvalidAddress(_(
             "This is a payment link, not an address: copy only the address, "
             "without the part up to and including the colon (:)."
-        )
+        ))
     if address[:2].lower() == "0x":
-        raise InvalidAddress(
-            f"This looks like an Ethereum-style address; {name} can only be sent "
-            f"to a {name} address."
-        )
+        raise InvalidAddress(_(
+            "This looks like an Ethereum-style address; {name} can only be sent "
+            "to a {name} address."
+        ).format(name=name))
     if any(char.isspace() for char in address):
-        raise InvalidAddress(
+        raise InvalidAddress(_(
             "The address contains a space. An address is one unbroken run of letters and "
             "digits; check that you copied all of it and nothing else."
-        )
+        ))
     for char in address:
         if not char.isprintable() or char in _INVISIBLE:
-            raise InvalidAddress(
+            raise InvalidAddress(_(
                 "The address contains an invisible character; "
                 "type the address again or copy it from its source."
-            )
+            ))
         if not char.isascii():
-            raise InvalidAddress(
-                f"The address contains “{char}”, which is not a plain Latin letter or digit; "
+            raise InvalidAddress(_(
+                "The address contains “{char}”, which is not a plain Latin letter or digit; "
                 "type the address again or copy it from its source."
-            )
+            ).format(char=char))
         if not char.isalnum():
-            raise InvalidAddress(
-                f"Addresses contain only letters and digits, not “{char}”; "
+            raise InvalidAddress(_(
+                "Addresses contain only letters and digits, not “{char}”; "
                 "check that you copied exactly the address."
-            )
+            ).format(char=char))
 
 
 def _length_sentence(name: str) -> str:
-    return (
-        f"This is not a {name} address: it is too short or too long. "
+    return _(
+        "This is not a {name} address: it is too short or too long. "
         "Check that you copied all of it, once."
-    )
+    ).format(name=name)
 
 
 def _checksum_sentence(name: str) -> str:
-    return f"This is not a {name} address: a character is mistyped (the checksum does not match)."
+    return _("This is not a {name} address: a character is mistyped (the checksum does not "
+             "match).").format(name=name)
 
 
 def _check_bech32(chain: _Chain, address: str) -> None:
     chosen = _name(chain.currency)
     prefix = _bech32_prefix(address)
     if address.lower() != address and address.upper() != address:
-        raise InvalidAddress(
+        raise InvalidAddress(_(
             "The address mixes capital and small letters. Addresses like this one are "
             "written all in small letters (or all in capitals)."
-        )
+        ))
     if prefix is not None:
         owner = _HRP_OWNER[prefix[:-1]][0]
         for char in address[len(prefix) :].lower():
             if char not in _BECH32_INDEX:
-                what = "the digit 1" if char == "1" else f"the letter “{char}”"
-                raise InvalidAddress(
-                    f"{_name(owner)} addresses that start with “{prefix}” "
-                    f"do not contain {what} after it."
-                )
+                if char == "1":
+                    sentence = _("{name} addresses that start with “{prefix}” "
+                                 "do not contain the digit 1 after it.")
+                else:
+                    sentence = _("{name} addresses that start with “{prefix}” "
+                                 "do not contain the letter “{char}” after it.")
+                raise InvalidAddress(sentence.format(name=_name(owner), prefix=prefix, char=char))
     try:
         hrp, data, variant = bech32_decode(address)
     except MalformedEncoding as error:
@@ -487,17 +496,18 @@ def _check_bech32(chain: _Chain, address: str) -> None:
     if not mainnet:
         raise InvalidAddress(_test_network_sentence(owner))
     if hrp != chain.hrp:
-        raise InvalidAddress(f"This looks like a {_name(owner)} address, but you chose {chosen}.")
+        raise InvalidAddress(_("This looks like a {owner} address, but you chose {chosen}.")
+                             .format(owner=_name(owner), chosen=chosen))
     try:
         _witness_program(data, variant)
     except MalformedEncoding as error:
         if error.flaw is EncodingFlaw.CHECKSUM:
             raise InvalidAddress(_checksum_sentence(chosen)) from None
         if error.flaw is EncodingFlaw.VERSION:
-            raise InvalidAddress(
-                f"This is not a {chosen} address: the character after “{hrp}1” "
+            raise InvalidAddress(_(
+                "This is not a {name} address: the character after “{prefix}1” "
                 "must be an address version such as q or p."
-            ) from None
+            ).format(name=chosen, prefix=hrp)) from None
         raise InvalidAddress(_length_sentence(chosen)) from None
 
 
@@ -516,33 +526,31 @@ def _plausible_segwit_length(address: str) -> bool:
 
 
 def _other_coin_sentence(chosen: str) -> str:
-    return (
-        f"This is not a {chosen} address; it may belong to another coin. "
-        f"Check that you copied a {chosen} address."
-    )
+    return _(
+        "This is not a {name} address; it may belong to another coin. "
+        "Check that you copied a {name} address."
+    ).format(name=chosen)
 
 
 def _test_network_sentence(owner: str) -> str:
     name = _name(owner)
-    return (
-        f"This is a {name} test-network address; it cannot receive real {name.lower()}. "
-        f"Use a main-network {name} address."
-    )
+    # Translators: {coins} is the coin's name in small letters ("bitcoin": the money itself).
+    return _(
+        "This is a {name} test-network address; it cannot receive real {coins}. "
+        "Use a main-network {name} address."
+    ).format(name=name, coins=name.lower())
 
 
 def _check_base58(chain: _Chain, address: str) -> None:
     chosen = _name(chain.currency)
     if address.lower().startswith("ltcmweb1"):
-        raise InvalidAddress(
+        raise InvalidAddress(_(
             "This is a Litecoin private (MWEB) address, which this app cannot send to; "
             "use an address that starts with ltc1, L or M."
-        )
+        ))
     for char in address:
         if char in _BASE58_LOOKALIKES:
-            raise InvalidAddress(
-                f"{chosen} addresses do not contain {_BASE58_LOOKALIKES[char]}; "
-                "check that character."
-            )
+            raise InvalidAddress(_(_BASE58_LOOKALIKES[char]).format(name=chosen))
     try:
         payload = base58check_decode(address)
     except MalformedEncoding as error:
@@ -554,20 +562,21 @@ def _check_base58(chain: _Chain, address: str) -> None:
         *(c.private_key_version for c in _CHAINS.values()),
         _TEST_PRIVATE_KEY_VERSION,
     ):
-        raise InvalidAddress(
+        raise InvalidAddress(_(
             "This is a private key, not an address. Never share it or paste it anywhere: "
             "anyone who has it can take the coins. Use the receiving address instead."
-        )
+        ))
     if len(body) != 20:
-        raise InvalidAddress(
-            f"This is not a {chosen} address: it is a code of some other kind. "
+        raise InvalidAddress(_(
+            "This is not a {name} address: it is a code of some other kind. "
             "Check that you copied an address."
-        )
+        ).format(name=chosen))
     if version in chain.base58_versions:
         return
     if version in _TEST_BASE58_OWNER:
         raise InvalidAddress(_test_network_sentence(_TEST_BASE58_OWNER[version] or chain.currency))
     owner = _MAIN_BASE58_OWNER.get(version)
     if owner is not None:
-        raise InvalidAddress(f"This looks like a {_name(owner)} address, but you chose {chosen}.")
+        raise InvalidAddress(_("This looks like a {owner} address, but you chose {chosen}.")
+                             .format(owner=_name(owner), chosen=chosen))
     raise InvalidAddress(_other_coin_sentence(chosen))

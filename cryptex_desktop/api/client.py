@@ -30,6 +30,8 @@ from urllib.parse import urlencode, urlsplit
 import requests
 import urllib3.exceptions
 
+from cryptex_desktop.i18n import _
+
 from .errors import (
     BadResponse,
     ConfigurationError,
@@ -135,13 +137,13 @@ def check_url(url: str) -> str:
                 return url.strip()
         except ValueError:
             pass
-        raise ConfigurationError(
+        raise ConfigurationError(_(
             "The exchange address must start with https:// so that your keys travel encrypted. "
             "Plain http:// is only allowed for a demo exchange on this computer."
-        )
-    raise ConfigurationError(
+        ))
+    raise ConfigurationError(_(
         "The exchange address is not a web address. It should look like https://cryptex.net/api/v1."
-    )
+    ))
 
 
 class CryptexClient:
@@ -165,9 +167,9 @@ class CryptexClient:
     ) -> None:
         if nonce_book is None:
             if data_dir is None:
-                raise ConfigurationError(
+                raise ConfigurationError(_(
                     "The client needs a folder to keep its request counter in."
-                )
+                ))
             nonce_book = NonceBook(data_dir)
         self.url = check_url(url)
         self.host = urlsplit(self.url).netloc
@@ -404,23 +406,24 @@ class CryptexClient:
     def _transport_failure(self, error: requests.RequestException) -> TransportError | BadResponse:
         if isinstance(error, requests.exceptions.SSLError):
             failure = ConnectError(self.host)
-            failure.message = (
-                f"The connection to {self.host} is not secure (its certificate could not be "
+            failure.message = _(
+                "The connection to {host} is not secure (its certificate could not be "
                 "checked). Nothing was sent. Check the exchange address in Settings."
-            )
+            ).format(host=self.host)
             return failure
         if _never_sent(error):
             return ConnectError(self.host)
         if isinstance(error, requests.Timeout):
             return RequestTimeout(self._timeout[1])
         if isinstance(error, requests.ConnectionError):
-            return TransportError(
-                f"The connection to {self.host} broke before the exchange answered. "
+            return TransportError(_(
+                "The connection to {host} broke before the exchange answered. "
                 "The app will try again by itself."
-            )
+            ).format(host=self.host))
+        # Translators: what went wrong, shown in brackets in "...could not read (...)".
         if isinstance(error, _CUT_SHORT):
-            return BadResponse("the answer was cut short")
-        return BadResponse("the connection failed in an unexpected way")
+            return BadResponse(_("the answer was cut short"))
+        return BadResponse(_("the connection failed in an unexpected way"))
 
     def _decode(
         self, method: str, response: requests.Response, content: bytes, moves_money: bool
@@ -432,7 +435,9 @@ class CryptexClient:
         try:
             return read(data)
         except (KeyError, TypeError, ValueError, ArithmeticError, AttributeError) as error:
-            failure = BadResponse(f"{type(error).__name__} in the answer", 200)
+            # Translators: {error} is a Python error's name (ValueError), left as it is.
+            failure = BadResponse(_("{error} in the answer").format(
+                error=type(error).__name__), 200)
             if method is not None:
                 # The exchange said ok, so it acted; only its details are unreadable.
                 raise OutcomeUnknown(method, failure) from None
@@ -453,12 +458,14 @@ def decode_answer(
         word = str(body.get("status", "")).strip().lower()
         if word == "ok" and 200 <= status < 300:
             if "data" not in body:
-                return _unknown_or(method, moves_money, BadResponse("no data", status))
+                return _unknown_or(method, moves_money, BadResponse(_("no data"), status))
             return body["data"]
         if status < 500:
             message = body.get("error") or body.get("message") or body.get("data")
             if not isinstance(message, str) or not message.strip():
-                message = f"the exchange answered '{word or 'no status'}' without a reason"
+                message = (_("the exchange answered '{status}' without a reason")
+                           .format(status=word) if word
+                           else _("the exchange answered without a status or a reason"))
             raise refusal_from_message(message)
     failure = _describe_bad_answer(status, headers.get("Content-Type", ""), content)
     if 400 <= status < 500:
@@ -482,28 +489,30 @@ def _parse_json(content: bytes) -> Any:
 def _read_capped(response: requests.Response) -> bytes:
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > MAX_RESPONSE_BYTES:
-        raise BadResponse("the answer was far too large", response.status_code)
+        raise BadResponse(_("the answer was far too large"), response.status_code)
     chunks: list[bytes] = []
     size = 0
     for chunk in response.iter_content(64 * 1024):
         size += len(chunk)
         if size > MAX_RESPONSE_BYTES:
-            raise BadResponse("the answer was far too large", response.status_code)
+            raise BadResponse(_("the answer was far too large"), response.status_code)
         chunks.append(chunk)
     return b"".join(chunks)
 
 
 def _describe_bad_answer(status: int, content_type: str, content: bytes) -> BadResponse:
+    # Translators: each goes in brackets in "The exchange sent an answer the app could not read
+    # (...)": a noun phrase, not a sentence.
     if status >= 500:
-        what = f"a server error, HTTP {status}"
+        what = _("a server error, HTTP {status}").format(status=status)
     elif status >= 400:
-        what = f"HTTP {status}"
+        what = f"HTTP {status}"  # a code, not words
     elif not content.strip():
-        what = "an empty answer"
+        what = _("an empty answer")
     elif "html" in content_type.lower() or content.lstrip()[:1] == b"<":
-        what = "a web page instead of data"
+        what = _("a web page instead of data")
     else:
-        what = "malformed data"
+        what = _("malformed data")
     return BadResponse(what, status)
 
 
@@ -535,9 +544,9 @@ def _amount(value: Decimal | str | int) -> Decimal:
     try:
         return to_decimal(value)
     except ValueError:
-        raise ConfigurationError(
-            f"{value!r} is not an amount the app can send; amounts are decimal numbers."
-        ) from None
+        raise ConfigurationError(_(
+            "{value} is not an amount the app can send; amounts are decimal numbers."
+        ).format(value=repr(value))) from None
 
 
 def _time_param(value: datetime | int | None) -> str | None:

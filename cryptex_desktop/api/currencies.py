@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from cryptex_desktop.i18n import N_, _
+
 CURRENCY_CODE = re.compile(r"^[A-Z]{3,}$")
 PAIR_CODE = re.compile(r"^([A-Z]{3,})_([A-Z]{3,})$")
 
@@ -25,16 +27,22 @@ class Currency:
     For a coin, ``confirmations`` is how many blocks Cryptex waits before crediting a
     deposit, and ``block_minutes`` how long its network usually takes per block. A coupon
     above ``moderation_threshold`` is held for a check by hand before it gets a code.
+    ``english_name`` is marked for translation; ``name`` is it in the reader's language.
     """
 
     code: str
-    name: str
+    english_name: str
     decimals: int
     minimum: Decimal
     is_crypto: bool
     moderation_threshold: Decimal
     confirmations: int = 0
     block_minutes: Decimal = Decimal(0)
+
+    @property
+    def name(self) -> str:
+        """The currency's name for people, in the reader's language: "Bitcoin"."""
+        return _(self.english_name)
 
     @property
     def confirmation_minutes(self) -> Decimal:
@@ -60,11 +68,11 @@ class Pair:
 CURRENCIES: dict[str, Currency] = {
     c.code: c
     for c in (
-        Currency("BTC", "Bitcoin", 8, Decimal("0.0001"), True, Decimal(1), 3, Decimal(10)),
-        Currency("LTC", "Litecoin", 8, Decimal("0.001"), True, Decimal(100), 6, Decimal("2.5")),
-        Currency("USD", "US dollar", 2, Decimal("0.01"), False, Decimal(10_000)),
-        Currency("EUR", "Euro", 2, Decimal("0.01"), False, Decimal(10_000)),
-        Currency("RUR", "Russian rouble", 2, Decimal("1"), False, Decimal(1_000_000)),
+        Currency("BTC", N_("Bitcoin"), 8, Decimal("0.0001"), True, Decimal(1), 3, Decimal(10)),
+        Currency("LTC", N_("Litecoin"), 8, Decimal("0.001"), True, Decimal(100), 6, Decimal("2.5")),
+        Currency("USD", N_("US dollar"), 2, Decimal("0.01"), False, Decimal(10_000)),
+        Currency("EUR", N_("Euro"), 2, Decimal("0.01"), False, Decimal(10_000)),
+        Currency("RUR", N_("Russian rouble"), 2, Decimal("1"), False, Decimal(1_000_000)),
     )
 }
 
@@ -95,7 +103,7 @@ def split_pair(code: str) -> tuple[str, str]:
     """``"BTC_USD"`` -> ``("BTC", "USD")``; ``ValueError`` for anything not a pair code."""
     match = PAIR_CODE.match(code)
     if not match:
-        raise ValueError(f"not a currency pair: {code!r}")
+        raise ValueError(_("not a currency pair: {code}").format(code=repr(code)))
     return match.group(1), match.group(2)
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from cryptex_desktop.i18n import _, _n
+
 #: Anything shaped like a coupon code is bearer money and is blanked out of messages.
 _COUPON_LIKE = re.compile(r"CTX-[A-Za-z]{3,}(-[A-Za-z0-9]{1,})+")
 _TAGS = re.compile(r"<[^>]*>")
@@ -24,8 +26,13 @@ def clean_message(text: object) -> str:
     return message
 
 
-def _seconds(value: float) -> str:
-    return "1 second" if value == 1 else f"{value:g} seconds"
+def _plural_count(value: float) -> int:
+    """The count that picks a plural form for ``value``, which may be a fraction.
+
+    A fraction reads as a plural in English ("0.5 seconds") and with the form of 2 in Russian
+    ("0,5 секунды"), so it is told as 2.
+    """
+    return int(value) if value == int(value) else 2
 
 
 def _sentence(text: str) -> str:
@@ -58,10 +65,10 @@ class AuthenticationError(CryptexError):
     """The exchange did not accept the API key or the signature made with the secret."""
 
     def __init__(self, detail: str = "") -> None:
-        super().__init__(
+        super().__init__(_(
             "The exchange did not accept your API key or secret. Check them in Settings; "
             "if you recently made a new key on cryptex.net, enter that one."
-        )
+        ))
         self.detail = clean_message(detail)
 
 
@@ -74,10 +81,10 @@ class NonceError(CryptexError):
     def __init__(
         self, detail: str = "", *, sent: int | None = None, must_exceed: int | None = None
     ) -> None:
-        super().__init__(
+        super().__init__(_(
             "The exchange refused the request because another program using the same API key "
             "sent one after it. Nothing was changed; please try again."
-        )
+        ))
         self.detail = clean_message(detail)
         self.sent = sent
         self.must_exceed = must_exceed
@@ -87,11 +94,18 @@ class RateLimitError(CryptexError):
     """Too many requests for this key; the exchange asks to wait ``retry_after`` seconds."""
 
     def __init__(self, retry_after: float | None = None) -> None:
-        wait = f"about {_seconds(retry_after)}" if retry_after else "a little while"
-        super().__init__(
-            f"The exchange is receiving too many requests from this app. Nothing was changed; "
-            f"please wait {wait} and try again."
-        )
+        if retry_after:
+            message = _n(
+                "The exchange is receiving too many requests from this app. Nothing was "
+                "changed; please wait about {seconds} second and try again.",
+                "The exchange is receiving too many requests from this app. Nothing was "
+                "changed; please wait about {seconds} seconds and try again.",
+                _plural_count(retry_after),
+            ).format(seconds=f"{retry_after:g}")
+        else:
+            message = _("The exchange is receiving too many requests from this app. Nothing "
+                        "was changed; please wait a little while and try again.")
+        super().__init__(message)
         self.retry_after = retry_after
 
 
@@ -99,8 +113,10 @@ class ExchangeRefusal(CryptexError):
     """The exchange understood the request and said no; ``reason`` is its own words."""
 
     def __init__(self, reason: str) -> None:
-        self.reason = clean_message(reason) or "no reason given"
-        super().__init__(f"The exchange refused this: {_sentence(self.reason)}")
+        # Translators: the reason is the exchange's own words, in English.
+        self.reason = clean_message(reason) or _("no reason given")
+        super().__init__(_("The exchange refused this: {reason}").format(
+            reason=_sentence(self.reason)))
 
 
 class InsufficientFunds(ExchangeRefusal):
@@ -108,10 +124,10 @@ class InsufficientFunds(ExchangeRefusal):
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
-        self.message = (
-            f"You do not have enough funds for this ({_sentence(self.reason)}) "
+        self.message = _(
+            "You do not have enough funds for this ({reason}) "
             "Lower the amount, or cancel an open order to free some."
-        )
+        ).format(reason=_sentence(self.reason))
 
 
 class TransportError(CryptexError):
@@ -122,10 +138,10 @@ class ConnectError(TransportError):
     """No connection to the exchange could be made; the request was never sent."""
 
     def __init__(self, host: str) -> None:
-        super().__init__(
-            f"Could not reach the exchange at {host}. Check your internet connection; "
+        super().__init__(_(
+            "Could not reach the exchange at {host}. Check your internet connection; "
             "the app will try again by itself."
-        )
+        ).format(host=host))
         self.host = host
 
 
@@ -133,10 +149,13 @@ class RequestTimeout(TransportError):
     """The exchange took too long to answer a request that changes nothing."""
 
     def __init__(self, seconds: float) -> None:
-        super().__init__(
-            f"The exchange did not answer within {_seconds(seconds)}. "
-            "It may be busy; the app will try again by itself."
-        )
+        super().__init__(_n(
+            "The exchange did not answer within {seconds} second. "
+            "It may be busy; the app will try again by itself.",
+            "The exchange did not answer within {seconds} seconds. "
+            "It may be busy; the app will try again by itself.",
+            _plural_count(seconds),
+        ).format(seconds=f"{seconds:g}"))
         self.seconds = seconds
 
 
@@ -147,10 +166,11 @@ class BadResponse(CryptexError):
     """
 
     def __init__(self, what: str, status_code: int = 0) -> None:
-        super().__init__(
-            f"The exchange sent an answer the app could not read ({what}). "
+        # Translators: {what} is a short technical description, in English.
+        super().__init__(_(
+            "The exchange sent an answer the app could not read ({what}). "
             "It may be having trouble; please try again in a few minutes."
-        )
+        ).format(what=what))
         self.what = what
         self.status_code = status_code
 
@@ -165,11 +185,11 @@ class OutcomeUnknown(CryptexError):
     had_no_effect = False
 
     def __init__(self, method: str, cause: CryptexError) -> None:
-        super().__init__(
+        super().__init__(_(
             "The exchange did not confirm this request (its answer was lost or unreadable), so "
             "it may or may not have gone through. It has not been sent again; the app is "
             "checking with the exchange what happened."
-        )
+        ))
         self.method = method
         self.cause = cause
 

@@ -30,6 +30,8 @@ from typing import Any, TypeVar
 
 import requests
 
+from cryptex_desktop.i18n import N_, _
+
 from .client import MAX_RESPONSE_BYTES, check_url
 from .currencies import PAIR_CODE
 from .errors import CryptexError, clean_message
@@ -40,8 +42,9 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-#: What a person reads whenever market data cannot be had, whatever the cause.
-UNAVAILABLE_SENTENCE = "Market prices are not available right now."
+#: What a person reads first whenever market data cannot be had, whatever the cause (each
+#: error's whole message is one sentence of its own in the catalogue, beginning with this).
+UNAVAILABLE_SENTENCE = N_("Market prices are not available right now.")
 
 
 # --------------------------------------------------------------------------- results
@@ -128,7 +131,8 @@ class MarketUnavailable(CryptexError):
     """
 
     def __init__(self, detail: str = "", retry_after: float = 0.0) -> None:
-        super().__init__(f"{UNAVAILABLE_SENTENCE} The app will try again by itself.")
+        super().__init__(_("Market prices are not available right now. "
+                           "The app will try again by itself."))
         self.detail = clean_message(detail)
         self.retry_after = retry_after
 
@@ -139,11 +143,11 @@ class UnknownMarket(MarketUnavailable):
     def __init__(self, pair: str, detail: str = "", retry_after: float = 0.0) -> None:
         super().__init__(detail, retry_after)
         self.pair = pair
-        base, _, quote = pair.partition("_")
-        self.message = (
-            f"{UNAVAILABLE_SENTENCE} The exchange does not list the market {base}/{quote}; "
-            "choose another market."
-        )
+        base, _sep, quote = pair.partition("_")
+        self.message = _(
+            "Market prices are not available right now. The exchange does not list the "
+            "market {base}/{quote}; choose another market."
+        ).format(base=base, quote=quote)
 
 
 class Backoff:

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from cryptex_desktop.i18n import _
+
 from .client import CryptexClient
 from .currencies import currency_decimals
 from .money import money_context, to_wire
@@ -59,15 +61,15 @@ def check_trade(
 
     for order in client.active_orders(pair=pair):
         if matches(order):
-            return Finding(True, "The order was placed and is open.", order)
+            return Finding(True, _("The order was placed and is open."), order)
     ids: set[int] = set()
     for fill in client.trade_history(pair=pair, since=sent_at - LOOKBACK):
         ids.add(fill.buy_order_id if fill.type == "buy" else fill.sell_order_id)
     for order_id in sorted(ids - set(known_order_ids), reverse=True):
         order = client.order_info(order_id)
         if matches(order):
-            return Finding(True, "The order was placed and has already filled.", order)
-    return Finding(False, "The exchange has no such order: it was not placed.")
+            return Finding(True, _("The order was placed and has already filled."), order)
+    return Finding(False, _("The exchange has no such order: it was not placed."))
 
 
 def existing_order_ids(client: CryptexClient, pair: str, now: datetime) -> frozenset[int]:
@@ -86,10 +88,10 @@ def check_cancel(client: CryptexClient, order_id: int) -> Finding:
     """Whether the order is cancelled now."""
     order = client.order_info(order_id)
     if order.status == OrderStatus.CANCELLED:
-        return Finding(True, "The order is cancelled.", order)
+        return Finding(True, _("The order is cancelled."), order)
     if order.status == OrderStatus.FILLED:
-        return Finding(False, "The order filled before it could be cancelled.", order)
-    return Finding(False, "The order is still open: it was not cancelled.", order)
+        return Finding(False, _("The order filled before it could be cancelled."), order)
+    return Finding(False, _("The order is still open: it was not cancelled."), order)
 
 
 def check_withdraw(
@@ -110,22 +112,23 @@ def check_withdraw(
         for tx in client.unconfirmed_transactions(currency=currency):
             if (tx.txid not in known_txids and tx.address == address
                     and tx.amount == -amount):
-                return Finding(True, "The withdrawal was sent and is being confirmed.", tx)
+                return Finding(True, _("The withdrawal was sent and is being confirmed."), tx)
     if before is not None:
         now = client.info().balances.get(currency, Decimal(0))
         with money_context():
             change = now - before.get(currency, Decimal(0))
             if change == 0:
-                return Finding(False, f"The exchange does not list this withdrawal yet. Your "
-                                      f"{currency} balance has not changed either, so it did "
-                                      "not go through.", now)
+                return Finding(False, _(
+                    "The exchange does not list this withdrawal yet. Your {currency} balance "
+                    "has not changed either, so it did not go through.").format(
+                        currency=currency), now)
             if change == -amount:
-                return Finding(True, "The withdrawal was accepted: its amount has left your "
-                                     "balance. The exchange will list it among your pending "
-                                     "transactions shortly.", now)
-    return Finding(None, "The exchange does not list this withdrawal yet. Check your balance "
-                         "and the Deposit tab's list of transactions in a few minutes before "
-                         "trying again.")
+                return Finding(True, _("The withdrawal was accepted: its amount has left your "
+                                       "balance. The exchange will list it among your pending "
+                                       "transactions shortly."), now)
+    return Finding(None, _("The exchange does not list this withdrawal yet. Check your balance "
+                           "and the Deposit tab's list of transactions in a few minutes before "
+                           "trying again."))
 
 
 def check_coupon_create(
@@ -151,14 +154,14 @@ def check_coupon_create(
         held = check_balance_change(client, currency, before_total, Decimal(0),
                                     with_reserves=True)
         if held.happened:
-            return Finding(True, "Your balance shows that it went through: the coupon was "
-                                 "created and is held for a manual check. Its code is issued "
-                                 "on cryptex.net once the check passes; nothing was lost.",
+            return Finding(True, _("Your balance shows that it went through: the coupon was "
+                                   "created and is held for a manual check. Its code is issued "
+                                   "on cryptex.net once the check passes; nothing was lost."),
                            free.found)
-    return Finding(True, "Your balance shows that it went through. The coupon was created, "
-                         "but its code was lost with the connection and the exchange does not "
-                         "show codes twice. Contact Cryptex support on cryptex.net with the "
-                         "time and the amount to recover it; do not create it again.",
+    return Finding(True, _("Your balance shows that it went through. The coupon was created, "
+                           "but its code was lost with the connection and the exchange does not "
+                           "show codes twice. Contact Cryptex support on cryptex.net with the "
+                           "time and the amount to recover it; do not create it again."),
                    free.found)
 
 
@@ -173,14 +176,16 @@ def check_coupon_redeem(
     with money_context():
         rise = now - before.get(currency, Decimal(0))
     if rise > 0:
-        return Finding(True, f"Your {currency} balance rose by {_money(rise, currency)}, "
-                             "so the coupon was redeemed.", now)
+        return Finding(True, _("Your {currency} balance rose by {amount}, so the coupon was "
+                               "redeemed.").format(currency=currency,
+                                                   amount=_money(rise, currency)), now)
     if rise == 0:
-        return Finding(False, "Your balance has not changed: the coupon was not redeemed. You "
-                              "can safely try again; a coupon can only ever be redeemed once.",
+        return Finding(False, _("Your balance has not changed: the coupon was not redeemed. You "
+                                "can safely try again; a coupon can only ever be redeemed once."),
                        now)
-    return Finding(None, f"Your {currency} balance changed in another way meanwhile, so the "
-                         "app cannot tell. Check your balances before trying again.", now)
+    return Finding(None, _("Your {currency} balance changed in another way meanwhile, so the "
+                           "app cannot tell. Check your balances before trying again.").format(
+                               currency=currency), now)
 
 
 def check_balance_change(
@@ -195,11 +200,11 @@ def check_balance_change(
     with money_context():
         change = now - before.get(currency, Decimal(0))
     if change == expected_change:
-        return Finding(True, "Your balance shows that it went through.", now)
+        return Finding(True, _("Your balance shows that it went through."), now)
     if change == 0:
-        return Finding(False, "Your balance has not changed: it did not go through.", now)
-    return Finding(None, "Your balance changed by a different amount, so the app cannot tell. "
-                         "Check your balances and history.", now)
+        return Finding(False, _("Your balance has not changed: it did not go through."), now)
+    return Finding(None, _("Your balance changed by a different amount, so the app cannot tell. "
+                           "Check your balances and history."), now)
 
 
 def _money(amount: Decimal, currency: str) -> str:

@@ -17,6 +17,8 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
+from cryptex_desktop.i18n import N_, _
+
 from .currencies import CURRENCY_CODE, split_pair
 from .money import money_context, to_decimal
 
@@ -91,11 +93,12 @@ class OrderStatus(enum.IntEnum):
     CANCELLED = 3
 
 
+#: Each status in words, marked only: ``_()`` them where they are shown.
 ORDER_STATUS_WORDS = {
-    OrderStatus.ACTIVE: "Open",
-    OrderStatus.PARTLY_FILLED: "Partly filled",
-    OrderStatus.FILLED: "Filled",
-    OrderStatus.CANCELLED: "Cancelled",
+    OrderStatus.ACTIVE: N_("Open"),
+    OrderStatus.PARTLY_FILLED: N_("Partly filled"),
+    OrderStatus.FILLED: N_("Filled"),
+    OrderStatus.CANCELLED: N_("Cancelled"),
 }
 
 
@@ -169,7 +172,10 @@ class Order:
     @property
     def status_text(self) -> str:
         """The status in words; an unknown code is shown, not hidden."""
-        return ORDER_STATUS_WORDS.get(self.status, f"Status {int(self.status)}")  # type: ignore[call-overload]
+        word = ORDER_STATUS_WORDS.get(self.status)  # type: ignore[call-overload]
+        if word is None:
+            return _("Status {code}").format(code=int(self.status))
+        return _(word)
 
 
 @dataclass(frozen=True)

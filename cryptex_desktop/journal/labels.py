@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from cryptex_desktop.api.types import COUPON_CODE
+from cryptex_desktop.i18n import N_, _
 
 from .records import LabelKind
 
@@ -47,15 +48,18 @@ class Label:
 
 
 class LabelProblemReason(enum.Enum):
-    """Why one line of a label file was not read, each with the sentence that says so."""
+    """Why one line of a label file was not read, each with the sentence that says so.
 
-    NOT_JSON = "This line is not JSON, so it was skipped."
-    NOT_AN_OBJECT = "This line is not a JSON object with a type and a ref, so it was skipped."
-    OTHER_TYPE = "Labels of this type are not used by Cryptex Desktop, so it was skipped."
-    UNKNOWN_TYPE = "The type is not one BIP-329 knows (addr or tx), so it was skipped."
-    NO_REF = "The line names no address or transaction (ref), so it was skipped."
-    BAD_FIELD = "The label, origin or spendable value is of the wrong kind, so it was skipped."
-    LOOKS_LIKE_CODE = (
+    The sentences are English, marked only: ``_(reason.value)`` where one is shown.
+    """
+
+    NOT_JSON = N_("This line is not JSON, so it was skipped.")
+    NOT_AN_OBJECT = N_("This line is not a JSON object with a type and a ref, so it was skipped.")
+    OTHER_TYPE = N_("Labels of this type are not used by Cryptex Desktop, so it was skipped.")
+    UNKNOWN_TYPE = N_("The type is not one BIP-329 knows (addr or tx), so it was skipped.")
+    NO_REF = N_("The line names no address or transaction (ref), so it was skipped.")
+    BAD_FIELD = N_("The label, origin or spendable value is of the wrong kind, so it was skipped.")
+    LOOKS_LIKE_CODE = N_(
         "This line holds what looks like a coupon code, which the app never stores; skipped."
     )
 
@@ -69,8 +73,8 @@ class LabelProblem:
 
     @property
     def sentence(self) -> str:
-        """``Line 3: ...`` in plain words (English; the screen may translate by ``reason``)."""
-        return f"Line {self.line}: {self.reason.value}"
+        """``Line 3: ...`` in plain words, in the reader's language."""
+        return _("Line {line}: {reason}").format(line=self.line, reason=_(self.reason.value))
 
 
 @dataclass(frozen=True)

@@ -97,18 +97,20 @@ class FirstPaintProbe:
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     """The command line's options (``argv`` without the program name)."""
+    from cryptex_desktop.i18n import _
+
     parser = argparse.ArgumentParser(
         prog="cryptex-desktop",
-        description="Cryptex Desktop: your Cryptex wallet and trading app.",
+        description=_("Cryptex Desktop: your Cryptex wallet and trading app."),
     )
-    parser.add_argument("--data-dir", type=Path, help="keep the app's data and settings here")
-    parser.add_argument("--demo", action="store_true", help="start on the demo exchange")
+    parser.add_argument("--data-dir", type=Path, help=_("keep the app's data and settings here"))
+    parser.add_argument("--demo", action="store_true", help=_("start on the demo exchange"))
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument(
         "--self-test",
         action="store_true",
-        help="check, without a screen and on a temporary demo exchange, that the app works; "
-        "prints one line per step and exits 0 only if all passed",
+        help=_("check, without a screen and on a temporary demo exchange, that the app works; "
+               "prints one line per step and exits 0 only if all passed"),
     )
     return parser.parse_args(argv)
 

@@ -52,6 +52,7 @@ class CandleInterval(enum.Enum):
 
     def description(self) -> str:
         """What one candle stands for, in a sentence's words: "one minute"."""
+        # Translators: put inside sentences such as "Candles of {span}" ("one minute").
         return {
             CandleInterval.MINUTE: _("one minute"),
             CandleInterval.FIFTEEN_MINUTES: _("15 minutes"),

@@ -132,12 +132,6 @@ def _requested_platforms(environ: Mapping[str, str]) -> list[str]:
     return ["xcb"]
 
 
-def _install_sentence(packages: list[str]) -> str:
-    return _("install them with `sudo apt-get install {packages}`").format(
-        packages=" ".join(packages)
-    )
-
-
 def _platform_problem(
     platform: str, environ: Mapping[str, str], load_library: LibraryLoader | None
 ) -> tuple[str | None, bool]:
@@ -149,18 +143,22 @@ def _platform_problem(
     has_screen = bool(environ.get(screen_variable))
     packages = missing_packages(platform, load_library)
     if not environ.get("DISPLAY") and not environ.get("WAYLAND_DISPLAY"):
-        paragraph = _(
+        if packages:
+            return _(
+                "Cryptex Desktop found no screen to draw its window on: neither DISPLAY nor "
+                "WAYLAND_DISPLAY is set, which happens when it is started over SSH, from a "
+                "service or in a container. Start it from your desktop, or run "
+                "`xvfb-run cryptex-desktop` for a virtual screen (install that with "
+                "`sudo apt-get install xvfb`). It also needs system libraries that are "
+                "missing here; install them with `sudo apt-get install {packages}`."
+            ).format(packages=" ".join(packages)), False
+        return _(
             "Cryptex Desktop found no screen to draw its window on: neither DISPLAY nor "
             "WAYLAND_DISPLAY is set, which happens when it is started over SSH, from a "
             "service or in a container. Start it from your desktop, or run "
             "`xvfb-run cryptex-desktop` for a virtual screen (install that with "
             "`sudo apt-get install xvfb`)."
-        )
-        if packages:
-            paragraph += " " + _(
-                "It also needs system libraries that are missing here; {install}."
-            ).format(install=_install_sentence(packages))
-        return paragraph, False
+        ), False
     if not has_screen:
         other = "xcb" if platform == "wayland" else "wayland"
         return _(
@@ -171,9 +169,10 @@ def _platform_problem(
     if packages:
         return _(
             "Cryptex Desktop cannot open its window because system libraries that Qt needs "
-            "to draw on this screen are missing. On Debian or Ubuntu, {install}, then start "
-            "Cryptex Desktop again (other systems name these packages similarly)."
-        ).format(install=_install_sentence(packages)), True
+            "to draw on this screen are missing. On Debian or Ubuntu, install them with "
+            "`sudo apt-get install {packages}`, then start Cryptex Desktop again (other "
+            "systems name these packages similarly)."
+        ).format(packages=" ".join(packages)), True
     return None, True
 
 

@@ -23,7 +23,7 @@ from PySide6.QtCore import QLocale
 
 from cryptex_desktop import i18n
 from cryptex_desktop.api.currencies import CURRENCIES, PAIRS, currency_decimals, split_pair
-from cryptex_desktop.i18n import _
+from cryptex_desktop.i18n import N_, _, language
 from cryptex_desktop.ui.numbers import (
     NumberConvention,
     convention_of,
@@ -40,7 +40,7 @@ _conventions: dict[tuple[str, str], NumberConvention] = {}
 #: Decimals for a price of a pair this app does not know.
 _UNKNOWN_PRICE_DECIMALS = 8
 
-_SIDE_WORDS = {"buy": _("Buy"), "sell": _("Sell")}
+_SIDE_WORDS = {"buy": N_("Buy"), "sell": N_("Sell")}
 
 # A date is written from the local UTC offset of its hour, looked up once per hour: asking
 # the C library for every one of 100,000 trades would cost a quarter of a second.
@@ -167,7 +167,8 @@ def currency_name(code: str) -> str:
 
 def side_word(side: str) -> str:
     """``"buy"`` -> ``"Buy"``, ``"sell"`` -> ``"Sell"``; anything else capitalised as is."""
-    return _SIDE_WORDS.get(side.lower(), side.capitalize())
+    word = _SIDE_WORDS.get(side.lower())
+    return _(word) if word else side.capitalize()
 
 
 def local_zone() -> tzinfo | None:
@@ -264,12 +265,17 @@ class Market(NamedTuple):
     price_format: str
 
 
-@cache
 def market(pair: str) -> Market:
     """The facts tables show about ``pair`` (``BTC_USD``), worked out once per pair.
 
     ``ValueError`` for text that is not a pair code.
     """
+    return _market(pair, language())
+
+
+@cache
+def _market(pair: str, speaking: str) -> Market:
+    """:func:`market` in the language ``speaking`` (its names and description are words)."""
     base, quote = split_pair(pair)
     base_decimals, quote_decimals = currency_decimals(base), currency_decimals(quote)
     places = price_decimals(pair)

@@ -348,13 +348,18 @@ class JournalKeeper(QObject):
 
     def _on_reconcile_failed(self, intent: WithdrawalRecord | CouponCreatedRecord, money: str,
                              error: BaseException) -> None:
-        what = (_("A withdrawal of {money}") if isinstance(intent, WithdrawalRecord)
-                else _("A coupon of {money}")).format(money=money)
-        self._tell(_(
-            "{what} was being sent when the app closed, and the app could not find out what "
-            "became of it ({reason}). It will ask again the next time it starts; until then, "
-            "check your balance before trying again."
-        ).format(what=what, reason=describe_check_failure(error).rstrip(".")))
+        if isinstance(intent, WithdrawalRecord):
+            sentence = _(
+                "A withdrawal of {money} was being sent when the app closed, and the app could "
+                "not find out what became of it ({reason}). It will ask again the next time it "
+                "starts; until then, check your balance before trying again.")
+        else:
+            sentence = _(
+                "A coupon of {money} was being sent when the app closed, and the app could not "
+                "find out what became of it ({reason}). It will ask again the next time it "
+                "starts; until then, check your balance before trying again.")
+        self._tell(sentence.format(money=money,
+                                   reason=describe_check_failure(error).rstrip(".")))
 
     def _tell(self, sentence: str) -> None:
         self.last_news = sentence

@@ -15,19 +15,15 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from cryptex_desktop.i18n import _
+from cryptex_desktop.i18n import N_, _, _n
 from cryptex_desktop.journal import Journal, LabelImport
 from cryptex_desktop.ui.journal_keeper import JournalKeeper
 
 #: What the file dialogs offer.
-FILE_FILTER = _("Label files (*.jsonl *.json);;All files (*)")
+FILE_FILTER = N_("Label files (*.jsonl *.json);;All files (*)")
 
 #: How many unreadable line numbers a sentence names before "and N more".
 MAX_LINES_NAMED = 10
-
-
-def _count_sentence(count: int) -> str:
-    return _("1 label") if count == 1 else _("{count} labels").format(count=count)
 
 
 def lines_text(numbers: list[int]) -> str:
@@ -47,13 +43,25 @@ def import_sentence(result: LabelImport) -> str:
     if not numbers:
         if result.imported == 0:
             return _("The file holds no labels; nothing was imported.")
-        return _("Imported {labels}.").format(labels=_count_sentence(result.imported))
-    where = (_("line {lines}") if len(numbers) == 1 else _("lines {lines}")).format(
-        lines=lines_text(numbers))
-    return _(
-        "Imported {labels}; {where} could not be read (each line should be one BIP-329 label, "
-        "and a label that looks like a coupon code is never kept)."
-    ).format(labels=_count_sentence(result.imported), where=where)
+        return _n("Imported {count} label.", "Imported {count} labels.",
+                  result.imported).format(count=result.imported)
+    # Two numbers, one plural: the sentence's form follows the labels imported, and one
+    # unreadable line has its own pair of sentences.
+    if len(numbers) == 1:
+        sentence = _n(
+            "Imported {count} label; line {lines} could not be read (each line should be one "
+            "BIP-329 label, and a label that looks like a coupon code is never kept).",
+            "Imported {count} labels; line {lines} could not be read (each line should be one "
+            "BIP-329 label, and a label that looks like a coupon code is never kept).",
+            result.imported)
+    else:
+        sentence = _n(
+            "Imported {count} label; lines {lines} could not be read (each line should be one "
+            "BIP-329 label, and a label that looks like a coupon code is never kept).",
+            "Imported {count} labels; lines {lines} could not be read (each line should be one "
+            "BIP-329 label, and a label that looks like a coupon code is never kept).",
+            result.imported)
+    return sentence.format(count=result.imported, lines=lines_text(numbers))
 
 
 def write_labels(path: str | os.PathLike[str], journal: Journal) -> int:
@@ -117,7 +125,7 @@ class LabelTransfer(QObject):
         if self._journal_missing():
             return
         path, _filter = QFileDialog.getSaveFileName(
-            parent, _("Export labels"), str(Path.home() / "cryptex-labels.jsonl"), FILE_FILTER)
+            parent, _("Export labels"), str(Path.home() / "cryptex-labels.jsonl"), _(FILE_FILTER))
         if path:
             self.export_to(path)
 
@@ -125,8 +133,9 @@ class LabelTransfer(QObject):
         """Write every label to ``path`` as BIP-329 JSON lines (on the journal's lane)."""
         self._keeper.read(
             lambda journal: write_labels(path, journal),
-            lambda count: self._tell(_("Saved {labels} to {path}.").format(
-                labels=_count_sentence(count), path=path)),
+            lambda count: self._tell(_n("Saved {count} label to {path}.",
+                                        "Saved {count} labels to {path}.", count).format(
+                count=count, path=path)),
             lambda error: self._tell(file_problem_sentence(error, saving=True)),
         )
 
@@ -135,7 +144,7 @@ class LabelTransfer(QObject):
         if self._journal_missing():
             return
         path, _filter = QFileDialog.getOpenFileName(
-            parent, _("Import labels"), str(Path.home()), FILE_FILTER)
+            parent, _("Import labels"), str(Path.home()), _(FILE_FILTER))
         if path:
             self.import_from(path)
 

@@ -191,8 +191,14 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_connected(self, endpoint: Endpoint) -> None:
         label = endpoint.label
-        suffix = _("practice money") if endpoint.is_demo else endpoint.url
-        self.setWindowTitle(f"{APP_NAME} — {label} ({suffix})")
+        if endpoint.is_demo:
+            # Translators: the window title; {mode} is "DEMO".
+            title = _("{app} — {mode} (practice money)").format(app=APP_NAME, mode=label)
+        else:
+            # Translators: the window title; {mode} is "LIVE: username", {url} the exchange's.
+            title = _("{app} — {mode} ({url})").format(app=APP_NAME, mode=label,
+                                                       url=endpoint.url)
+        self.setWindowTitle(title)
         self.status.set_mode(label, endpoint.is_demo)
         self.context.refresher.set_interval(self.context.settings.refresh_seconds)
         self.context.refresher.start()
@@ -204,13 +210,14 @@ class MainWindow(QMainWindow):
         if self.tray is not None and self.tray.supportsMessages():
             self.tray.showMessage(title, message, QSystemTrayIcon.MessageIcon.Information, 8000)
         else:  # beside the DEMO/LIVE badge, never over it
-            self.status.tell(f"{title}: {message}")
+            # Translators: a notification in the status bar: "Order filled: ...".
+            self.status.tell(_("{title}: {message}").format(title=title, message=message))
 
     @Slot(str)
     def _on_connect_failed(self, message: str) -> None:
         self.status.set_connecting(_("Not connected"))
         self.status.show_problem(message)
-        self.setWindowTitle(f"{APP_NAME} — {_('not connected')}")
+        self.setWindowTitle(_("{app} — not connected").format(app=APP_NAME))
 
     @Slot()
     def _on_client_changed(self) -> None:

@@ -256,8 +256,10 @@ class MoneyAction(QObject):
             report = ActionReport(Outcome.DONE, self._words.found(subject, finding), subject,
                                   finding=finding, error=lost)
         elif finding.happened is False:
-            report = ActionReport(Outcome.REFUSED, f"{finding.detail} {self._words.not_done}",
-                                  subject, finding=finding, error=lost)
+            # Translators: two whole sentences, one after the other (the check's, then what to do).
+            sentence = _("{finding} {then}").format(finding=finding.detail,
+                                                    then=self._words.not_done)
+            report = ActionReport(Outcome.REFUSED, sentence, subject, finding=finding, error=lost)
         else:
             report = ActionReport(Outcome.UNKNOWN, finding.detail, subject, finding=finding,
                                   error=lost)

@@ -161,9 +161,8 @@ def parse_number(text: str, convention: NumberConvention) -> NumberReading:
     own_marks = convention.group_marks | {convention.decimal_mark}
     known = own_marks | {".", ","} | APOSTROPHES
     if not body or any(char not in _DIGITS and char not in known for char in body):
-        return NumberReading(None, _(
-            "Use only digits, with {decimal} for decimals, like {example}."
-        ).format(decimal=_mark_name(convention.decimal_mark), example=example))
+        return NumberReading(None, _digits_only(convention.decimal_mark).format(
+            mark=convention.decimal_mark, example=example))
 
     def signed(value: Decimal) -> Decimal:
         return -value if negative else value
@@ -186,6 +185,7 @@ def parse_number(text: str, convention: NumberConvention) -> NumberReading:
             others = [as_decimal, as_groups]
 
     readings = [exact_number(signed(other), convention) for other in dict.fromkeys(others)]
+    # Translators: {decimal} and {group} are names of marks ("a point", "a space"), subjects.
     rule = _("Here {decimal} marks decimals and {group} separates thousands, as in {example}.") \
         .format(decimal=_mark_name(convention.decimal_mark),
                 group=_mark_name(convention.group_mark), example=example)
@@ -237,8 +237,17 @@ def _other_readings(body: str) -> list[Decimal]:
     return [reading for reading in readings if reading is not None]
 
 
+def _digits_only(decimal_mark: str) -> str:
+    """The sentence for text with a foreign character; ``{example}`` and ``{mark}`` go in."""
+    if decimal_mark == ".":
+        return _("Use only digits, with a point for decimals, like {example}.")
+    if decimal_mark == ",":
+        return _("Use only digits, with a comma for decimals, like {example}.")
+    return _("Use only digits, with “{mark}” for decimals, like {example}.")
+
+
 def _mark_name(mark: str) -> str:
-    """A mark as words in a sentence: "a point", "a comma", "a space"."""
+    """A mark as words, the subject of a sentence: "a point", "a comma", "a space"."""
     if mark == ".":
         return _("a point")
     if mark == ",":

@@ -159,24 +159,25 @@ def price_sense(terms: OrderTerms, book: OrderBook | None) -> list[str]:
         return [_crossing_sentence(terms, ask, book.asks)]
     if terms.side == SELL and far_below and bid is not None:
         return [_crossing_sentence(terms, bid, book.bids)]
+    yours = price_money(price, terms.pair)
     if terms.side == BUY and far_below and bid is not None:
         if ask is not None:
-            best = _("the best offer now is {price} per {base}")
+            sentence = _("Your order will wait: the best offer now is {price} per {base}. It "
+                         "fills only if the market comes down to {yours}.")
         else:
-            best = _("the best bid now is {price} per {base}")
-        return [_("Your order will wait: {best}. It fills only if the market comes down to "
-                  "{yours}.").format(best=best.format(price=price_money(ask or bid, terms.pair),
-                                                      base=base),
-                                     yours=price_money(price, terms.pair))]
+            sentence = _("Your order will wait: the best bid now is {price} per {base}. It "
+                         "fills only if the market comes down to {yours}.")
+        return [sentence.format(price=price_money(ask or bid, terms.pair), base=base,
+                                yours=yours)]
     if terms.side == SELL and far_above and ask is not None:
         if bid is not None:
-            best = _("the best bid now is {price} per {base}")
+            sentence = _("Your order will wait: the best bid now is {price} per {base}. It "
+                         "fills only if the market comes up to {yours}.")
         else:
-            best = _("the best offer now is {price} per {base}")
-        return [_("Your order will wait: {best}. It fills only if the market comes up to "
-                  "{yours}.").format(best=best.format(price=price_money(bid or ask, terms.pair),
-                                                     base=base),
-                                     yours=price_money(price, terms.pair))]
+            sentence = _("Your order will wait: the best offer now is {price} per {base}. It "
+                         "fills only if the market comes up to {yours}.")
+        return [sentence.format(price=price_money(bid or ask, terms.pair), base=base,
+                                yours=yours)]
     return []
 
 
@@ -198,27 +199,27 @@ def _crossing_sentence(terms: OrderTerms, best: Decimal, levels: tuple[BookLevel
         "filled": exact_money(filled, base),
         "rest": exact_money(rest, base),
     }
-    if terms.side == BUY:
-        first = _("You offer {price} per {base}, {percent} above the best offer of {best}.")
-        if rest <= 0:
-            then = _("It fills at the sellers' prices, so you would pay about {money}, not the "
+    if terms.side == BUY and rest <= 0:
+        sentence = _("You offer {price} per {base}, {percent} above the best offer of {best}. "
+                     "It fills at the sellers' prices, so you would pay about {money}, not the "
                      "{yours} your price allows; your price matters only if those offers are "
                      "gone before your order arrives.")
-        else:
-            then = _("The offers up to your price cover only {filled}: that part fills at the "
+    elif terms.side == BUY:
+        sentence = _("You offer {price} per {base}, {percent} above the best offer of {best}. "
+                     "The offers up to your price cover only {filled}: that part fills at the "
                      "sellers' prices, for about {money}. The other {rest} waits at your price, "
                      "and fills at it if a seller takes it.")
-    else:
-        first = _("You ask {price} per {base}, {percent} below the best bid of {best}.")
-        if rest <= 0:
-            then = _("It fills at the buyers' prices, so you would receive about {money} "
+    elif rest <= 0:
+        sentence = _("You ask {price} per {base}, {percent} below the best bid of {best}. "
+                     "It fills at the buyers' prices, so you would receive about {money} "
                      "before the fee, not the {yours} your price asks; your price matters only "
                      "if those bids are gone before your order arrives.")
-        else:
-            then = _("The bids down to your price cover only {filled}: that part fills at the "
+    else:
+        sentence = _("You ask {price} per {base}, {percent} below the best bid of {best}. "
+                     "The bids down to your price cover only {filled}: that part fills at the "
                      "buyers' prices, for about {money} before the fee. The other {rest} waits "
                      "at your price, and fills at it if a buyer takes it.")
-    return f"{first.format(**values)} {then.format(**values)}"
+    return sentence.format(**values)
 
 
 # -- on the worker ------------------------------------------------------------------------------
@@ -334,19 +335,35 @@ def _fee_of(gross: Decimal, currency: str) -> Decimal:
 def filled_sentence(order: Order, part: FilledPart) -> str:
     """"You bought 0.01000000 BTC at 65,130.00 USD, paid 651.30 USD; the fee was …"."""
     base, quote = order.base, order.quote
-    amount = exact_money(part.amount, base)
-    price = price_money(part.price, order.pair)
-    if not part.one_price:
-        price = _("an average of {price}").format(price=price)
-    total = exact_money(part.total, quote)
-    fee = exact_money(part.fee, part.fee_currency)
-    if not part.exact_fee:
-        fee = _("about {fee}").format(fee=fee)
-    if order.type == BUY:
-        return _("You bought {amount} at {price}, paid {total}; the fee was {fee}.").format(
-            amount=amount, price=price, total=total, fee=fee)
-    return _("You sold {amount} at {price} for {total}; the fee was {fee}.").format(
-        amount=amount, price=price, total=total, fee=fee)
+    values = {
+        "amount": exact_money(part.amount, base),
+        "price": price_money(part.price, order.pair),
+        "total": exact_money(part.total, quote),
+        "fee": exact_money(part.fee, part.fee_currency),
+    }
+    # One whole sentence for each of: bought or sold, one price or an average, exact fee or not.
+    buy = order.type == BUY
+    if buy and part.one_price and part.exact_fee:
+        sentence = _("You bought {amount} at {price}, paid {total}; the fee was {fee}.")
+    elif buy and part.one_price:
+        sentence = _("You bought {amount} at {price}, paid {total}; the fee was about {fee}.")
+    elif buy and part.exact_fee:
+        sentence = _("You bought {amount} at an average of {price}, paid {total}; the fee was "
+                     "{fee}.")
+    elif buy:
+        sentence = _("You bought {amount} at an average of {price}, paid {total}; the fee was "
+                     "about {fee}.")
+    elif part.one_price and part.exact_fee:
+        sentence = _("You sold {amount} at {price} for {total}; the fee was {fee}.")
+    elif part.one_price:
+        sentence = _("You sold {amount} at {price} for {total}; the fee was about {fee}.")
+    elif part.exact_fee:
+        sentence = _("You sold {amount} at an average of {price} for {total}; the fee was "
+                     "{fee}.")
+    else:
+        sentence = _("You sold {amount} at an average of {price} for {total}; the fee was "
+                     "about {fee}.")
+    return sentence.format(**values)
 
 
 def waiting_sentence(order: Order) -> str:

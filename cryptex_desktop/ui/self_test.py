@@ -11,6 +11,9 @@ data, settings and keychain are never touched.
 It prints one line per step, ``ok   info: 5 currencies`` or ``FAIL trade: <a sentence>``, and
 :func:`run_self_test` returns 0 only if every step passed. Qt is imported step by step, so a
 build missing a Qt library still prints a ``FAIL qt`` line instead of a traceback.
+
+Its lines stay English and unmarked, like the log: they are a build's diagnosis, pasted into
+bug reports and read by the packaging checks, not sentences of the app.
 """
 
 from __future__ import annotations

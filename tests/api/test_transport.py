@@ -20,6 +20,7 @@ from cryptex_desktop.api import (
     ExchangeRefusal,
     OutcomeUnknown,
     RateLimitError,
+    RequestTimeout,
 )
 
 OK_INFO = b'{"status": "ok", "data": {"balances": {"USD": "1.5"}, "open_orders": 0}}'
@@ -187,3 +188,13 @@ def test_a_huge_answer_is_refused_not_loaded(scripted, monkeypatch):
     with pytest.raises(BadResponse) as bad:
         client.info()
     assert "too large" in str(bad.value)
+
+
+def test_waits_are_told_with_the_plural_the_number_needs():
+    """One second is "1 second"; any other number, whole or not, is "seconds"."""
+    assert "please wait about 1 second and try again" in str(RateLimitError(1))
+    assert "please wait about 3 seconds and try again" in str(RateLimitError(3))
+    assert "please wait a little while and try again" in str(RateLimitError(None))
+    assert "did not answer within 1 second." in str(RequestTimeout(1))
+    assert "did not answer within 0.6 seconds." in str(RequestTimeout(0.6))
+    assert "did not answer within 1.5 seconds." in str(RequestTimeout(1.5))

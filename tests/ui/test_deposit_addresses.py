@@ -221,3 +221,14 @@ def test_confirmations_are_said_against_the_coins_own_count():
     assert progress_text(litecoin(2)) == "2 of 6 confirmations"
     assert progress_text(litecoin(7)) == "6 of 6 confirmations"  # enough: credited any moment
     assert progress_text(litecoin(7, credited=seen)) == "credited"
+
+
+def test_a_count_of_confirmations_alone_has_its_own_plural():
+    """A currency without a rule says how many it has, "1 confirmation" for one."""
+    seen = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+
+    def unknown(confirmations: int) -> DepositRecord:
+        return DepositRecord("XYZ", "xyz1q", "tx", Decimal("1"), confirmations, seen, None)
+
+    assert progress_text(unknown(1)) == "1 confirmation"
+    assert progress_text(unknown(2)) == "2 confirmations"

@@ -4,6 +4,7 @@ the language's numbers and dates."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -17,7 +18,7 @@ from cryptex_desktop.ui import formatting
 from cryptex_desktop.ui.dialogs.settings_dialog import SettingsDialog
 from cryptex_desktop.ui.language import LANGUAGE_CHOICES, apply_language, locale_for
 from cryptex_desktop.ui.main_window import MainWindow
-from tests.gui_checks import modal_dialog
+from tests.gui_checks import WAIT_MS, modal_dialog
 
 
 def test_settings_offers_each_language_in_its_own_words_and_says_when_it_applies(
@@ -109,3 +110,56 @@ def test_on_a_russian_desktop_a_second_copy_says_it_is_already_open_in_russian(t
     finally:
         first.terminate()
         first.wait(timeout=30)
+
+
+def russian_window(qtbot, speak, app_context) -> MainWindow:
+    """The main window built in Russian, on the demo exchange with its balances known."""
+    speak("ru")
+    main = MainWindow(app_context)
+    qtbot.addWidget(main)
+    main.show()
+    with qtbot.waitSignal(app_context.connection.connected, timeout=WAIT_MS):
+        app_context.connection.connect_demo()
+    qtbot.waitUntil(lambda: app_context.wallet.known, timeout=WAIT_MS)
+    return main
+
+
+def test_amounts_are_typed_and_read_back_the_russian_way(qtbot, speak, app_context):
+    main = russian_window(qtbot, speak, app_context)
+    trade = main.show_screen("trade")
+    group = QLocale().groupSeparator()
+    qtbot.mouseClick(trade.buy_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(trade.price_edit, "1 234,56")
+    qtbot.keyClicks(trade.amount_edit, "0,01")
+    assert trade.price_edit.amount() == Decimal("1234.56")
+    assert trade.price_message.text().endswith(f" 1{group}234,56 USD")
+    assert not has_english(trade.price_message.text())  # "Распознано как …"
+    assert trade.pay_label.text() == "12,3456 USD"
+    trade.amount_edit.clear()
+    qtbot.keyClicks(trade.amount_edit, "0.01")  # a point, unambiguous here: read, and said so
+    assert trade.amount_edit.amount() == Decimal("0.01")
+    assert trade.amount_message.text().endswith(" 0,01 BTC")
+    assert not has_english(trade.amount_message.text())
+
+
+def has_english(text: str) -> bool:
+    """Whether ``text`` has a Latin word other than a currency code."""
+    return any(not word.isupper() for word in re.findall(r"[A-Za-z]{2,}", text))
+
+
+def test_the_readme_keys_work_in_russian_where_other_letters_are_underlined(
+        qtbot, speak, app_context):
+    main = russian_window(qtbot, speak, app_context)
+    trade = main.show_screen("trade")
+    qtbot.waitUntil(trade.isVisible, timeout=WAIT_MS)
+    assert "&B" not in trade.buy_button.text()  # Russian words: another letter underlined
+    trade.amount_edit.setFocus()
+    alt = Qt.KeyboardModifier.AltModifier
+    qtbot.keyClick(trade.amount_edit, Qt.Key.Key_B, alt)
+    qtbot.waitUntil(trade.buy_button.isChecked, timeout=WAIT_MS)
+    qtbot.keyClick(trade.amount_edit, Qt.Key.Key_S, alt)
+    qtbot.waitUntil(trade.sell_button.isChecked, timeout=WAIT_MS)
+    qtbot.keyClick(trade.amount_edit, Qt.Key.Key_X, alt)  # Max: all the bitcoin there is
+    qtbot.waitUntil(lambda: trade.amount_edit.amount() == Decimal(2), timeout=WAIT_MS)
+    qtbot.keyClick(trade.amount_edit, Qt.Key.Key_E, alt)  # the best price: the highest bid
+    qtbot.waitUntil(lambda: trade.price_edit.amount() is not None, timeout=WAIT_MS)

@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, Qt
 from cryptex_desktop.api.currencies import CURRENCIES
 from cryptex_desktop.api.market import Ticker
 from cryptex_desktop.api.money import money_context
-from cryptex_desktop.i18n import _
+from cryptex_desktop.i18n import N_, _
 from cryptex_desktop.ui.formatting import (
     currency_name,
     exact_amount,
@@ -76,15 +76,15 @@ class BalancesModel(KeyedTableModel[Balance]):
     """
 
     COLUMNS = (
-        Column(_("Currency"), _("The currency, by name and code.")),
+        Column(N_("Currency"), N_("The currency, by name and code.")),
         Column(
-            _("Available"),
-            _("What you can use now for orders, withdrawals and coupons (rounded down)."),
+            N_("Available"),
+            N_("What you can use now for orders, withdrawals and coupons (rounded down)."),
             True,
         ),
-        Column(_("Reserved"), _("In open orders and coupons awaiting review."), True),
-        Column(_("Total"), _("Available plus reserved: everything in your account."), True),
-        Column(_("Value"), _("About what the total is worth in the currency you chose, from "
+        Column(N_("Reserved"), N_("In open orders and coupons awaiting review."), True),
+        Column(N_("Total"), N_("Available plus reserved: everything in your account."), True),
+        Column(N_("Value"), N_("About what the total is worth in the currency you chose, from "
                              "the markets' latest prices."), True),
     )
     DEFAULT_SORT = (CURRENCY, Qt.SortOrder.AscendingOrder)

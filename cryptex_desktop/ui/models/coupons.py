@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt
 
-from cryptex_desktop.i18n import _
+from cryptex_desktop.i18n import N_, _
 from cryptex_desktop.journal import CouponCreatedRecord, CouponRedeemedRecord, Outcome
 from cryptex_desktop.ui.formatting import (
     exact_amount,
@@ -28,11 +28,11 @@ def coupon_status(record: CouponCreatedRecord) -> str:
     """What became of a made coupon, in words."""
     if record.outcome is Outcome.DONE:
         return _("Held for review") if record.held_for_review else _("Issued")
-    return {
-        Outcome.PENDING: _("Being checked"),
-        Outcome.UNKNOWN: _("Not known yet"),
-        Outcome.REFUSED: _("Not made"),
-    }[record.outcome]
+    return _({
+        Outcome.PENDING: N_("Being checked"),
+        Outcome.UNKNOWN: N_("Not known yet"),
+        Outcome.REFUSED: N_("Not made"),
+    }[record.outcome])
 
 
 def has_code(record: CouponCreatedRecord) -> bool:
@@ -53,16 +53,16 @@ class CouponsMadeModel(KeyedTableModel[CouponCreatedRecord]):
     """Date, Amount, Recipient, Status and Code of each coupon this account made."""
 
     COLUMNS = (
-        Column(_("Date"), _("When you made the coupon, in your local time.")),
-        Column(_("Amount"), _("What the coupon is worth."), True),
-        Column(_("Status"), _(
+        Column(N_("Date"), N_("When you made the coupon, in your local time.")),
+        Column(N_("Amount"), N_("What the coupon is worth."), True),
+        Column(N_("Status"), N_(
             "Issued: the code exists. Held for review: Cryptex checks it by hand before the "
             "code is issued. Not known yet: the exchange's answer was lost; look at your "
             "balance and the Activity tab.")),
-        Column(_("Code"), _(
+        Column(N_("Code"), N_(
             "Kept in your keychain: select the coupon and press Show code to see it again. "
             "Not kept: it was shown once, and only you have it.")),
-        Column(_("Recipient"), _("The only Cryptex user who may redeem it, if you named one.")),
+        Column(N_("Recipient"), N_("The only Cryptex user who may redeem it, if you named one.")),
     )
     DEFAULT_SORT = (MADE_DATE, Qt.SortOrder.DescendingOrder)
 
@@ -109,8 +109,8 @@ class CouponsRedeemedModel(KeyedTableModel[CouponRedeemedRecord]):
     """Date and Amount of each coupon redeemed into this account."""
 
     COLUMNS = (
-        Column(_("Date"), _("When you redeemed the coupon, in your local time.")),
-        Column(_("Amount"), _("What it added to your balance."), True),
+        Column(N_("Date"), N_("When you redeemed the coupon, in your local time.")),
+        Column(N_("Amount"), N_("What it added to your balance."), True),
     )
     DEFAULT_SORT = (REDEEMED_DATE, Qt.SortOrder.DescendingOrder)
 

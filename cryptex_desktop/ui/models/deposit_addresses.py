@@ -14,7 +14,7 @@ from datetime import datetime
 from PySide6.QtCore import Qt
 
 from cryptex_desktop.api.currencies import CURRENCIES
-from cryptex_desktop.i18n import _
+from cryptex_desktop.i18n import N_, _, _n
 from cryptex_desktop.journal import DepositAddressRecord, DepositRecord
 from cryptex_desktop.ui.formatting import (
     exact_amount,
@@ -58,9 +58,12 @@ def progress_text(deposit: DepositRecord | None) -> str:
         return _("credited")
     rule = CURRENCIES.get(deposit.currency)
     if rule is None or not rule.confirmations:
-        return _("{got} confirmations").format(got=deposit.confirmations)
-    return _("{got} of {needed} confirmations").format(
-        got=min(deposit.confirmations, rule.confirmations), needed=rule.confirmations)
+        return _n("{count} confirmation", "{count} confirmations",
+                  deposit.confirmations).format(count=deposit.confirmations)
+    # Translators: the plural follows the number needed: "2 of 3 confirmations".
+    return _n("{got} of {count} confirmation", "{got} of {count} confirmations",
+              rule.confirmations).format(got=min(deposit.confirmations, rule.confirmations),
+                                         count=rule.confirmations)
 
 
 def last_deposit_text(deposit: DepositRecord | None) -> str:
@@ -76,13 +79,13 @@ class DepositAddressesModel(KeyedTableModel[DepositAddressRow]):
     """Name, Address, Last deposit and Confirmations of each deposit address, newest first."""
 
     COLUMNS = (
-        Column(_("Name"), _("The name you gave the address, to tell your addresses apart.")),
-        Column(_("Address"), _("The deposit address, the newest first. Older addresses keep "
+        Column(N_("Name"), N_("The name you gave the address, to tell your addresses apart.")),
+        Column(N_("Address"), N_("The deposit address, the newest first. Older addresses keep "
                                "working.")),
-        Column(_("Last deposit"), _("The last amount seen arriving at the address, and when.")),
+        Column(N_("Last deposit"), N_("The last amount seen arriving at the address, and when.")),
         Column(
-            _("Confirmations"),
-            _("How many blocks have been mined on top of the last deposit, of the number the "
+            N_("Confirmations"),
+            N_("How many blocks have been mined on top of the last deposit, of the number the "
               "exchange waits for; credited once it is in your balance."),
         ),
     )

@@ -30,6 +30,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush
 
+from cryptex_desktop.i18n import _
 from cryptex_desktop.ui import theme
 from cryptex_desktop.ui.formatting import market
 
@@ -302,10 +303,10 @@ class KeyedTableModel(QAbstractTableModel, Generic[R]):
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.COLUMNS):
             return super().headerData(section, orientation, role)
         column = self.COLUMNS[section]
-        if role == _DISPLAY:
-            return column.title
+        if role == _DISPLAY:  # titles are marked with N_: translated here, when shown
+            return _(column.title)
         if role == _TOOLTIP:
-            return column.tooltip or None
+            return _(column.tooltip) if column.tooltip else None
         if role == _ALIGNMENT:
             return self._alignments[section]
         return None

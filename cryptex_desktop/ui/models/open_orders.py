@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from PySide6.QtCore import Qt
 
 from cryptex_desktop.api.types import Order, OrderStatus
-from cryptex_desktop.i18n import _
+from cryptex_desktop.i18n import N_, _
 from cryptex_desktop.ui.formatting import (
     display_rounding,
     format_datetime,
@@ -31,10 +31,10 @@ from cryptex_desktop.ui.models.keyed_table import (
 DATE, PAIR, SIDE, PRICE, AMOUNT, FILLED, REMAINING, STATUS = range(8)
 
 _STATUS_TIPS = {
-    OrderStatus.ACTIVE: _("Waiting in the order book; nothing has filled yet."),
-    OrderStatus.PARTLY_FILLED: _("Part of the order has filled; the rest is still waiting."),
-    OrderStatus.FILLED: _("The whole order has filled."),
-    OrderStatus.CANCELLED: _("The order was cancelled; what had not filled went back to you."),
+    OrderStatus.ACTIVE: N_("Waiting in the order book; nothing has filled yet."),
+    OrderStatus.PARTLY_FILLED: N_("Part of the order has filled; the rest is still waiting."),
+    OrderStatus.FILLED: N_("The whole order has filled."),
+    OrderStatus.CANCELLED: N_("The order was cancelled; what had not filled went back to you."),
 }
 
 
@@ -45,19 +45,19 @@ class OpenOrdersModel(KeyedTableModel[Order]):
     """
 
     COLUMNS = (
-        Column(_("Date"), _("When you placed the order, in your local time.")),
+        Column(N_("Date"), N_("When you placed the order, in your local time.")),
         Column(
-            _("Market"),
-            _("The market: the first currency is bought or sold, priced in the second."),
+            N_("Market"),
+            N_("The market: the first currency is bought or sold, priced in the second."),
         ),
         Column(
-            _("Side"), _("Buy: spend the second currency to get the first. Sell: the other way.")
+            N_("Side"), N_("Buy: spend the second currency to get the first. Sell: the other way.")
         ),
-        Column(_("Price"), _("The price you asked for one unit of the first currency."), True),
-        Column(_("Amount"), _("How much of the first currency the order is for."), True),
-        Column(_("Filled"), _("How much of the amount has been bought or sold so far."), True),
-        Column(_("Remaining"), _("How much is still waiting for someone to take it."), True),
-        Column(_("Status"), _("Open, partly filled, filled or cancelled.")),
+        Column(N_("Price"), N_("The price you asked for one unit of the first currency."), True),
+        Column(N_("Amount"), N_("How much of the first currency the order is for."), True),
+        Column(N_("Filled"), N_("How much of the amount has been bought or sold so far."), True),
+        Column(N_("Remaining"), N_("How much is still waiting for someone to take it."), True),
+        Column(N_("Status"), N_("Open, partly filled, filled or cancelled.")),
     )
     TONED_COLUMNS = frozenset({SIDE})
     DEFAULT_SORT = (DATE, Qt.SortOrder.DescendingOrder)
@@ -119,7 +119,8 @@ class OpenOrdersModel(KeyedTableModel[Order]):
         if column in (AMOUNT, FILLED, REMAINING):
             return _("In {base}").format(**names)
         if column == STATUS:
-            return _STATUS_TIPS.get(record.status)  # type: ignore[call-overload]
+            tip = _STATUS_TIPS.get(record.status)  # type: ignore[call-overload]
+            return _(tip) if tip else None
         return None
 
     def tone(self, record: Order) -> Tone:

@@ -323,12 +323,15 @@ class OrderBookModel(QAbstractTableModel):
                 _("Total ({base})").format(base=base),
             )[section]
         if role == _TOOLTIP:
+            if section == 0 and not details:
+                return _("The price of the offers at this level, in the quote currency for "
+                         "one unit.")
             return (
                 _("The price of the offers at this level, in {quote} for one {base}."),
                 _("How much is offered at this price."),
                 _("How much is offered from the best price out to this one: the most an "
                   "order at this price could take at once."),
-            )[section].format(quote=quote or _("the quote currency"), base=base or _("unit"))
+            )[section].format(quote=quote, base=base)
         if role == _ALIGNMENT:
             return _NUMBER_ALIGNMENT
         return None
@@ -364,16 +367,21 @@ class OrderBookModel(QAbstractTableModel):
         price, amount, total = self._cells(row, side, level)
         words = {"price": price, "amount": amount, "total": total,
                  "base": details.base, "quote": details.quote}
-        if side is BookSide.ASKS:
+        if side is BookSide.ASKS and with_hint:
             text = _("Selling {amount} {base} at {price} {quote}; {total} {base} from the "
-                     "lowest price up to this one.").format(**words)
+                     "lowest price up to this one. Click to use this price in your order; "
+                     "Shift+click to use the price and the total amount.")
+        elif side is BookSide.ASKS:
+            text = _("Selling {amount} {base} at {price} {quote}; {total} {base} from the "
+                     "lowest price up to this one.")
+        elif with_hint:
+            text = _("Buying {amount} {base} at {price} {quote}; {total} {base} from the "
+                     "highest price down to this one. Click to use this price in your order; "
+                     "Shift+click to use the price and the total amount.")
         else:
             text = _("Buying {amount} {base} at {price} {quote}; {total} {base} from the "
-                     "highest price down to this one.").format(**words)
-        if with_hint:
-            text += " " + _("Click to use this price in your order; Shift+click to use the "
-                            "price and the total amount.")
-        return text
+                     "highest price down to this one.")
+        return text.format(**words)
 
 
 class RunningTotals:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from PySide6.QtCore import QObject, Qt
 
 from cryptex_desktop.api.market import MarketTrade
-from cryptex_desktop.i18n import _
+from cryptex_desktop.i18n import N_, _
 from cryptex_desktop.ui.formatting import (
     display_rounding,
     format_datetime_long,
@@ -31,9 +31,9 @@ class RecentTradesModel(KeyedTableModel[MarketTrade]):
     """The newest trades of one market: Time, Price and Amount, newest first."""
 
     COLUMNS = (
-        Column(_("Time"), _("When the trade happened, in your local time.")),
-        Column(_("Price"), _("What one unit of the first currency cost, in the second."), True),
-        Column(_("Amount"), _("How much of the first currency changed hands."), True),
+        Column(N_("Time"), N_("When the trade happened, in your local time.")),
+        Column(N_("Price"), N_("What one unit of the first currency cost, in the second."), True),
+        Column(N_("Amount"), N_("How much of the first currency changed hands."), True),
     )
     DEFAULT_SORT = (TIME, Qt.SortOrder.DescendingOrder)
     RECORDS_NEVER_CHANGE = True
@@ -100,5 +100,7 @@ class RecentTradesModel(KeyedTableModel[MarketTrade]):
                 and self._pair and section in (PRICE, AMOUNT)):
             details = market(self._pair)
             code = details.quote if section == PRICE else details.base
-            return f"{self.COLUMNS[section].title} ({code})"
+            # Translators: a column heading with its currency: "Price (USD)".
+            return _("{column} ({currency})").format(
+                column=_(self.COLUMNS[section].title), currency=code)
         return super().headerData(section, orientation, role)

@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt
 from cryptex_desktop.api.currencies import currency_decimals
 from cryptex_desktop.api.money import MONEY_CONTEXT
 from cryptex_desktop.api.types import Trade
-from cryptex_desktop.i18n import _
+from cryptex_desktop.i18n import N_, _
 from cryptex_desktop.ui.formatting import (
     currency_name,
     display_rounding,
@@ -37,14 +37,14 @@ from cryptex_desktop.ui.models.keyed_table import (
 
 DATE, PAIR, SIDE, PRICE, AMOUNT, TOTAL, FEE, ROLE, ORDER = range(9)
 
-_SIDE_WORDS = {"buy": side_word("buy"), "sell": side_word("sell")}
-_MAKER = _("Was waiting")
-_TAKER = _("Took an offer")
-_MAKER_TIP = _("Your order was waiting for a buyer or seller, and this one came (a “maker” order).")
-_TAKER_TIP = _("Your order took an offer that was already waiting (a “taker” order).")
+_MAKER = N_("Was waiting")
+_TAKER = N_("Took an offer")
+_MAKER_TIP = N_(
+    "Your order was waiting for a buyer or seller, and this one came (a “maker” order).")
+_TAKER_TIP = N_("Your order took an offer that was already waiting (a “taker” order).")
 #: Shown for a fee the exchange did not report (the live exchange may leave it out).
 UNKNOWN_FEE = "—"
-_UNKNOWN_FEE_TIP = _("The exchange did not say what fee this trade cost.")
+_UNKNOWN_FEE_TIP = N_("The exchange did not say what fee this trade cost.")
 # Sorts an unknown fee below every known one: a fee is never negative.
 _UNKNOWN_FEE_KEY = Decimal(-1)
 _fee_formats: dict[str, str] = {}
@@ -66,30 +66,32 @@ class TradeHistoryModel(KeyedTableModel[Trade]):
     """
 
     COLUMNS = (
-        Column(_("Date"), _("When the trade happened, in your local time.")),
+        Column(N_("Date"), N_("When the trade happened, in your local time.")),
         Column(
-            _("Market"),
-            _("The market: the first currency is bought or sold, priced in the second."),
+            N_("Market"),
+            N_("The market: the first currency is bought or sold, priced in the second."),
         ),
         Column(
-            _("Side"),
-            _("Buy: you received the first currency of the market. Sell: you gave it."),
+            N_("Side"),
+            N_("Buy: you received the first currency of the market. Sell: you gave it."),
         ),
-        Column(_("Price"), _("What one unit of the first currency cost, in the second."), True),
-        Column(_("Amount"), _("How much of the first currency changed hands."), True),
+        Column(N_("Price"), N_("What one unit of the first currency cost, in the second."), True),
+        Column(N_("Amount"), N_("How much of the first currency changed hands."), True),
         Column(
-            _("Total"),
-            _("Price times amount, in the second currency, before the exchange's fee."),
+            N_("Total"),
+            N_("Price times amount, in the second currency, before the exchange's fee."),
             True,
         ),
         Column(
-            _("Fee"),
-            _("What the exchange kept of what you received, in that currency. "
+            N_("Fee"),
+            N_("What the exchange kept of what you received, in that currency. "
               "— means the exchange did not say."),
             True,
         ),
-        Column(_("Your order"), f"{_MAKER_TIP}\n{_TAKER_TIP}"),
-        Column(_("Order"), _("The number of your order that this trade filled."), True),
+        Column(N_("Your order"), N_(
+            "Your order was waiting for a buyer or seller, and this one came (a “maker” order).\n"
+            "Your order took an offer that was already waiting (a “taker” order).")),
+        Column(N_("Order"), N_("The number of your order that this trade filled."), True),
     )
     TONED_COLUMNS = frozenset({SIDE})
     DEFAULT_SORT = (DATE, Qt.SortOrder.DescendingOrder)
@@ -106,7 +108,9 @@ class TradeHistoryModel(KeyedTableModel[Trade]):
     def rows_for(self, records: Sequence[Trade]) -> list[Row[Trade]]:
         """The rows of many trades; this loop is the hot path of a 100,000-trade refresh."""
         multiply = MONEY_CONTEXT.multiply
-        sides = _SIDE_WORDS
+        # The words asked once per refresh, not per row: the language never changes meanwhile.
+        sides = {"buy": side_word("buy"), "sell": side_word("sell")}
+        maker_word, taker_word = _(_MAKER), _(_TAKER)
         rows: list[Row[Trade]] = []
         append = rows.append
         localize = number_convention().localize  # the marks: asked once, not per cell
@@ -129,7 +133,7 @@ class TradeHistoryModel(KeyedTableModel[Trade]):
                     localize(format(amount, details.base_format)),
                     localize(format(total, details.quote_format)),
                     fee_cell,
-                    _TAKER if taker else _MAKER,
+                    taker_word if taker else maker_word,
                     str(order_id),
                 )
                 sort_keys = (
@@ -168,10 +172,10 @@ class TradeHistoryModel(KeyedTableModel[Trade]):
             return _("In {base}").format(base=details.base_name)
         if column == FEE:
             if record.fee is None or record.fee_currency is None:
-                return _UNKNOWN_FEE_TIP
+                return _(_UNKNOWN_FEE_TIP)
             return _("In {currency}").format(currency=currency_name(record.fee_currency))
         if column == ROLE:
-            return _TAKER_TIP if record.is_instant_buy else _MAKER_TIP
+            return _(_TAKER_TIP if record.is_instant_buy else _MAKER_TIP)
         return None
 
     def tone(self, record: Trade) -> Tone:

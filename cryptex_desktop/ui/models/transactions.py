@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from PySide6.QtCore import Qt
 
 from cryptex_desktop.api.types import Transaction
-from cryptex_desktop.i18n import _
+from cryptex_desktop.i18n import N_, _
 from cryptex_desktop.ui.formatting import (
     currency_name,
     exact_amount,
@@ -28,8 +28,8 @@ DATE, CURRENCY, DIRECTION, AMOUNT, CONFIRMATIONS, ADDRESS, TXID = range(7)
 ELIDE_LONGER_THAN = 20
 _SHOWN_ENDS = 8
 
-_INCOMING = _("Incoming")
-_OUTGOING = _("Outgoing")
+_INCOMING = N_("Incoming")
+_OUTGOING = N_("Outgoing")
 
 
 def elided_txid(txid: str) -> str:
@@ -47,25 +47,26 @@ class TransactionsModel(KeyedTableModel[Transaction]):
     """
 
     COLUMNS = (
-        Column(_("Date"), _("When the exchange first saw the transaction, in your local time.")),
-        Column(_("Currency"), _("The currency moving.")),
+        Column(N_("Date"), N_("When the exchange first saw the transaction, in your local time.")),
+        Column(N_("Currency"), N_("The currency moving.")),
         Column(
-            _("Direction"),
-            _("Incoming: a deposit to your account. Outgoing: a withdrawal you made."),
+            N_("Direction"),
+            N_("Incoming: a deposit to your account. Outgoing: a withdrawal you made."),
         ),
-        Column(_("Amount"), _("How much moves: plus for a deposit, minus for a withdrawal."), True),
+        Column(N_("Amount"), N_("How much moves: plus for a deposit, minus for a withdrawal."),
+               True),
         Column(
-            _("Confirmations"),
-            _(
+            N_("Confirmations"),
+            N_(
                 "How many blocks have been mined on top of the transaction. The exchange credits "
                 "a deposit once it has enough of them."
             ),
             True,
         ),
-        Column(_("Address"), _("The address the money goes to.")),
+        Column(N_("Address"), N_("The address the money goes to.")),
         Column(
-            _("Transaction id"),
-            _("The transaction's id on the currency's network, shortened here. To have all of "
+            N_("Transaction id"),
+            N_("The transaction's id on the currency's network, shortened here. To have all of "
               "it, select the row and press Ctrl+C: the whole id is copied."),
         ),
     )
@@ -83,7 +84,7 @@ class TransactionsModel(KeyedTableModel[Transaction]):
         cells = (
             format_datetime(record.timestamp),
             record.currency,
-            _INCOMING if incoming else _OUTGOING,
+            _(_INCOMING if incoming else _OUTGOING),
             format_amount(record.amount, record.currency, sign=True),
             str(record.confirmations),
             record.address,

@@ -60,6 +60,7 @@ from cryptex_desktop.ui.screens.base import Screen
 from cryptex_desktop.ui.settings import AppSettings
 from cryptex_desktop.ui.wallet_state import WalletState
 from cryptex_desktop.ui.widgets.busy_button import BusyButton
+from cryptex_desktop.ui.widgets.documented_keys import BEST_PRICE_KEYS, keep_documented_keys
 from cryptex_desktop.ui.widgets.labels import ResultLabel
 from cryptex_desktop.ui.widgets.layout import FORM_MAX_WIDTH, help_panel
 from cryptex_desktop.ui.widgets.market_panels import MarketPanels
@@ -242,6 +243,7 @@ class TradeScreen(Screen):
         form.form.insertRow(1, "", self.market_message)
         QWidget.setTabOrder(self.max_button, self.place_button)
         self.best_price_button = QPushButton(_("B&est price"))
+        keep_documented_keys(self.best_price_button, BEST_PRICE_KEYS)
         self.best_price_button.setAutoDefault(False)
         self.best_price_button.setAccessibleName(_("Best price"))
         self.best_price_button.clicked.connect(self.fill_best_price)

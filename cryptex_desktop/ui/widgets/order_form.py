@@ -38,6 +38,12 @@ from cryptex_desktop.ui.order_terms import (
 from cryptex_desktop.ui.wallet_state import WalletState
 from cryptex_desktop.ui.widgets.amount_edit import AmountEdit
 from cryptex_desktop.ui.widgets.currency_combo import MarketCombo
+from cryptex_desktop.ui.widgets.documented_keys import (
+    BUY_KEYS,
+    MAX_KEYS,
+    SELL_KEYS,
+    keep_documented_keys,
+)
 from cryptex_desktop.ui.widgets.field_message import FieldMessage
 from cryptex_desktop.ui.widgets.labels import WrappingLabel, buddy_label, muted_label, stacked
 from cryptex_desktop.ui.widgets.layout import form_layout
@@ -92,6 +98,8 @@ class OrderForm(QWidget):
 
         self.buy_button = QPushButton(_("&Buy"))
         self.sell_button = QPushButton(_("&Sell"))
+        keep_documented_keys(self.buy_button, BUY_KEYS)
+        keep_documented_keys(self.sell_button, SELL_KEYS)
         self.side_group = QButtonGroup(self)
         self.side_group.setExclusive(True)
         for button, side in ((self.buy_button, BUY), (self.sell_button, SELL)):
@@ -121,6 +129,7 @@ class OrderForm(QWidget):
         self.amount_edit.textChanged.connect(self.revalidate)
         self.amount_edit.returnPressed.connect(self.submitted)
         self.max_button = QPushButton(_("Ma&x"))
+        keep_documented_keys(self.max_button, MAX_KEYS)
         self.max_button.setAutoDefault(False)
         self.max_button.setAccessibleName(_("Max: everything available"))
         self.max_button.clicked.connect(self.fill_max)

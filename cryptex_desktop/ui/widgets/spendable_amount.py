@@ -18,6 +18,7 @@ from cryptex_desktop.i18n import N_, _
 from cryptex_desktop.ui.formatting import spendable
 from cryptex_desktop.ui.wallet_state import WalletState
 from cryptex_desktop.ui.widgets.amount_edit import AmountEdit
+from cryptex_desktop.ui.widgets.documented_keys import MAX_KEYS, keep_documented_keys
 
 AVAILABLE_TIP = N_(
     "What you can use now: your balance minus what open orders and coupons awaiting review "
@@ -42,6 +43,7 @@ class SpendableAmount(QWidget):
         self.amount_edit.setMaximumWidth(320)  # a number, not a sentence: keep it near its unit
         self.unit_label = QLabel()
         self.max_button = QPushButton(_("Ma&x"))
+        keep_documented_keys(self.max_button, MAX_KEYS)
         self.max_button.setToolTip(max_tooltip)
         self.max_button.setAutoDefault(False)
         self.max_button.setAccessibleName(_("Max"))

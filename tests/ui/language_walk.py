@@ -347,16 +347,19 @@ def cut_pseudo_text(text: str) -> bool:
 # -- no English left ---------------------------------------------------------------------
 
 _TOKENS = sorted({*CURRENCIES, *LANGUAGES.values(), "Cryptex Desktop", "Cryptex", "API", "QR",
-                  "CSV", "JSON", "BIP", "Ctrl", "Alt", "Shift", "Enter", "Esc", "Tab", "Space",
-                  "Delete", "F5", "UTC", "OK"}, key=len, reverse=True)
+                  "CSV", "JSON", "BIP", "ID", "Ctrl", "Alt", "Shift", "Enter", "Esc", "Tab",
+                  "Space", "Delete", "F5", "UTC", "OK"}, key=len, reverse=True)
+# Where an ASCII word starts and ends: Chinese runs straight into "USD", with no space
+# for \b to see (a Chinese character is a word character to it).
+_START, _END = r"(?<![A-Za-z0-9])", r"(?![A-Za-z0-9])"
 _ALLOWED = re.compile("|".join([
-    r"https?://\S+",                                    # a link
-    r"\b[\w.-]+\.(?:net|com|org|io)\b(?:/\S*)?",         # a web address (cryptex.net)
-    r"\bCTX(?:[- ][A-Za-z0-9]{1,8})+",                  # a coupon code, whole or in part
-    r"\b[A-Za-z0-9]{20,}",                              # an address or a transaction id
-    r"\b[0-9a-fA-F]{4,}…[0-9a-fA-F]{4,}\b",             # a shortened transaction id
-    r"\b[A-Z]{3,}[/_][A-Z]{3,}\b",                      # a market: BTC/USD
-    *(rf"\b{re.escape(token)}\b" for token in _TOKENS),
+    r"https?://\S+",                                     # a link
+    rf"{_START}[A-Za-z0-9.-]+\.(?:net|com|org|io){_END}(?:/[!-~]*)?",  # a web address
+    rf"{_START}CTX(?:[- ][A-Za-z0-9]{{1,8}})+",           # a coupon code, whole or in part
+    rf"{_START}[A-Za-z0-9]{{20,}}",                       # an address or a transaction id
+    rf"{_START}[0-9a-fA-F]{{4,}}…[0-9a-fA-F]{{4,}}{_END}",  # a shortened transaction id
+    r"(?<![A-Za-z])[A-Z]{3,}[/_][A-Z]{3,}(?![A-Za-z])",    # a market: BTC/USD
+    *(rf"(?<![A-Za-z]){re.escape(token)}(?![A-Za-z])" for token in _TOKENS),  # "1BTC" too
 ]))
 _WORD = re.compile(r"[A-Za-z]{2,}")
 

@@ -108,7 +108,6 @@ def test_numbers_written_the_english_way_are_found_but_not_dates_versions_or_add
     assert english_numbers(text, ".") == []
 
 
-@pytest.mark.xfail(strict=False, reason="the walk's findings are being fixed (issue 12)")
 def test_every_screen_in_pseudo_fits(pseudo_language: str, request: pytest.FixtureRequest):
     assert pseudo_language == "ru"
     walk = walked(request, check_fit=True)

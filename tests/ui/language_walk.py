@@ -601,14 +601,18 @@ class LanguageWalk:
         self.click(created.close_anyway_button)
         self.wait(lambda: not created.isVisible())
 
-        self.wait(lambda: screen.made_coupons())
-        screen.select_coupon(screen.made_coupons()[0].id)
-        if screen.show_code_button.isEnabled():
-            self.click(screen.show_code_button)
-            show = self.dialog(ConfirmDialog)
-            self.look("confirm show the code", show)
-            self.click(show.cancel_button)
-            self.wait(lambda: not show.isVisible())
+        def chosen_with_its_code() -> bool:  # the list reloads once the code is in the keychain
+            made = screen.made_coupons()
+            if made:
+                screen.select_coupon(made[0].id)
+            return screen.show_code_button.isEnabled()
+
+        self.wait(chosen_with_its_code)
+        self.click(screen.show_code_button)
+        show = self.dialog(ConfirmDialog)
+        self.look("confirm show the code", show)
+        self.click(show.cancel_button)
+        self.wait(lambda: not show.isVisible())
 
         code = coupon_code(self.qtbot, self.context, "EUR", "1")
         self.qtbot.keyClicks(screen.code_edit, code)

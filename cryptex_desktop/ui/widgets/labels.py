@@ -168,8 +168,10 @@ class WrappingLabel(QLabel):
         self.setWordWrap(True)
 
     def sizeHint(self) -> QSize:
+        """The text's one-line size (QLabel's own guess when that is wider)."""
         hint = super().sizeHint()
         margins = self.contentsMargins()
+        # As drawn: a mnemonic's "&" is not, a doubled "&&" is one "&".
         shown = self.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
         metrics = QFontMetricsF(self.font())  # whole pixels round down, and wrap the last word
         one_line = (math.ceil(max((metrics.horizontalAdvance(line)

@@ -359,6 +359,8 @@ _ALLOWED = re.compile("|".join([
     rf"{_START}[A-Za-z0-9]{{20,}}",                       # an address or a transaction id
     rf"{_START}[0-9a-fA-F]{{4,}}…[0-9a-fA-F]{{4,}}{_END}",  # a shortened transaction id
     r"(?<![A-Za-z])[A-Z]{3,}[/_][A-Z]{3,}(?![A-Za-z])",    # a market: BTC/USD
+    # A time with its zone as the computer names it: "06:24:50 CST", "12:00 GMT+03:00".
+    r"\d:\d\d(?::\d\d)? ?[A-Z]{2,5}(?:[+-]\d{1,2}(?::?\d\d)?)?(?![A-Za-z])",
     *(rf"(?<![A-Za-z]){re.escape(token)}(?![A-Za-z])" for token in _TOKENS),  # "1BTC" too
 ]))
 _WORD = re.compile(r"[A-Za-z]{2,}")

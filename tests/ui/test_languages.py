@@ -109,6 +109,7 @@ def test_english_words_leave_codes_addresses_and_names_alone():
     assert english_words("Ôk 0,5 BTC (BTC/USD) → bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq "
                          "— Cryptex Desktop, API, CSV; CTX-USD-Ab3d 9piX; Ctrl+E; 5 %") == []
     assert english_words("⟦Šàṽé ·ẋ⟧ Save") == ["Save"]
+    assert english_words("01.12.2026 06:24:50 CST, 12:00 GMT+03:00, 9:05 MSK") == []
     assert english_words("Сохранить: 1 234,56 USD") == []
 
 

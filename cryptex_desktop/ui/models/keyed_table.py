@@ -4,7 +4,9 @@ A row is ``(key, record, cells, sort_keys)``: the display strings and the sort k
 computed once, when the record arrives, so ``data()`` only looks them up and sorting never
 parses text. ``set_records`` turns a fresh list from the exchange into the few row
 insertions, removals and changes that differ from what is shown, so a view keeps its
-selection and scroll position; only :meth:`KeyedTableModel.clear` resets the model.
+selection and scroll position; only :meth:`KeyedTableModel.clear` resets the model. A table
+too long to make every cell up front (Activity) keeps rows with no cells and no sort keys,
+and makes them in ``data()`` and :meth:`KeyedTableModel.sort_key_of` when first asked.
 
 The model sorts itself (:meth:`KeyedTableModel.sort`) with Python's ``sorted`` over the
 precomputed keys: a ``QSortFilterProxyModel`` sorting 100,000 rows would call ``data()``
@@ -223,6 +225,14 @@ class KeyedTableModel(QAbstractTableModel, Generic[R]):
         """The colour of the :attr:`TONED_COLUMNS` of ``record``'s row."""
         return Tone.PLAIN
 
+    def sort_key_of(self, column: int) -> Callable[[Row[R]], Any]:
+        """How to read a row's sort value in ``column`` (the precomputed key by default).
+
+        A table of 100,000 rows may keep only the keys that are cheap to make and work out
+        the others here, when someone sorts by that column.
+        """
+        return lambda row: row.sort_keys[column]
+
     def filter_tag_at(self, row: int) -> str:
         """The filter tag of ``row`` (the proxy asks this for every row it refilters)."""
         return self._rows[row].tag
@@ -358,18 +368,20 @@ class KeyedTableModel(QAbstractTableModel, Generic[R]):
         return len(fresh)
 
     @_collector_paused
-    def add_rows(self, rows: Iterable[Row[R]]) -> int:
+    def add_rows(
+        self, rows: Iterable[Row[R]], sorted_by: tuple[int, Qt.SortOrder] | None = None
+    ) -> int:
         """Add prebuilt rows whose key is not shown yet; returns how many were added.
 
         Rows come from :meth:`rows_for`, which touches no Qt object: a screen may build them
         on a worker thread, leaving the UI thread only the insert (a 100,000-trade history).
+        ``sorted_by``: the (column, order) the rows already come in, so when the table shows
+        that order they are not sorted again.
         """
         by_key = self._by_key
-        fresh: dict[Hashable, Row[R]] = {}
-        for row in rows:
-            if row.key not in by_key:
-                fresh[row.key] = row
-        self._insert_rows(list(fresh.values()))
+        fresh = {row.key: row for row in rows if row.key not in by_key}
+        in_order = sorted_by is not None and sorted_by == (self._sort_column, self.sort_order())
+        self._insert_rows(list(fresh.values()), in_order=in_order)
         return len(fresh)
 
     def clear(self) -> None:
@@ -388,9 +400,9 @@ class KeyedTableModel(QAbstractTableModel, Generic[R]):
         Two stable sorts (by key, then by value) take half the time of one sort on
         (value, key) tuples: comparing tuples of Decimals compares each Decimal twice.
         """
-        column, descending = self._sort_column, self._descending
+        descending = self._descending
         rows.sort(key=_KEY_OF_ROW, reverse=descending)
-        rows.sort(key=lambda row: row.sort_keys[column], reverse=descending)
+        rows.sort(key=self.sort_key_of(self._sort_column), reverse=descending)
 
     def _remove_rows(self, numbers: list[int]) -> None:
         """Remove the rows at ascending ``numbers``, one signal per contiguous run."""
@@ -423,11 +435,11 @@ class KeyedTableModel(QAbstractTableModel, Generic[R]):
         ]
         if not changed:
             return
-        column = self._sort_column
+        sort_key = self.sort_key_of(self._sort_column)
         order_broken = False
         new_rows = self.rows_for([wanted[rows[n].key] for n in changed])
         for number, new_row in zip(changed, new_rows, strict=True):
-            if new_row.sort_keys[column] != rows[number].sort_keys[column]:
+            if sort_key(new_row) != sort_key(rows[number]):
                 order_broken = True
             rows[number] = new_row
             self._by_key[new_row.key] = new_row
@@ -448,11 +460,15 @@ class KeyedTableModel(QAbstractTableModel, Generic[R]):
         if records:
             self._insert_rows(self.rows_for(records))
 
-    def _insert_rows(self, new_rows: list[Row[R]]) -> None:
-        """Add ``new_rows`` (all new keys) where the current sort order puts them."""
+    def _insert_rows(self, new_rows: list[Row[R]], *, in_order: bool = False) -> None:
+        """Add ``new_rows`` (all new keys) where the current sort order puts them.
+
+        ``in_order``: they are already in the table's order.
+        """
         if not new_rows:
             return
-        self._sort_rows(new_rows)
+        if not in_order:
+            self._sort_rows(new_rows)
         rows = self._rows
         if not rows:
             self._insert_run(0, new_rows)
@@ -480,22 +496,20 @@ class KeyedTableModel(QAbstractTableModel, Generic[R]):
         """Insert ``run`` as rows ``place``..., with one rowsInserted."""
         self.beginInsertRows(_ROOT, place, place + len(run) - 1)
         self._rows[place:place] = run
-        by_key = self._by_key
-        for row in run:
-            by_key[row.key] = row
+        self._by_key.update(zip(map(_KEY_OF_ROW, run), run, strict=True))
         self._positions = None
         self.endInsertRows()
 
     def _place_of(self, new_row: Row[R]) -> int:
         """Where ``new_row`` belongs among the current rows (a binary search)."""
         rows = self._rows
-        column, descending = self._sort_column, self._descending
-        value, key = new_row.sort_keys[column], new_row.key
+        sort_key, descending = self.sort_key_of(self._sort_column), self._descending
+        value, key = sort_key(new_row), new_row.key
         low, high = 0, len(rows)
         while low < high:
             middle = (low + high) // 2
             other = rows[middle]
-            other_value = other.sort_keys[column]
+            other_value = sort_key(other)
             if other_value == value:
                 comes_before = other.key > key if descending else other.key < key
             elif descending:

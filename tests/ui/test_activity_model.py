@@ -73,3 +73,18 @@ def test_a_changed_entry_shows_its_new_text(qtbot, tmp_path):
     model.set_records([changed, *rows[1:]])
     assert model.index(0, AMOUNT).data() == "+25.00"
     assert model.rowCount() == len(rows)
+
+
+def test_fresh_entries_come_in_and_changed_ones_change_without_touching_the_rest(
+    qtbot, tmp_path
+):
+    model = ActivityModel()
+    rows = journal_rows(tmp_path)
+    model.set_records(rows[1:])
+    resets: list[None] = []
+    model.modelReset.connect(lambda: resets.append(None))
+    changed = (*rows[2][:3], "0.5", *rows[2][4:])
+    model.put_records([rows[0], changed])
+    assert model.records() == [rows[0], rows[1], changed, *rows[3:]]
+    assert model.index(2, AMOUNT).data() == "+0.50000000"
+    assert resets == []

@@ -508,18 +508,10 @@ class ActivityScreen(Screen):
         if serial != self._serial:
             return
         model = self.model
-        key_of = model.key_of
-        fresh = {key_of(entry): entry for entry in entries}
-        changed = [entry for key, entry in fresh.items()
-                   if (row := model.row_of(key)) is None or model.record_at(row) != entry]
-        if not changed:
-            return
-        if len(entries) == FIRST_PAGE and key_of(entries[-1]) not in model:
+        if entries and len(entries) == FIRST_PAGE and model.key_of(entries[-1]) not in model:
             self.reload()  # more came than a screenful (a first History load): read them all
             return
-        shown = {key_of(record): record for record in model.records()}
-        shown.update(fresh)
-        model.set_records(shown.values())
+        model.put_records(entries)  # the rest of a long list stays as it is
 
     @Slot()
     def reload(self) -> None:

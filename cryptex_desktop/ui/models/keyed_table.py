@@ -405,7 +405,7 @@ class KeyedTableModel(QAbstractTableModel, Generic[R]):
         by_key = self._by_key
         fresh = {row.key: row for row in rows if row.key not in by_key}
         in_order = sorted_by is not None and sorted_by == (self._sort_column, self.sort_order())
-        self._insert_rows(list(fresh.values()), in_order=in_order)
+        self._insert_rows(list(fresh.values()), in_order=in_order, by_key=fresh)
         return len(fresh)
 
     def clear(self) -> None:
@@ -489,10 +489,12 @@ class KeyedTableModel(QAbstractTableModel, Generic[R]):
         if records:
             self._insert_rows(self.rows_for(records))
 
-    def _insert_rows(self, new_rows: list[Row[R]], *, in_order: bool = False) -> None:
+    def _insert_rows(self, new_rows: list[Row[R]], *, in_order: bool = False,
+                     by_key: dict[Hashable, Row[R]] | None = None) -> None:
         """Add ``new_rows`` (all new keys) where the current sort order puts them.
 
-        ``in_order``: they are already in the table's order.
+        ``in_order``: they are already in the table's order. ``by_key``: the same rows by
+        key, when the caller has them so (copying a dict is far faster than rehashing).
         """
         if not new_rows:
             return
@@ -500,14 +502,17 @@ class KeyedTableModel(QAbstractTableModel, Generic[R]):
             self._sort_rows(new_rows)
         rows = self._rows
         if not rows:
-            self._insert_run(0, new_rows)
+            self._insert_run(0, new_rows, by_key)
             return
         if len(new_rows) <= _PLACE_ONE_BY_ONE:
             places = [self._place_of(row) for row in new_rows]
         else:
             # A big batch is placed only if it falls in one gap (a page of older history).
             first, last = self._place_of(new_rows[0]), self._place_of(new_rows[-1])
-            places = [first] * len(new_rows) if first == last else []
+            if first == last:
+                self._insert_run(first, new_rows, by_key)
+                return
+            places = []
         runs: list[tuple[int, list[Row[R]]]] = []
         for place, row in zip(places, new_rows, strict=False):
             if runs and runs[-1][0] == place:
@@ -518,14 +523,16 @@ class KeyedTableModel(QAbstractTableModel, Generic[R]):
             for place, run in reversed(runs):  # from the bottom, so earlier places stay right
                 self._insert_run(place, run)
         else:
-            self._insert_run(len(rows), new_rows)
+            self._insert_run(len(rows), new_rows, by_key)
             self._reorder()
 
-    def _insert_run(self, place: int, run: list[Row[R]]) -> None:
-        """Insert ``run`` as rows ``place``..., with one rowsInserted."""
+    def _insert_run(self, place: int, run: list[Row[R]],
+                    by_key: dict[Hashable, Row[R]] | None = None) -> None:
+        """Insert ``run`` as rows ``place``..., with one rowsInserted (``by_key``: see above)."""
         self.beginInsertRows(_ROOT, place, place + len(run) - 1)
         self._rows[place:place] = run
-        self._by_key.update(zip(map(_KEY_OF_ROW, run), run, strict=True))
+        self._by_key.update(by_key if by_key is not None
+                            else zip(map(_KEY_OF_ROW, run), run, strict=True))
         self._positions = None
         self.endInsertRows()
 

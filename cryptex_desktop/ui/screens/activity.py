@@ -80,8 +80,9 @@ from cryptex_desktop.ui.widgets.record_list import RecordList
 
 #: The first screenful, read before anything else.
 FIRST_PAGE = 200
-#: The rest is read at once, then inserted this many rows at a time (the UI paints between).
-INSERT_BATCH = 50_000
+#: The rest is read at once, then inserted in even runs of at most about this many rows
+#: (the UI paints between).
+INSERT_BATCH = 60_000
 #: Filter edits are gathered this long before the journal is asked again.
 FILTER_DELAY_MS = 250
 #: A date edit at this date shows "Any": no limit on that side.
@@ -154,12 +155,15 @@ def whole_groups(entries: list[_Entry], asked: int) -> tuple[list[_Entry], bool]
 
 
 def batches(rows: list[Row[ActivityRow]], size: int) -> list[list[Row[ActivityRow]]]:
-    """``rows`` in the table's order cut into runs of about ``size``, each on whole moments.
+    """``rows`` in the table's order cut into even runs of at most about ``size``, each on
+    whole moments (no short run at the end, whose paint would only delay the list).
 
     See :func:`whole_groups`: a run ending between a trade and its fee would make the table
     re-sort everything when the next run comes.
     """
     runs: list[list[Row[ActivityRow]]] = []
+    if rows:
+        size = -(-len(rows) // -(-len(rows) // size))  # ceil(n / ceil(n / size))
     start = 0
     while start < len(rows):
         end = min(start + size, len(rows))

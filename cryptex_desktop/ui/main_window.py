@@ -46,6 +46,9 @@ from cryptex_desktop.ui.widgets.status_bar import AppStatusBar
 
 log = logging.getLogger(__name__)
 
+#: When the screens not shown first are built if the window has not painted by then.
+UNPAINTED_BUILD_MS = 1000
+
 
 class MainWindow(QMainWindow):
     """Tabs for Balances, Trade, Open orders, History, Deposit, Withdraw, Coupons and Activity."""
@@ -95,6 +98,8 @@ class MainWindow(QMainWindow):
                 index = self.tabs.addTab(self._take_screen(make()), screen_class.title())
             self.tabs.setTabToolTip(index, screen_class.tooltip())
         self.context.refresher.register("balances", self.context.wallet.refresh)
+        if self._unbuilt:  # a window never painted (minimised at start) gets them all the same
+            QTimer.singleShot(UNPAINTED_BUILD_MS, self, self.build_other_screens)
 
     def _take_screen(self, screen: Screen) -> Screen:
         """Make ``screen`` one of the window's: its problem button and its refreshes."""
@@ -118,7 +123,7 @@ class MainWindow(QMainWindow):
         if not self._unbuilt:
             return
         unbuilt, self._unbuilt = self._unbuilt, {}
-        current = self.tabs.currentIndex()
+        current, shown = self.tabs.currentIndex(), self.tabs.currentWidget()
         self.tabs.blockSignals(True)  # the current tab stays; nobody chose another one
         try:
             for index, make in unbuilt.values():
@@ -135,6 +140,8 @@ class MainWindow(QMainWindow):
             self.tabs.blockSignals(False)
         in_tab_order = sorted(self.screens.values(), key=self.tabs.indexOf)
         self.screens = {screen.NAME: screen for screen in in_tab_order}
+        if self.tabs.currentWidget() is not shown:  # a stand-in's tab was chosen meanwhile
+            self._on_tab_changed(current)
         when_built, self._when_built = self._when_built, []
         for action in when_built:
             action()

@@ -507,3 +507,14 @@ def test_at_start_the_shown_tab_paints_first_and_the_others_follow(qtbot, app_co
     assert [started.tabs.widget(n) for n in range(8)] == list(started.screens.values())
     started.when_screens_built(lambda: connected.append(True))
     assert connected == [True, True]
+
+
+def test_a_tab_chosen_before_its_screen_is_built_is_the_one_remembered(qtbot, app_context):
+    app_context.settings.last_tab = "balances"
+    started = MainWindow(app_context, other_screens_after_first_paint=True)
+    qtbot.addWidget(started)
+    started.tabs.setCurrentIndex(1)  # Trade, still a stand-in
+    # Never shown, so never painted: its screens are built all the same.
+    qtbot.waitUntil(lambda: len(started.screens) == 8, timeout=WAIT_MS)
+    assert started.tabs.currentWidget() is started.screens["trade"]
+    assert app_context.settings.last_tab == "trade"

@@ -9,9 +9,10 @@ With the account's journal open, the table first fills from the trades it kept (
 journal's lane), and the exchange is then asked only for the trades since then (less a small
 overlap; the merge skips repeats). The journal keeps only what was loaded before, so the
 screen remembers, per account, the stretch of time in which it holds every trade of every
-market (:class:`KeptSpan`, widened only by loads of all markets): only trades of that stretch
-are shown from it, so no trade is missing between them. Dates still ask the exchange for
-their whole range, and "Load older" always asks it.
+market (:class:`KeptSpan`, widened only by loads of all markets, new trades or "Load older"
+reaching back from inside it): only trades of that stretch are shown from it, so no trade is
+missing between them. Dates still ask the exchange for their whole range, and "Load older"
+always asks it.
 """
 
 from __future__ import annotations
@@ -160,6 +161,16 @@ class KeptSpan:
         start = "" if self.start is None else self.start.isoformat()
         return f"{start}|{self.end.isoformat()}"
 
+    def joined(self, newer: KeptSpan) -> KeptSpan:
+        """This span and ``newer`` as one when no time lies between them, else ``newer``."""
+        apart = ((newer.start is not None and newer.start > self.end)
+                 or (self.start is not None and newer.end < self.start))
+        if apart:
+            return newer  # what happened between them may be missing
+        if self.start is None or newer.start is None:
+            return KeptSpan(None, max(self.end, newer.end))
+        return KeptSpan(min(self.start, newer.start), max(self.end, newer.end))
+
     @classmethod
     def parse(cls, text: object) -> KeptSpan | None:
         """The span written by :meth:`text`; None for anything else."""
@@ -192,6 +203,24 @@ def span_of_page(trades: list[Trade], *, to_the_first: bool) -> KeptSpan:
     oldest = min(trade.timestamp for trade in trades)
     newest = max(trade.timestamp for trade in trades)
     return KeptSpan(None if to_the_first else oldest + timedelta(seconds=1), newest)
+
+
+def widened_back(span: KeptSpan, before: datetime, older: list[Trade]) -> KeptSpan:
+    """``span`` once every trade at or before ``before`` down to ``older``'s is kept too.
+
+    ``older`` is what "Load older" brought for every market, from ``before`` (a trade of the
+    span) back; none that was not shown already means there is no older trade at all. Its
+    oldest second may hold more trades than the page had room for, so the span starts a
+    second after it. Trades are timed to the second and ``before``'s whole second was read,
+    so a span starting the second after it still touches it; a ``before`` further from the
+    span widens nothing, as a gap could lie between.
+    """
+    if span.start is None or not span.start - timedelta(seconds=1) <= before <= span.end:
+        return span
+    if not older:
+        return KeptSpan(None, span.end)
+    start = min(trade.timestamp for trade in older) + timedelta(seconds=1)
+    return KeptSpan(min(span.start, start), span.end)
 
 
 def fetch_older(
@@ -764,11 +793,22 @@ class HistoryScreen(Screen):
         trades: list[Trade] = [row.record for row in rows]
         span = self._kept_span()
         if span is None or since is None or full:
-            # The newest page without the journal, or more new than a page: a span of its own.
-            span = span_of_page(trades, to_the_first=complete)
+            # The newest page without the journal, or more new than a page: a span of its own,
+            # or one with the span kept before when no time lies between them.
+            page = span_of_page(trades, to_the_first=complete)
+            span = page if span is None else span.joined(page)
         else:
             span = KeptSpan(span.start, max(span.end, *(t.timestamp for t in trades)))
         self._set_kept_span(span)
+
+    def _note_older_kept(self, query: HistoryQuery, before: datetime,
+                         older: list[Trade]) -> None:
+        """Widen the kept span back by what "Load older" brought for every market."""
+        if not self._uses_journal() or query.pair is not None or query.is_dated:
+            return
+        span = self._kept_span()
+        if span is not None:
+            self._set_kept_span(widened_back(span, before, older))
 
     def _keep_trades(self, rows: list[Row]) -> None:
         """Write the trades just loaded in the journal, for the Activity list (on its lane)."""
@@ -806,13 +846,13 @@ class HistoryScreen(Screen):
         self.result_label.clear_message()
 
         if oldest is None:
-            def call(client: Any) -> tuple[HistoryQuery, list[Row]]:
-                return query, rows_for(fetch_latest(client, query, page_size))
+            def call(client: Any) -> tuple[HistoryQuery, list[Row], datetime | None]:
+                return query, rows_for(fetch_latest(client, query, page_size)), None
         else:
             before = oldest.timestamp
 
-            def call(client: Any) -> tuple[HistoryQuery, list[Row]]:
-                return query, rows_for(fetch_older(client, query, before, page_size))
+            def call(client: Any) -> tuple[HistoryQuery, list[Row], datetime | None]:
+                return query, rows_for(fetch_older(client, query, before, page_size)), before
 
         self._dispatcher.submit(
             call,
@@ -822,13 +862,17 @@ class HistoryScreen(Screen):
             key="history_older",
         )
 
-    def _on_older(self, result: tuple[HistoryQuery, list[Row]]) -> None:
+    def _on_older(self, result: tuple[HistoryQuery, list[Row], datetime | None]) -> None:
         self.older_button.set_busy(False)
-        query, rows = result
+        query, rows, before = result
         if query != self._query:
             return  # the filters changed meanwhile; the table was emptied and reloaded
+        known = {row.key for row in rows if row.key in self.model}
         added = self.model.add_rows(rows)
         self._keep_trades(rows)
+        if before is not None:
+            self._note_older_kept(query, before, [row.record for row in rows
+                                                  if row.key not in known])
         self._loaded = True
         self._forget_load_problem()
         if added:

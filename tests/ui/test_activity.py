@@ -145,7 +145,8 @@ def test_csv_export_has_exact_amounts_fee_columns_and_utc_dates(
     screen = filled_activity(qtbot, window, app_context)
     target = tmp_path / "activity.csv"
     screen.export_csv(target)
-    qtbot.waitUntil(lambda: screen.result_label.text() == f"Saved 6 entries to {target}.",
+    qtbot.waitUntil(lambda: screen.result_label.text().startswith(
+                        f"Saved 6 entries to {target}. The file is written the same way"),
                     timeout=WAIT_MS)
     with target.open(encoding="utf-8", newline="") as stream:
         rows = list(csv.DictReader(stream))

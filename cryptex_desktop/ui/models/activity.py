@@ -17,7 +17,7 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from cryptex_desktop.i18n import _
+from cryptex_desktop.i18n import N_, _, _p
 from cryptex_desktop.journal import ActivityEntry, ActivityKind, ActivityRow, activity_entry
 from cryptex_desktop.journal.store import moment
 from cryptex_desktop.ui.formatting import (
@@ -53,7 +53,7 @@ def kind_word(kind: ActivityKind) -> str:
     return {
         ActivityKind.DEPOSIT: _("Deposit"),
         ActivityKind.WITHDRAWAL: _("Withdrawal"),
-        ActivityKind.TRADE: _("Trade"),
+        ActivityKind.TRADE: _p("activity kind", "Trade"),  # not the Trade tab's word
         ActivityKind.FEE: _("Fee"),
         ActivityKind.COUPON_MADE: _("Coupon made"),
         ActivityKind.COUPON_REDEEMED: _("Coupon redeemed"),
@@ -133,13 +133,13 @@ class ActivityModel(KeyedTableModel[ActivityRow]):
     """
 
     COLUMNS = (
-        Column(_("Date"), _("When it happened, in your local time.")),
-        Column(_("Kind"), _("Deposit, withdrawal, trade, fee, or a coupon made or redeemed.")),
-        Column(_("Currency"), _("The currency that moved.")),
-        Column(_("Amount"), _("Plus: came into your account. Minus: left it."), True),
-        Column(_("Fee"), _("What the exchange kept, for a trade."), True),
-        Column(_("Details"), _("Where the money went or came from, and its state.")),
-        Column(_("Label"), _("The name you gave the address or transaction.")),
+        Column(N_("Date"), N_("When it happened, in your local time.")),
+        Column(N_("Kind"), N_("Deposit, withdrawal, trade, fee, or a coupon made or redeemed.")),
+        Column(N_("Currency"), N_("The currency that moved.")),
+        Column(N_("Amount"), N_("Plus: came into your account. Minus: left it."), True),
+        Column(N_("Fee"), N_("What the exchange kept, for a trade."), True),
+        Column(N_("Details"), N_("Where the money went or came from, and its state.")),
+        Column(N_("Label"), N_("The name you gave the address or transaction.")),
     )
     TONED_COLUMNS = frozenset({AMOUNT})
     DEFAULT_SORT = (DATE, Qt.SortOrder.DescendingOrder)

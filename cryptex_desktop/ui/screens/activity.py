@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from cryptex_desktop.api.money import to_wire
-from cryptex_desktop.i18n import _
+from cryptex_desktop.i18n import _, _n
 from cryptex_desktop.journal import (
     ActivityEntry,
     ActivityKind,
@@ -48,11 +48,13 @@ from cryptex_desktop.journal import (
     activity_entry,
 )
 from cryptex_desktop.ui.dialogs.csv_export import (
+    MACHINE_READABLE,
     ask_where_to_save_csv,
     remember_export_folder,
     save_failed_sentence,
 )
 from cryptex_desktop.ui.formatting import (
+    count_text,
     currency_name,
     exact_amount,
     format_datetime_long,
@@ -88,7 +90,7 @@ FILTER_DELAY_MS = 250
 #: A date edit at this date shows "Any": no limit on that side.
 ANY_DATE = QDate(2000, 1, 1)
 
-#: The first row of the CSV file.
+#: The first row of the CSV file: the same in every language (see MACHINE_READABLE).
 CSV_HEADER = (
     "date_utc", "kind", "currency", "amount", "fee", "fee_currency", "status", "details",
     "address", "txid", "orders", "price", "label",
@@ -615,8 +617,8 @@ class ActivityScreen(Screen):
             ))
         self.summary_label.setText(
             "" if not shown else
-            (_("Showing 1 entry.") if shown == 1 else
-             _("Showing {n} entries.").format(n=f"{shown:,}")))
+            _n("Showing {count} entry.", "Showing {count} entries.", shown).format(
+                count=count_text(shown)))
         self.export_button.setEnabled(shown > 0)
         self.details_button.setEnabled(shown > 0)
 
@@ -670,8 +672,8 @@ class ActivityScreen(Screen):
     def _on_exported(self, path: str, count: int) -> None:
         remember_export_folder(self._settings, self.NAME, path)
         self.result_label.show_success(
-            (_("Saved 1 entry to {path}.") if count == 1
-             else _("Saved {n} entries to {path}.")).format(n=f"{count:,}", path=path))
+            _n("Saved {count} entry to {path}.", "Saved {count} entries to {path}.", count).format(
+                count=count_text(count), path=path) + " " + _(MACHINE_READABLE))
 
     def _on_export_failed(self, error: BaseException) -> None:
         self.result_label.show_problem(save_failed_sentence(error))

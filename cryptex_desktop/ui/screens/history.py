@@ -52,16 +52,17 @@ from PySide6.QtWidgets import (
 
 from cryptex_desktop.api.money import to_wire
 from cryptex_desktop.api.types import Trade
-from cryptex_desktop.i18n import _
+from cryptex_desktop.i18n import _, _n
 from cryptex_desktop.journal import Journal
 from cryptex_desktop.ui.dialogs.csv_export import (
+    MACHINE_READABLE,
     ask_where_to_save_csv,
     remember_export_folder,
     save_failed_sentence,
 )
 from cryptex_desktop.ui.dispatcher import Dispatcher, Priority
 from cryptex_desktop.ui.errors import describe
-from cryptex_desktop.ui.formatting import pair_text, side_word
+from cryptex_desktop.ui.formatting import count_text, pair_text
 from cryptex_desktop.ui.journal_keeper import JournalKeeper
 from cryptex_desktop.ui.models import RECORD_ROLE, Row, SortFilterProxy, TradeHistoryModel
 from cryptex_desktop.ui.models.trade_history import DATE, FEE
@@ -82,19 +83,20 @@ COUNT_CHOICES = (100, 500, 1000)
 NEW_TRADES_OVERLAP = timedelta(minutes=1)
 #: Filter edits are gathered this long before the exchange is asked again.
 FILTER_DELAY_MS = 300
-#: The first row of the CSV file (``fee`` and ``fee_currency`` last, added later).
+#: The first row of the CSV file (``fee`` and ``fee_currency`` last, added later). English in
+#: every language, as the rest of the file is machine-readable: see MACHINE_READABLE.
 CSV_HEADER = (
-    _("Date (UTC)"),
-    _("Market"),
-    _("Side"),
-    _("Price"),
-    _("Amount"),
-    _("Total"),
-    _("Role"),
-    _("Order"),
-    _("Transaction"),
-    _("Fee"),
-    _("Fee currency"),
+    "Date (UTC)",
+    "Market",
+    "Side",
+    "Price",
+    "Amount",
+    "Total",
+    "Role",
+    "Order",
+    "Transaction",
+    "Fee",
+    "Fee currency",
 )
 
 # A date edit at this date shows "Any" (Qt's special value text): no limit on that side.
@@ -284,11 +286,11 @@ def csv_row(trade: Trade) -> tuple[str, ...]:
     return (
         trade.timestamp.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         pair_text(trade.pair),
-        side_word(trade.type),
+        trade.type.capitalize(),  # "Buy", "Sell": English in every language, as the header
         to_wire(trade.price),
         to_wire(trade.amount),
         to_wire(trade.total),
-        _("Taker") if trade.is_instant_buy else _("Maker"),
+        "Taker" if trade.is_instant_buy else "Maker",
         str(order_id),
         str(trade.transaction_id),
         "" if trade.fee is None else to_wire(trade.fee),
@@ -370,10 +372,6 @@ def _local_day_end(day: QDate) -> datetime:
     return (start + timedelta(days=1, seconds=-1)).astimezone().astimezone(UTC)
 
 
-def _plural(count: int, one: str, many: str, **values: object) -> str:
-    return (one if count == 1 else many).format(n=f"{count:,}", **values)
-
-
 class HistoryScreen(Screen):
     """Every trade you made, with filters, older pages on request and CSV export.
 
@@ -451,7 +449,7 @@ class HistoryScreen(Screen):
 
         self.count_combo = QComboBox()
         for count in COUNT_CHOICES:
-            self.count_combo.addItem(_("Show the latest {n}").format(n=f"{count:,}"), count)
+            self.count_combo.addItem(_("Show the latest {n}").format(n=count_text(count)), count)
         self.count_combo.setToolTip(_(
             "How many of your newest trades to load. “Load older” below brings earlier ones."
         ))
@@ -877,7 +875,8 @@ class HistoryScreen(Screen):
         self._forget_load_problem()
         if added:
             self.result_label.show_result(
-                _plural(added, _("Loaded 1 older trade."), _("Loaded {n} older trades."))
+                _n("Loaded {count} older trade.", "Loaded {count} older trades.", added).format(
+                    count=count_text(added))
             )
         else:
             self._no_older = True
@@ -925,10 +924,11 @@ class HistoryScreen(Screen):
         if not loaded:
             summary = ""  # the sentence in place of the table says it all
         elif shown == loaded:
-            summary = _plural(shown, _("Showing 1 trade."), _("Showing {n} trades."))
+            summary = _n("Showing {count} trade.", "Showing {count} trades.", shown).format(
+                count=count_text(shown))
         else:
             summary = _("Showing {shown} of {loaded} loaded trades.").format(
-                shown=f"{shown:,}", loaded=f"{loaded:,}"
+                shown=count_text(shown), loaded=count_text(loaded)
             )
         self.summary_label.setText(summary)
         self.export_button.setEnabled(shown > 0)
@@ -990,8 +990,8 @@ class HistoryScreen(Screen):
             return
         remember_export_folder(self._settings, self.NAME, path)
         self.result_label.show_result(
-            _plural(count, _("Saved 1 trade to {path}."), _("Saved {n} trades to {path}."),
-                    path=path)
+            _n("Saved {count} trade to {path}.", "Saved {count} trades to {path}.", count).format(
+                count=count_text(count), path=path) + " " + _(MACHINE_READABLE)
         )
 
 def _select(combo: QComboBox, value: object) -> None:

@@ -34,6 +34,7 @@ RECORD_CALLS = 200
 GOALS = {
     "first_screenful_seconds": ("<=", 0.050),
     "whole_list_seconds": ("<=", 0.3),
+    "whole_list_as_rows_seconds": ("<=", 0.3),
     "activity_first_screenful_seconds": ("<=", 0.050),
     "activity_whole_list_ready_seconds": ("<=", 0.3),
     "record_ui_thread_p99_ms": ("<=", 1.0),
@@ -114,6 +115,9 @@ def run() -> dict[str, object]:
             figures: dict[str, object] = {"entries": fill(journal, ENTRIES)}
             figures["first_screenful_seconds"] = best_of(lambda: journal.activity(limit=SCREENFUL))
             figures["whole_list_seconds"] = best_of(journal.activity)
+            # What Activity reads: plain rows in the table's order, entries made only if opened.
+            figures["whole_list_as_rows_seconds"] = best_of(
+                lambda: journal.activity_rows(fee_last=True))
             figures["whole_list_in_pages_of_1000_seconds"] = best_of(lambda: read_in_pages(journal))
             figures["search_label_seconds"] = best_of(lambda: journal.activity(search="friend 7"))
             figures["one_currency_screenful_seconds"] = best_of(

@@ -23,12 +23,10 @@ import time
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 from urllib.parse import urlencode, urlsplit
-
-import requests
-import urllib3.exceptions
 
 from cryptex_desktop.i18n import _
 
@@ -63,6 +61,9 @@ from .types import (
     coupon_currency,
 )
 
+if TYPE_CHECKING:  # requests is imported with the first session, not with the app's window
+    import requests
+
 log = logging.getLogger(__name__)
 
 LIVE_URL = "https://cryptex.net/api/v1"
@@ -77,17 +78,28 @@ MAX_AUTOMATIC_WAIT = 5.0
 
 T = TypeVar("T")
 
-# urllib3's errors that mean the request never left this machine.
-_NEVER_SENT = (
-    urllib3.exceptions.NewConnectionError,
-    urllib3.exceptions.ConnectTimeoutError,
-    urllib3.exceptions.NameResolutionError,
-    requests.exceptions.ConnectTimeout,
-    requests.exceptions.SSLError,  # the TLS handshake comes before the request
-)
 
-# requests' errors for an answer that stopped part way.
-_CUT_SHORT = (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)
+@cache
+def _never_sent_errors() -> tuple[type[BaseException], ...]:
+    """urllib3's errors that mean the request never left this machine."""
+    import requests
+    import urllib3.exceptions
+
+    return (
+        urllib3.exceptions.NewConnectionError,
+        urllib3.exceptions.ConnectTimeoutError,
+        urllib3.exceptions.NameResolutionError,
+        requests.exceptions.ConnectTimeout,
+        requests.exceptions.SSLError,  # the TLS handshake comes before the request
+    )
+
+
+@cache
+def _cut_short_errors() -> tuple[type[BaseException], ...]:
+    """requests' errors for an answer that stopped part way."""
+    import requests
+
+    return (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)
 
 _send_locks: dict[int, threading.Lock] = {}
 _send_locks_guard = threading.Lock()
@@ -106,6 +118,9 @@ def _session_for(url: str, key: str) -> requests.Session:
     again for each call (half of a loopback call's time); the proxy for ``url`` and any
     CA bundle named in the environment are read here instead.
     """
+    import requests
+    import requests.adapters
+
     session = requests.Session()
     session.trust_env = False
     session.proxies.update(requests.utils.get_environ_proxies(url))
@@ -379,6 +394,8 @@ class CryptexClient:
         return self._backoff * (2 ** (attempt - 1)) * (0.5 + random.random())
 
     def _send_once(self, method: str, params: dict[str, str], moves_money: bool) -> Any:
+        import requests
+
         with self._lock:
             nonce = self._nonces.next()
             body = urlencode({"method": method, "nonce": str(nonce), **params}).encode()
@@ -404,6 +421,8 @@ class CryptexClient:
         return self._decode(method, response, content, moves_money)
 
     def _transport_failure(self, error: requests.RequestException) -> TransportError | BadResponse:
+        import requests
+
         if isinstance(error, requests.exceptions.SSLError):
             failure = ConnectError(self.host)
             failure.message = _(
@@ -421,7 +440,7 @@ class CryptexClient:
                 "The app will try again by itself."
             ).format(host=self.host))
         # Translators: what went wrong, shown in brackets in "...could not read (...)".
-        if isinstance(error, _CUT_SHORT):
+        if isinstance(error, _cut_short_errors()):
             return BadResponse(_("the answer was cut short"))
         return BadResponse(_("the connection failed in an unexpected way"))
 
@@ -518,6 +537,7 @@ def _describe_bad_answer(status: int, content_type: str, content: bytes) -> BadR
 
 def _never_sent(error: BaseException) -> bool:
     """Whether a requests error happened before any byte of the request left."""
+    never_sent = _never_sent_errors()
     seen: set[int] = set()
     stack: list[object] = [error]
     while stack:
@@ -525,7 +545,7 @@ def _never_sent(error: BaseException) -> bool:
         if not isinstance(current, BaseException) or id(current) in seen:
             continue
         seen.add(id(current))
-        if isinstance(current, _NEVER_SENT):
+        if isinstance(current, never_sent):
             return True
         stack.extend(current.args)
         stack.extend([current.__cause__, current.__context__, getattr(current, "reason", None)])

@@ -26,9 +26,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any, TypeVar
-
-import requests
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from cryptex_desktop.i18n import N_, _
 
@@ -37,6 +35,9 @@ from .currencies import PAIR_CODE
 from .errors import CryptexError, clean_message
 from .money import money_context, to_decimal
 from .types import parse_timestamp
+
+if TYPE_CHECKING:  # requests is imported with the first session, not with the app's window
+    import requests
 
 log = logging.getLogger(__name__)
 
@@ -376,6 +377,9 @@ def parse_trades(data: object) -> tuple[MarketTrade, ...]:
 
 def _session(url: str) -> requests.Session:
     """A keep-alive session of the market lane's own: no key, no signature, no form body."""
+    import requests
+    import requests.adapters
+
     session = requests.Session()
     session.trust_env = False
     session.proxies.update(requests.utils.get_environ_proxies(url))
@@ -459,6 +463,8 @@ class MarketDataClient:
         return result
 
     def _fetch(self, url: str) -> tuple[int, Mapping[str, str], bytes]:
+        import requests
+
         try:
             response = self._session.get(
                 url, timeout=self._timeout, allow_redirects=False, stream=True

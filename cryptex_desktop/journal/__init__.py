@@ -24,12 +24,21 @@ from .records import (
     WithdrawalRecord,
 )
 from .schema import SCHEMA_VERSION, NewerJournalError
-from .store import Journal, JournalClosedError, journal_name
+from .store import (
+    ACTIVITY_COLUMNS,
+    ActivityRow,
+    Journal,
+    JournalClosedError,
+    activity_entry,
+    journal_name,
+)
 
 __all__ = [
+    "ACTIVITY_COLUMNS",
     "SCHEMA_VERSION",
     "ActivityEntry",
     "ActivityKind",
+    "ActivityRow",
     "AddressBookEntry",
     "CouponCreatedRecord",
     "CouponIntent",
@@ -48,5 +57,6 @@ __all__ = [
     "TradeRecord",
     "WithdrawalIntent",
     "WithdrawalRecord",
+    "activity_entry",
     "journal_name",
 ]

@@ -168,10 +168,11 @@ def main(argv: list[str] | None = None) -> int:
     from cryptex_desktop.ui.theme import ThemeChoice, ThemeKeeper
 
     theme_keeper = ThemeKeeper(app, ThemeChoice(settings.theme))  # System unless chosen
-    window = MainWindow(context, theme_keeper=theme_keeper)
+    window = MainWindow(context, theme_keeper=theme_keeper, other_screens_after_first_paint=True)
     FirstPaintProbe.install(window)
     window.show()
-    QTimer.singleShot(0, lambda: start_connection(context))
+    # Every screen is built before the connection (and the journal it opens) says anything.
+    window.when_screens_built(lambda: QTimer.singleShot(0, lambda: start_connection(context)))
     try:
         return app.exec()
     finally:

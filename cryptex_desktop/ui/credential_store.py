@@ -12,14 +12,14 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
-
-import keyring
-import keyring.backend
-import keyring.errors
-from keyring.backends import chainer, fail, null
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from cryptex_desktop.api.signing import Credentials
 from cryptex_desktop.i18n import _
+
+if TYPE_CHECKING:
+    import keyring.backend
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +50,19 @@ def _session_only_message() -> str:
     )
 
 
+def _keyring() -> ModuleType:
+    """The ``keyring`` package, imported at the first use of the keychain, not before the
+    window first paints (it takes tens of milliseconds)."""
+    import keyring
+    import keyring.errors
+
+    return keyring
+
+
 def _is_working_backend(backend: keyring.backend.KeyringBackend) -> bool:
     """False for keyring's stand-ins that store nothing: fail, null, or an empty chain."""
+    from keyring.backends import chainer, fail, null
+
     if isinstance(backend, (fail.Keyring, null.Keyring)):
         return False
     if isinstance(backend, chainer.ChainerBackend):
@@ -76,7 +87,7 @@ class CredentialStore:
     def available(self) -> bool:
         """True when a real keychain backend is configured (not keyring's fail/null stand-ins)."""
         try:
-            return _is_working_backend(keyring.get_keyring())
+            return _is_working_backend(_keyring().get_keyring())
         except Exception as error:  # a broken keyring configuration must not stop the app
             log.warning("the keychain could not be set up (%s)", type(error).__name__)
             return False
@@ -88,9 +99,9 @@ class CredentialStore:
                 {"username": creds.username, "key": creds.key, "secret": creds.secret}
             )
             try:
-                keyring.set_password(self._service, profile, payload)
+                _keyring().set_password(self._service, profile, payload)
                 # Read back: a chain of backends can "succeed" without storing anything.
-                kept = keyring.get_password(self._service, profile) == payload
+                kept = _keyring().get_password(self._service, profile) == payload
             except Exception as error:  # locked keychain, D-Bus errors...: fall back, say so
                 log.warning(
                     "the keychain refused the credentials of profile %r (%s); keeping them "
@@ -128,7 +139,7 @@ class CredentialStore:
         if not self.available():
             return None
         try:
-            payload = keyring.get_password(self._service, profile)
+            payload = _keyring().get_password(self._service, profile)
         except Exception as error:  # an unreadable keychain is like an empty one
             log.warning(
                 "could not read profile %r from the keychain (%s)", profile, type(error).__name__
@@ -150,8 +161,8 @@ class CredentialStore:
         if not self.available():
             return
         try:
-            keyring.delete_password(self._service, profile)
-        except keyring.errors.PasswordDeleteError:
+            _keyring().delete_password(self._service, profile)
+        except _keyring().errors.PasswordDeleteError:
             pass  # nothing was stored for this profile
         except Exception as error:  # the entry may remain; say so without details
             log.warning(
@@ -169,9 +180,9 @@ class CredentialStore:
         if not self.available():
             return False
         try:
-            keyring.set_password(self._service, name, code)
+            _keyring().set_password(self._service, name, code)
             # Read back: a chain of backends can "succeed" without storing anything.
-            return keyring.get_password(self._service, name) == code
+            return _keyring().get_password(self._service, name) == code
         except Exception as error:  # locked keychain, D-Bus errors...: the code is shown once
             log.warning("the keychain refused a coupon code (%s)", type(error).__name__)
             return False
@@ -181,7 +192,7 @@ class CredentialStore:
         if not self.available():
             return None
         try:
-            return keyring.get_password(self._service, name)
+            return _keyring().get_password(self._service, name)
         except Exception as error:  # an unreadable keychain is like one without the code
             log.warning("could not read a coupon code from the keychain (%s)",
                         type(error).__name__)
@@ -192,8 +203,8 @@ class CredentialStore:
         if not self.available():
             return
         try:
-            keyring.delete_password(self._service, name)
-        except keyring.errors.PasswordDeleteError:
+            _keyring().delete_password(self._service, name)
+        except _keyring().errors.PasswordDeleteError:
             pass  # nothing was kept under this name
         except Exception as error:  # the entry may remain; say so without details
             log.warning("could not delete a coupon code from the keychain (%s)",

@@ -103,6 +103,11 @@ def number_text(amount: Decimal, decimals: int, *, sign: bool = False,
                          rounding=_HALF_EVEN)
 
 
+def count_text(count: int) -> str:
+    """A count of things in the language's way: ``1,234`` in English, ``1 234`` in Russian."""
+    return number_text(Decimal(count), 0)
+
+
 def exact_amount(amount: Decimal) -> str:
     """``amount`` never rounded, with the places it needs and no trailing zeros: for tooltips."""
     return exact_number(amount.normalize(_HALF_EVEN) if amount else Decimal(0),

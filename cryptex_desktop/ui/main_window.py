@@ -7,9 +7,10 @@ not do any screen's work.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from functools import partial
 
-from PySide6.QtCore import QEvent, QUrl, Slot
+from PySide6.QtCore import QEvent, QTimer, QUrl, Slot
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -17,6 +18,7 @@ from PySide6.QtGui import (
     QDesktopServices,
     QHideEvent,
     QKeySequence,
+    QPaintEvent,
     QShowEvent,
 )
 from PySide6.QtWidgets import (
@@ -36,7 +38,7 @@ from cryptex_desktop.ui.context import AppContext
 from cryptex_desktop.ui.dispatcher import Priority
 from cryptex_desktop.ui.label_transfer import LabelTransfer
 from cryptex_desktop.ui.notifier import Notifier
-from cryptex_desktop.ui.screens import build_all
+from cryptex_desktop.ui.screens import screen_makers
 from cryptex_desktop.ui.screens.base import AccountProblem, ProblemKind, Screen
 from cryptex_desktop.ui.startup import APP_NAME
 from cryptex_desktop.ui.theme import ThemeChoice, ThemeKeeper
@@ -44,15 +46,25 @@ from cryptex_desktop.ui.widgets.status_bar import AppStatusBar
 
 log = logging.getLogger(__name__)
 
+#: When the screens not shown first are built if the window has not painted by then.
+UNPAINTED_BUILD_MS = 1000
+
 
 class MainWindow(QMainWindow):
     """Tabs for Balances, Trade, Open orders, History, Deposit, Withdraw, Coupons and Activity."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None,
-                 theme_keeper: ThemeKeeper | None = None) -> None:
+                 theme_keeper: ThemeKeeper | None = None, *,
+                 other_screens_after_first_paint: bool = False) -> None:
+        """``other_screens_after_first_paint``: build only the screen shown first before the
+        window first paints, and the others (each tab there, with its title) just after."""
         super().__init__(parent)
         self.context = context
         self._theme_keeper = theme_keeper
+        # Screens not built yet: their tab holds a stand-in until just after the first paint.
+        self._unbuilt: dict[str, tuple[int, Callable[[], Screen]]] = {}
+        self._when_built: list[Callable[[], None]] = []
+        self._account_problem: AccountProblem | None = None
         self.setWindowTitle(APP_NAME)
         self.setMinimumSize(880, 560)
         self.resize(1100, 700)
@@ -61,7 +73,7 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
         self.screens: dict[str, Screen] = {}
-        self._build_screens()
+        self._build_screens(other_screens_after_first_paint)
 
         self.status = AppStatusBar()
         self.setStatusBar(self.status)
@@ -73,16 +85,73 @@ class MainWindow(QMainWindow):
 
     # -- building -------------------------------------------------------------------------
 
-    def _build_screens(self) -> None:
-        for screen in build_all(self.context, self):
-            self.screens[screen.NAME] = screen
-            screen.accountProblemAction.connect(self._on_problem_action)
-            self.tabs.addTab(screen, screen.title())
-            self.tabs.setTabToolTip(self.tabs.count() - 1, screen.tooltip())
-            self.context.refresher.register(
-                screen.NAME, screen.refresh, partial(self._is_showing, screen)
-            )
+    def _build_screens(self, others_later: bool) -> None:
+        makers = screen_makers(self.context, self)
+        first = self.context.settings.last_tab
+        if first not in {screen_class.NAME for screen_class, _make in makers}:
+            first = makers[0][0].NAME
+        for screen_class, make in makers:
+            if others_later and first != screen_class.NAME:
+                index = self.tabs.addTab(QWidget(), screen_class.title())
+                self._unbuilt[screen_class.NAME] = (index, make)
+            else:
+                index = self.tabs.addTab(self._take_screen(make()), screen_class.title())
+            self.tabs.setTabToolTip(index, screen_class.tooltip())
         self.context.refresher.register("balances", self.context.wallet.refresh)
+        if self._unbuilt:  # a window never painted (minimised at start) gets them all the same
+            QTimer.singleShot(UNPAINTED_BUILD_MS, self, self.build_other_screens)
+
+    def _take_screen(self, screen: Screen) -> Screen:
+        """Make ``screen`` one of the window's: its problem button and its refreshes."""
+        self.screens[screen.NAME] = screen
+        screen.accountProblemAction.connect(self._on_problem_action)
+        self.context.refresher.register(
+            screen.NAME, screen.refresh, partial(self._is_showing, screen)
+        )
+        if self._account_problem is not None:
+            screen.set_account_problem(self._account_problem)
+        return screen
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self._unbuilt:  # the first paint is on screen: the other tabs come next
+            QTimer.singleShot(0, self, self.build_other_screens)
+
+    @Slot()
+    def build_other_screens(self) -> None:
+        """Put each screen not built yet in its tab (before that, a tab holds a stand-in)."""
+        if not self._unbuilt:
+            return
+        unbuilt, self._unbuilt = self._unbuilt, {}
+        current, shown = self.tabs.currentIndex(), self.tabs.currentWidget()
+        self.tabs.blockSignals(True)  # the current tab stays; nobody chose another one
+        try:
+            for index, make in unbuilt.values():
+                stand_in = self.tabs.widget(index)
+                title, tooltip = self.tabs.tabText(index), self.tabs.tabToolTip(index)
+                screen = self._take_screen(make())
+                self.tabs.removeTab(index)
+                self.tabs.insertTab(index, screen, title)
+                self.tabs.setTabToolTip(index, tooltip)
+                if stand_in is not None:
+                    stand_in.deleteLater()
+            self.tabs.setCurrentIndex(current)
+        finally:
+            self.tabs.blockSignals(False)
+        in_tab_order = sorted(self.screens.values(), key=self.tabs.indexOf)
+        self.screens = {screen.NAME: screen for screen in in_tab_order}
+        if self.tabs.currentWidget() is not shown:  # a stand-in's tab was chosen meanwhile
+            self._on_tab_changed(current)
+        when_built, self._when_built = self._when_built, []
+        for action in when_built:
+            action()
+
+    def when_screens_built(self, action: Callable[[], None]) -> None:
+        """Run ``action`` once every screen is built (at once if they are)."""
+        if self._unbuilt:
+            self._when_built.append(action)
+        else:
+            action()
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(_("&File"))
@@ -228,6 +297,7 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _show_account_problem(self, problem: AccountProblem | None) -> None:
         """One clear state on every screen (or the content again)."""
+        self._account_problem = problem
         for screen in self.screens.values():
             screen.set_account_problem(problem)
 
@@ -266,6 +336,7 @@ class MainWindow(QMainWindow):
 
     def show_screen(self, name: str) -> Screen:
         """Bring one screen to the front (used by notifications and tests)."""
+        self.build_other_screens()
         screen = self.screens[name]
         self.tabs.setCurrentWidget(screen)
         return screen

@@ -15,6 +15,7 @@ from cryptex_desktop.journal import (
     LabelKind,
     Outcome,
     WithdrawalIntent,
+    activity_entry,
 )
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -110,3 +111,27 @@ def test_reading_on_after_the_last_entry_of_a_page_gives_the_whole_list(filled: 
     assert read == whole
     assert filled.activity(currency="BTC", after=whole[2]) == [
         e for e in whole[3:] if e.currency == "BTC"]
+
+
+def test_the_whole_list_as_plain_rows_is_the_list_read_page_by_page(filled: Journal) -> None:
+    # A trade and its fee at one moment, and a trade with no fee at all.
+    filled.merge_trades([
+        Trade(503, 9005, 9006, T0 + timedelta(hours=2), "BTC_USD", "buy", Decimal("26000"),
+              Decimal("0.01"), False, Decimal("0.00001"), "BTC"),
+        Trade(504, 9007, 9008, T0 + timedelta(hours=3), "BTC_USD", "sell", Decimal("26100"),
+              Decimal("0.02"), False),
+    ])
+    # The whole list reads the trades table once for trades and fees; a page reads each
+    # kind's own query: both give the same rows.
+    paged = filled.activity_rows(limit=1000)
+    assert filled.activity_rows() == paged
+    assert [activity_entry(row) for row in paged] == filled.activity()
+    since = T0 + timedelta(minutes=3)
+    assert filled.activity_rows(since=since) == filled.activity_rows(since=since, limit=1000)
+
+
+def test_in_the_tables_order_a_fee_comes_after_its_trade(filled: Journal) -> None:
+    assert [row[1] for row in filled.activity_rows()][4:6] == ["fee", "trade"]
+    kinds = [row[1] for row in filled.activity_rows(fee_last=True)]
+    assert kinds[4:6] == ["trade", "fee"]
+    assert [row[1] for row in filled.activity_rows(limit=100, fee_last=True)] == kinds

@@ -11,7 +11,9 @@ import threading
 from decimal import Decimal
 from pathlib import Path
 
+import keyring
 import pytest
+from keyring.backends import fail
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
@@ -19,7 +21,11 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from cryptex_desktop.api.errors import ConnectError, OutcomeUnknown
 from cryptex_desktop.api.signing import Credentials
 from cryptex_desktop.ui.dialogs.confirm import ConfirmDialog
-from cryptex_desktop.ui.dialogs.coupon_created import ONLY_TIME, CouponCreatedDialog
+from cryptex_desktop.ui.dialogs.coupon_created import (
+    KEPT_IN_KEYCHAIN,
+    ONLY_TIME,
+    CouponCreatedDialog,
+)
 from cryptex_desktop.ui.screens.coupons import CouponsScreen
 from cryptex_desktop.ui.widgets.coupon_code_edit import group_coupon_code
 from cryptex_desktop.ui.widgets.fonts import monospace_font
@@ -112,7 +118,8 @@ def test_a_coupon_made_here_is_redeemed_in_another_account_and_the_code_is_kept_
     assert shown.code_label.text() != code
     assert shown.code_label.font().family() == monospace_font().family()
     assert is_monospace(shown.code_label.font())
-    assert shown.warning_label.text() == ONLY_TIME
+    # The test's keychain takes the code: the dialog says Coupons can show it again.
+    qtbot.waitUntil(lambda: shown.warning_label.text() == KEPT_IN_KEYCHAIN, timeout=WAIT_MS)
     assert screen.amount_edit.text() == ""  # the form is cleared after success
     qtbot.mouseClick(shown.close_button, Qt.MouseButton.LeftButton)  # copied: no question
     qtbot.waitUntil(lambda: screen.created_dialog is None, timeout=WAIT_MS)
@@ -258,11 +265,18 @@ def test_cancel_in_the_coupon_confirmation_creates_nothing(qtbot, window, app_co
     assert free_on_exchange(qtbot, app_context, "EUR") == Decimal("5000")
 
 
+@pytest.fixture
+def no_keychain(memory_keyring) -> None:
+    """No keychain works, so a new code is shown only once (memory_keyring restores it)."""
+    keyring.set_keyring(fail.Keyring())
+
+
 def test_closing_the_code_window_without_keeping_the_code_asks_first(
-    qtbot, window, app_context, tmp_path
+    qtbot, window, app_context, tmp_path, no_keychain
 ):
     screen = open_coupons(qtbot, window, "USD")
     shown = create_in_the_app(qtbot, screen, "7")
+    assert shown.warning_label.text() == ONLY_TIME
     on_show = shown.code_label.text()
 
     qtbot.mouseClick(shown.close_button, Qt.MouseButton.LeftButton)
@@ -286,7 +300,7 @@ def test_closing_the_code_window_without_keeping_the_code_asks_first(
     qtbot.waitUntil(lambda: screen.created_dialog is None, timeout=WAIT_MS)
 
 
-def test_close_anyway_forgets_the_code(qtbot, window, app_context):
+def test_close_anyway_forgets_the_code(qtbot, window, app_context, no_keychain):
     screen = open_coupons(qtbot, window, "USD")
     shown = create_in_the_app(qtbot, screen, "2")
     qtbot.keyClick(shown, Qt.Key.Key_Escape)

@@ -27,6 +27,7 @@ from cryptex_desktop.ui.screens.history import (
     HistoryScreen,
     KeptSpan,
     span_of_page,
+    widened_back,
 )
 from tests.exchange_helpers import place_order
 from tests.gui_checks import WAIT_MS
@@ -170,3 +171,51 @@ def test_the_kept_stretch_is_written_and_read_back_and_a_partial_page_starts_aft
     assert KeptSpan.parse(whole.text()) == whole
     assert KeptSpan.parse(part.text()) == part
     assert KeptSpan.parse("") is None and KeptSpan.parse("not|a date") is None
+
+
+def test_trades_brought_by_load_older_show_from_the_journal_after_a_restart(
+    qtbot, window, app_context, start_again, held
+):
+    held.released.set()
+    for _ in range(4):
+        place_order(qtbot, app_context, "LTC_USD", "buy", "90", "0.1")
+        place_order(qtbot, app_context, "LTC_USD", "sell", "80", "0.1")
+    history = window.screens[HistoryScreen.NAME]
+    history.page_size = 3
+    window.show_screen(HistoryScreen.NAME)
+    qtbot.waitUntil(lambda: history.model.rowCount() == 3, timeout=WAIT_MS)
+    while history.result_label.text() != "No older trades.":
+        history.load_older()
+        qtbot.waitUntil(lambda: not history.older_button.is_busy(), timeout=WAIT_MS)
+    every = shown_ids(history)
+    assert len(every) == 8
+    qtbot.waitUntil(lambda: sorted(kept_ids(qtbot, app_context)) == sorted(every),
+                    timeout=WAIT_MS)
+    window.show_screen(ActivityScreen.NAME)
+    held.released.clear()
+
+    window, _context = start_again(window, app_context)
+    held.forget()
+    history = window.show_screen(HistoryScreen.NAME)
+    # Every older page loaded before is the journal's now: all show before the exchange answers.
+    qtbot.waitUntil(lambda: shown_ids(history) == every, timeout=WAIT_MS)
+    assert held.answered == 0
+
+
+def test_the_kept_stretch_grows_only_where_no_time_lies_between():
+    at = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
+    span = KeptSpan(at, at + timedelta(hours=1))
+    touching = KeptSpan(at + timedelta(minutes=30), at + timedelta(hours=2))
+    apart = KeptSpan(at + timedelta(hours=3), at + timedelta(hours=4))
+    assert span.joined(touching) == KeptSpan(at, at + timedelta(hours=2))
+    assert span.joined(apart) == apart
+    assert KeptSpan(None, at).joined(KeptSpan(at, at + timedelta(hours=1))) == KeptSpan(
+        None, at + timedelta(hours=1))
+
+    trade = Trade(transaction_id=1, buy_order_id=2, sell_order_id=3,
+                  timestamp=at - timedelta(minutes=5), pair="BTC_USD", type="buy",
+                  price=Decimal("60000"), amount=Decimal("0.1"), is_instant_buy=True)
+    assert widened_back(span, at, [trade]) == KeptSpan(
+        at - timedelta(minutes=5) + timedelta(seconds=1), span.end)
+    assert widened_back(span, at, []) == KeptSpan(None, span.end)  # nothing older at all
+    assert widened_back(span, at - timedelta(minutes=1), [trade]) == span  # a gap between

@@ -191,7 +191,10 @@ def test_ctrl_e_asks_where_to_save_then_says_how_many_trades_were_saved(
     dialog.accept()
 
     qtbot.waitUntil(lambda: target.exists(), timeout=WAIT_MS)
-    assert screen.result_label.text() == f"Saved 1 trade to {target}."
+    assert screen.result_label.text() == (
+        f"Saved 1 trade to {target}. The file is written the same way in every language "
+        "(English column names, a point before decimals, times in UTC), so spreadsheets and "
+        "scripts read it alike.")
     assert not screen.result_label.is_problem()
 
 

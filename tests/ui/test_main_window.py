@@ -484,3 +484,37 @@ def test_every_menu_action_and_status_item_has_words(window):
     for item in (status.mode_badge, status.error_label, status.news_label, status.busy,
                  status.in_flight_label, status.updated_label):
         assert item.accessibleName(), item
+
+
+def test_at_start_the_shown_tab_paints_first_and_the_others_follow(qtbot, app_context):
+    app_context.settings.last_tab = "activity"
+    started = MainWindow(app_context, other_screens_after_first_paint=True)
+    qtbot.addWidget(started)
+    # Every tab is there with its title; only the one on show is built before the paint.
+    assert [started.tabs.tabText(n) for n in range(started.tabs.count())] == [
+        "Balances", "Trade", "Open orders", "History", "Deposit", "Withdraw", "Coupons",
+        "Activity"]
+    assert list(started.screens) == ["activity"]
+    connected: list[bool] = []
+    started.when_screens_built(lambda: connected.append(True))
+    assert connected == []
+
+    started.show()
+    qtbot.waitUntil(lambda: len(started.screens) == 8, timeout=WAIT_MS)
+    assert connected == [True]
+    assert started.tabs.currentWidget() is started.screens["activity"]
+    assert app_context.settings.last_tab == "activity"
+    assert [started.tabs.widget(n) for n in range(8)] == list(started.screens.values())
+    started.when_screens_built(lambda: connected.append(True))
+    assert connected == [True, True]
+
+
+def test_a_tab_chosen_before_its_screen_is_built_is_the_one_remembered(qtbot, app_context):
+    app_context.settings.last_tab = "balances"
+    started = MainWindow(app_context, other_screens_after_first_paint=True)
+    qtbot.addWidget(started)
+    started.tabs.setCurrentIndex(1)  # Trade, still a stand-in
+    # Never shown, so never painted: its screens are built all the same.
+    qtbot.waitUntil(lambda: len(started.screens) == 8, timeout=WAIT_MS)
+    assert started.tabs.currentWidget() is started.screens["trade"]
+    assert app_context.settings.last_tab == "trade"

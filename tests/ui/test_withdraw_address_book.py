@@ -18,7 +18,7 @@ from cryptex_desktop.ui.dialogs.confirm import ConfirmDialog
 from cryptex_desktop.ui.models.address_book import short_address
 from cryptex_desktop.ui.screens.withdraw import WithdrawScreen, new_destination_sentence
 from tests.gui_checks import WAIT_MS
-from tests.ui.test_withdraw_screen import open_confirmation, open_withdraw
+from tests.ui.test_withdraw_screen import _next_focusable, open_confirmation, open_withdraw
 
 NEW = "You have not sent to this address before: check it character by character."
 
@@ -213,3 +213,40 @@ def test_another_account_does_not_see_this_ones_destinations(
     assert "To" not in dialog.values
     assert dialog.warning_texts() == [NEW]  # new for this account
     qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+
+
+def test_a_saved_name_can_be_forgotten_after_a_confirmation(qtbot, window, app_context):
+    screen = open_withdraw(qtbot, window, "BTC")
+    book_read(qtbot, screen)
+    savings = new_address("BTC")
+    qtbot.keyClicks(screen.address_edit, savings)
+    qtbot.keyClicks(screen.name_edit, "Savings")
+    assert not screen.forget_name_button.isEnabled()  # nothing saved under this name yet
+    qtbot.keyClicks(screen.amount_edit, "0.25")
+    send(qtbot, screen, open_confirmation(qtbot, screen))
+
+    type_address(qtbot, screen, savings)
+    qtbot.waitUntil(lambda: screen.name_edit.text() == "Savings", timeout=WAIT_MS)
+    assert screen.forget_name_button.isEnabled()
+    assert screen.forget_name_button.accessibleName()
+    assert _next_focusable(screen.name_edit) is screen.forget_name_button  # Tab reaches it
+    qtbot.mouseClick(screen.forget_name_button, Qt.MouseButton.LeftButton)
+    question = screen.forget_name_dialog
+    assert question is not None
+    assert question.value_text("Name") == "Savings"
+    assert question.value_text("Address") == savings
+    qtbot.mouseClick(question.cancel_button, Qt.MouseButton.LeftButton)  # no: it stays
+    qtbot.waitUntil(lambda: screen.forget_name_dialog is None, timeout=WAIT_MS)
+    assert screen.address_book.label_of(savings) == "Savings"
+
+    qtbot.mouseClick(screen.forget_name_button, Qt.MouseButton.LeftButton)
+    question = screen.forget_name_dialog
+    assert question is not None
+    qtbot.mouseClick(question.confirm_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: screen.address_book.label_of(savings) == "", timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: screen.name_edit.text() == "", timeout=WAIT_MS)
+    assert not screen.forget_name_button.isEnabled()
+    assert screen.result_label.text() == "The name “Savings” is forgotten."
+    assert screen.address_book.is_known(savings)  # still a destination sent to before
+    type_address(qtbot, screen, "Sav")
+    assert f"Savings — {savings}" not in offered(screen)

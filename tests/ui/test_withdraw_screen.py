@@ -361,8 +361,9 @@ def test_the_amount_row_and_the_button_stay_put_when_the_address_gets_a_sentence
 
 def test_every_control_has_a_name_and_tab_follows_the_form_from_top_to_bottom(qtbot, window):
     screen = open_withdraw(qtbot, window, "BTC")
-    order = [screen.currency_combo, screen.address_edit, screen.name_edit, screen.amount_edit,
-             screen.max_button, screen.withdraw_button]
+    order = [screen.currency_combo, screen.address_edit, screen.name_edit,
+             screen.forget_name_button, screen.amount_edit, screen.max_button,
+             screen.withdraw_button]
     for widget in order:
         assert widget.accessibleName(), widget
     for earlier, later in itertools.pairwise(order):

@@ -6,7 +6,9 @@ forgets it when it closes. Closing before the code was copied or saved asks firs
 
 When the OS keychain keeps a made coupon's code, "Show code" on the Coupons tab opens this
 dialog again in its *shown again* mode: the same code, no "only time" warning, and no
-question on closing (the keychain still has it).
+question on closing (the keychain still has it). A new code the keychain took is told so as
+soon as it is known (:meth:`CouponCreatedDialog.note_kept_in_keychain`): it can be shown
+again from Coupons, and closing needs no question either.
 
 The code is shown grouped (``CTX-USD-ABCD EFGH-…``) in a monospace font that tells O from 0
 and l from 1; the spaces are for reading only: Copy and Save give the code itself.
@@ -42,6 +44,12 @@ from cryptex_desktop.ui.widgets.labels import heading_label
 ONLY_TIME = N_(
     "This is the only time the app shows this code. Copy it or save it now; anyone who has it "
     "can redeem the money."
+)
+
+KEPT_IN_KEYCHAIN = N_(
+    "Anyone who has this code can redeem the money. Copy it or save it to give it to someone; "
+    "the app also keeps it in your system keychain, so you can show it again from the Coupons "
+    "tab."
 )
 
 SHOWN_AGAIN = N_(
@@ -153,8 +161,15 @@ class CouponCreatedDialog(QDialog):
     # -- keeping the code ---------------------------------------------------------------------
 
     def is_code_kept(self) -> bool:
-        """Whether the person copied or saved the code."""
+        """Whether the person copied or saved the code (or the keychain keeps it)."""
         return self._kept
+
+    def note_kept_in_keychain(self) -> None:
+        """The system keychain kept this new code: "Show code" can show it again."""
+        if self.shown_again or not self._code:
+            return
+        self._kept = True  # closing needs no question: the keychain still has it
+        self.warning_label.setText(_(KEPT_IN_KEYCHAIN))
 
     @Slot()
     def copy_code(self) -> None:

@@ -13,10 +13,16 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from cryptex_desktop.i18n import _
+from cryptex_desktop.i18n import N_, _
 from cryptex_desktop.ui.settings import AppSettings
 
 _FOLDER = "export_folder"
+
+#: Said after every export: the file does not follow the app's language, on purpose.
+MACHINE_READABLE = N_(
+    "The file is written the same way in every language (English column names, a point "
+    "before decimals, times in UTC), so spreadsheets and scripts read it alike."
+)
 
 
 def ask_where_to_save_csv(

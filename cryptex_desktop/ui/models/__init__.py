@@ -19,7 +19,7 @@ from cryptex_desktop.ui.models.keyed_table import (
     Tone,
 )
 from cryptex_desktop.ui.models.open_orders import OpenOrdersModel
-from cryptex_desktop.ui.models.sorting import SortFilterProxy
+from cryptex_desktop.ui.models.sorting import SortFilterProxy, SortingProxy
 from cryptex_desktop.ui.models.trade_history import TradeHistoryModel
 from cryptex_desktop.ui.models.transactions import TransactionsModel
 
@@ -36,6 +36,7 @@ __all__ = [
     "OpenOrdersModel",
     "Row",
     "SortFilterProxy",
+    "SortingProxy",
     "Tone",
     "TradeHistoryModel",
     "TransactionsModel",

@@ -1,19 +1,25 @@
 """The Activity table: every money movement the journal remembers, newest first.
 
-Rows are :class:`~cryptex_desktop.journal.ActivityEntry` records keyed by their kind and
-record id (a trade and its fee share a transaction id, not a kind). Display text and sort
-keys are computed once per row, as in every :class:`KeyedTableModel`.
+Rows are the journal's plain activity rows (:meth:`Journal.activity_rows`), keyed by their
+record id and kind (a trade and its fee share a transaction id, not a kind) in one int. A list of
+100,000 entries must be ready in a fraction of a second, so a row keeps only its key, the
+journal's tuple and its currency's filter tag: a cell's text is made in ``data()`` the first
+time it is painted (and kept), and the sort value of a column other than the date when
+someone sorts by it. The journal gives the whole list already in the table's date order.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from decimal import Decimal
+from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from cryptex_desktop.i18n import _
-from cryptex_desktop.journal import ActivityEntry, ActivityKind
+from cryptex_desktop.i18n import N_, _, _p
+from cryptex_desktop.journal import ActivityEntry, ActivityKind, ActivityRow, activity_entry
+from cryptex_desktop.journal.store import moment
 from cryptex_desktop.ui.formatting import (
     currency_decimals,
     currency_name,
@@ -25,7 +31,16 @@ from cryptex_desktop.ui.formatting import (
     number_text,
     pair_text,
 )
-from cryptex_desktop.ui.models.keyed_table import Column, KeyedTableModel, Row, Tone, filter_tag
+from cryptex_desktop.ui.models.keyed_table import (
+    COPY_ROLE,
+    RECORD_ROLE,
+    SORT_ROLE,
+    Column,
+    KeyedTableModel,
+    Row,
+    Tone,
+    filter_tag,
+)
 
 DATE, KIND, CURRENCY, AMOUNT, FEE, DETAILS, LABEL = range(7)
 
@@ -38,7 +53,7 @@ def kind_word(kind: ActivityKind) -> str:
     return {
         ActivityKind.DEPOSIT: _("Deposit"),
         ActivityKind.WITHDRAWAL: _("Withdrawal"),
-        ActivityKind.TRADE: _("Trade"),
+        ActivityKind.TRADE: _p("activity kind", "Trade"),  # not the Trade tab's word
         ActivityKind.FEE: _("Fee"),
         ActivityKind.COUPON_MADE: _("Coupon made"),
         ActivityKind.COUPON_REDEEMED: _("Coupon redeemed"),
@@ -80,101 +95,176 @@ def details_text(entry: ActivityEntry) -> str:
     return f"{text} ({state})" if state else text
 
 
-class ActivityModel(KeyedTableModel[ActivityEntry]):
-    """Date, Kind, Currency, Amount (signed), Fee, Details and Label of each money movement."""
+# data() is called for every painted cell: plain ints compare fastest.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_COPY = int(COPY_ROLE)
+_SORT = int(SORT_ROLE)
+_RECORD = int(RECORD_ROLE)
+# Positions in an activity row (see cryptex_desktop.journal.ACTIVITY_COLUMNS).
+_AT, _KIND, _CURRENCY, _AMOUNT, _FEE, _FEE_CURRENCY, _DESCRIPTION, _LABEL = range(8)
+_RECORD_ID, _PRICE = 9, 14
+_NEW_ROW = tuple.__new__
+# A key is record id * 8 + the kind's place A to Z: an int, which Python's collector skips.
+_KIND_CODES = {kind.value: code for code, kind in enumerate(sorted(ActivityKind))}
+_KIND_BITS = 3
+
+
+@functools.cache
+def _currency_tag(currency: str) -> str:
+    return filter_tag(currencies=(currency,))
+
+
+def _date_key(row: Row[ActivityRow]) -> tuple[int, int, bool]:
+    """Newest first puts a trade above its fee: they share a moment and a record."""
+    record = row.record
+    return (record[_AT], record[_RECORD_ID], record[_KIND] != "fee")
+
+
+def _fee_key(row: Row[ActivityRow]) -> Decimal:
+    fee = row.record[_FEE]
+    return _NO_FEE_KEY if fee is None else Decimal(fee)
+
+
+class ActivityModel(KeyedTableModel[ActivityRow]):
+    """Date, Kind, Currency, Amount (signed), Fee, Details and Label of each money movement.
+
+    A row's record is the journal's tuple; :meth:`entry_at` and ``RECORD_ROLE`` give the
+    :class:`ActivityEntry` it stands for.
+    """
 
     COLUMNS = (
-        Column(_("Date"), _("When it happened, in your local time.")),
-        Column(_("Kind"), _("Deposit, withdrawal, trade, fee, or a coupon made or redeemed.")),
-        Column(_("Currency"), _("The currency that moved.")),
-        Column(_("Amount"), _("Plus: came into your account. Minus: left it."), True),
-        Column(_("Fee"), _("What the exchange kept, for a trade."), True),
-        Column(_("Details"), _("Where the money went or came from, and its state.")),
-        Column(_("Label"), _("The name you gave the address or transaction.")),
+        Column(N_("Date"), N_("When it happened, in your local time.")),
+        Column(N_("Kind"), N_("Deposit, withdrawal, trade, fee, or a coupon made or redeemed.")),
+        Column(N_("Currency"), N_("The currency that moved.")),
+        Column(N_("Amount"), N_("Plus: came into your account. Minus: left it."), True),
+        Column(N_("Fee"), N_("What the exchange kept, for a trade."), True),
+        Column(N_("Details"), N_("Where the money went or came from, and its state.")),
+        Column(N_("Label"), N_("The name you gave the address or transaction.")),
     )
     TONED_COLUMNS = frozenset({AMOUNT})
     DEFAULT_SORT = (DATE, Qt.SortOrder.DescendingOrder)
     RECORDS_NEVER_CHANGE = False
 
-    def key_of(self, record: ActivityEntry) -> tuple[str, int]:
-        """An entry is known by its kind and the id of its record in that kind's table."""
-        return (record.kind.value, record.record_id)
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        # A row's cells once painted, by key, with the record they were made from.
+        self._cells: dict[int, tuple[ActivityRow, tuple[str, ...]]] = {}
+        # Details depend only on these fields, which many entries share (every fee of a market).
+        self._details: dict[tuple[Any, ...], str] = {}
 
-    def row_for(self, record: ActivityEntry) -> Row[ActivityEntry]:
-        """One entry as shown, with its sort keys."""
+    def key_of(self, record: ActivityRow) -> int:
+        """An entry is known by the id of its record in its kind's table, and its kind."""
+        return (record[_RECORD_ID] << _KIND_BITS) + _KIND_CODES[record[_KIND]]
+
+    def row_for(self, record: ActivityRow) -> Row[ActivityRow]:
+        """One entry as a row: its key, the journal's tuple and its filter tag."""
         return self.rows_for((record,))[0]
 
-    def rows_for(self, records: Sequence[ActivityEntry]) -> list[Row[ActivityEntry]]:
-        """The rows of many entries: display text and sort keys made once here.
+    def rows_for(self, records: Sequence[ActivityRow]) -> list[Row[ActivityRow]]:
+        """The rows of many entries: no text and no sort value is made here.
 
-        Touches no Qt object, so a screen builds them on the journal's lane. What depends
-        only on the kind or the currency is worked out once per batch, not once per row.
+        Touches no Qt object, so a screen builds them on the journal's lane.
         """
-        kinds = {kind: kind_word(kind) for kind in ActivityKind}
-        convention = number_convention()
-        places: dict[str, int] = {}
-        tags: dict[str, str] = {}
-        # Details depend only on these fields, which many entries share (every fee of a market).
-        details_of: dict[tuple[object, ...], str] = {}
-        rows: list[Row[ActivityEntry]] = []
-        append = rows.append
-        for entry in records:
-            fee = entry.fee
-            currency = entry.currency
-            decimals = places.get(currency)
-            if decimals is None:
-                decimals = places[currency] = currency_decimals(currency)
-            fee_currency = entry.fee_currency
-            if fee is None or fee_currency is None:
-                fee_text = ""
-            else:
-                fee_places = places.get(fee_currency)
-                if fee_places is None:
-                    fee_places = places[fee_currency] = currency_decimals(fee_currency)
-                fee_text = f"{number_text(fee, fee_places, convention=convention)} {fee_currency}"
-            kind = kinds[entry.kind]
-            facts = (entry.kind, entry.description, entry.status, entry.price)
-            details = details_of.get(facts)
-            if details is None:
-                details = details_of[facts] = details_text(entry)
-            cells = (
-                format_datetime(entry.time),
-                kind,
-                currency,
-                number_text(entry.amount, decimals, sign=True, convention=convention),
-                fee_text,
-                details,
-                entry.label,
-            )
-            sort_keys = (
-                # A trade and its fee share a moment and a record: newest first puts the trade
-                # above its fee, every time (a tie would leave it to the order rows came in).
-                (entry.time, entry.record_id, entry.kind is not ActivityKind.FEE),
-                kind,
-                currency,
-                entry.amount,
-                _NO_FEE_KEY if fee is None else fee,
-                details,
-                entry.label,
-            )
-            tag = tags.get(currency)
-            if tag is None:
-                tag = tags[currency] = filter_tag(currencies=(currency,))
-            append(Row((entry.kind.value, entry.record_id), entry, cells, sort_keys, tag))
-        return rows
+        tag, codes = _currency_tag, _KIND_CODES
+        return [
+            _NEW_ROW(Row, ((record[_RECORD_ID] << _KIND_BITS) + codes[record[_KIND]], record,
+                           (), (), tag(record[_CURRENCY])))
+            for record in records
+        ]
 
-    def tooltip(self, record: ActivityEntry, column: int) -> str | None:
+    def entry_at(self, row: int) -> ActivityEntry:
+        """The entry shown in ``row``; ``IndexError`` when there is no such row."""
+        return activity_entry(self.record_at(row))
+
+    def entries(self) -> list[ActivityEntry]:
+        """Every entry, in the order shown."""
+        return [activity_entry(record) for record in self.records()]
+
+    # -- what is shown, made when first asked ------------------------------------------------
+
+    def cells_of(self, record: ActivityRow) -> tuple[str, ...]:
+        """The display text of ``record``'s row, made the first time it is asked for."""
+        key = self.key_of(record)
+        cached = self._cells.get(key)
+        if cached is not None and cached[0] is record:
+            return cached[1]
+        convention = number_convention()
+        currency = record[_CURRENCY]
+        fee, fee_currency = record[_FEE], record[_FEE_CURRENCY]
+        fee_text = "" if fee is None or fee_currency is None else (
+            f"{number_text(Decimal(fee), currency_decimals(fee_currency), convention=convention)}"
+            f" {fee_currency}")
+        cells = (
+            format_datetime(moment(record[_AT])),
+            kind_word(ActivityKind(record[_KIND])),
+            currency,
+            number_text(Decimal(record[_AMOUNT]), currency_decimals(currency), sign=True,
+                        convention=convention),
+            fee_text,
+            self._details_of(record),
+            record[_LABEL],
+        )
+        self._cells[key] = (record, cells)
+        return cells
+
+    def _details_of(self, record: ActivityRow) -> str:
+        facts = (record[_KIND], record[_DESCRIPTION], record[8], record[_PRICE])
+        details = self._details.get(facts)
+        if details is None:
+            details = self._details[facts] = details_text(activity_entry(record))
+        return details
+
+    def sort_key_of(self, column: int) -> Callable[[Row[ActivityRow]], Any]:
+        """The date's value is made from the row as needed; the others' when sorted by."""
+        if column == DATE:
+            return _date_key
+        if column == KIND:
+            words = {kind.value: kind_word(kind) for kind in ActivityKind}
+            return lambda row: words[row.record[_KIND]]
+        if column == CURRENCY:
+            return lambda row: row.record[_CURRENCY]
+        if column == AMOUNT:
+            return lambda row: Decimal(row.record[_AMOUNT])
+        if column == FEE:
+            return _fee_key
+        if column == DETAILS:
+            return lambda row: self._details_of(row.record)
+        return lambda row: row.record[_LABEL]
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY) -> Any:
+        if role in (_DISPLAY, _COPY):
+            number = index.row()
+            if not 0 <= number < len(self._rows):
+                return None
+            return self.cells_of(self._rows[number].record)[index.column()]
+        if role in (_RECORD, _SORT):
+            number = index.row()
+            if not 0 <= number < len(self._rows):
+                return None
+            row = self._rows[number]
+            if role == _RECORD:
+                return activity_entry(row.record)
+            return self.sort_key_of(index.column())(row)
+        return super().data(index, role)
+
+    def clear(self) -> None:
+        """Empty the table, and forget the text made for its rows."""
+        self._cells = {}
+        self._details = {}
+        super().clear()
+
+    def tooltip(self, record: ActivityRow, column: int) -> str | None:
         """The full time, the currency's name, the exact amount."""
         if column == DATE:
-            return format_datetime_long(record.time)
+            return format_datetime_long(moment(record[_AT]))
         if column == CURRENCY:
-            return currency_name(record.currency)
+            return currency_name(record[_CURRENCY])
         if column == AMOUNT:
-            return f"{exact_amount(record.amount)} {record.currency}"
+            return f"{exact_amount(Decimal(record[_AMOUNT]))} {record[_CURRENCY]}"
         if column == DETAILS:
-            return details_text(record)
+            return self._details_of(record)
         return None
 
-    def tone(self, record: ActivityEntry) -> Tone:
+    def tone(self, record: ActivityRow) -> Tone:
         """Green for money in, red for money out."""
-        return Tone.POSITIVE if record.amount > 0 else Tone.NEGATIVE
+        return Tone.POSITIVE if Decimal(record[_AMOUNT]) > 0 else Tone.NEGATIVE

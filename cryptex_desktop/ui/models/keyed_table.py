@@ -4,7 +4,9 @@ A row is ``(key, record, cells, sort_keys)``: the display strings and the sort k
 computed once, when the record arrives, so ``data()`` only looks them up and sorting never
 parses text. ``set_records`` turns a fresh list from the exchange into the few row
 insertions, removals and changes that differ from what is shown, so a view keeps its
-selection and scroll position; only :meth:`KeyedTableModel.clear` resets the model.
+selection and scroll position; only :meth:`KeyedTableModel.clear` resets the model. A table
+too long to make every cell up front (Activity) keeps rows with no cells and no sort keys,
+and makes them in ``data()`` and :meth:`KeyedTableModel.sort_key_of` when first asked.
 
 The model sorts itself (:meth:`KeyedTableModel.sort`) with Python's ``sorted`` over the
 precomputed keys: a ``QSortFilterProxyModel`` sorting 100,000 rows would call ``data()``
@@ -224,6 +226,14 @@ class KeyedTableModel(QAbstractTableModel, Generic[R]):
         """The colour of the :attr:`TONED_COLUMNS` of ``record``'s row."""
         return Tone.PLAIN
 
+    def sort_key_of(self, column: int) -> Callable[[Row[R]], Any]:
+        """How to read a row's sort value in ``column`` (the precomputed key by default).
+
+        A table of 100,000 rows may keep only the keys that are cheap to make and work out
+        the others here, when someone sorts by that column.
+        """
+        return lambda row: row.sort_keys[column]
+
     def filter_tag_at(self, row: int) -> str:
         """The filter tag of ``row`` (the proxy asks this for every row it refilters)."""
         return self._rows[row].tag
@@ -359,18 +369,44 @@ class KeyedTableModel(QAbstractTableModel, Generic[R]):
         return len(fresh)
 
     @_collector_paused
-    def add_rows(self, rows: Iterable[Row[R]]) -> int:
+    def put_records(self, records: Iterable[R]) -> None:
+        """Add the records whose key is new and update the shown ones that changed.
+
+        The other rows stay as they are, so a few fresh records cost as much in a table of
+        100,000 rows as in one of ten (:meth:`set_records` compares every row).
+        """
+        by_key = self._by_key
+        key_of = self.key_of
+        fresh: dict[Hashable, R] = {}
+        changed: dict[Hashable, R] = {}
+        for record in records:
+            key = key_of(record)
+            row = by_key.get(key)
+            if row is None:
+                fresh[key] = record
+            elif record is not row.record and record != row.record:
+                changed[key] = record
+        if changed:
+            numbers = sorted(number for key in changed
+                             if (number := self.row_of(key)) is not None)
+            self._replace_rows(numbers, [changed[self._rows[n].key] for n in numbers])
+        self._insert_records(list(fresh.values()))
+
+    @_collector_paused
+    def add_rows(
+        self, rows: Iterable[Row[R]], sorted_by: tuple[int, Qt.SortOrder] | None = None
+    ) -> int:
         """Add prebuilt rows whose key is not shown yet; returns how many were added.
 
         Rows come from :meth:`rows_for`, which touches no Qt object: a screen may build them
         on a worker thread, leaving the UI thread only the insert (a 100,000-trade history).
+        ``sorted_by``: the (column, order) the rows already come in, so when the table shows
+        that order they are not sorted again.
         """
         by_key = self._by_key
-        fresh: dict[Hashable, Row[R]] = {}
-        for row in rows:
-            if row.key not in by_key:
-                fresh[row.key] = row
-        self._insert_rows(list(fresh.values()))
+        fresh = {row.key: row for row in rows if row.key not in by_key}
+        in_order = sorted_by is not None and sorted_by == (self._sort_column, self.sort_order())
+        self._insert_rows(list(fresh.values()), in_order=in_order, by_key=fresh)
         return len(fresh)
 
     def clear(self) -> None:
@@ -389,9 +425,9 @@ class KeyedTableModel(QAbstractTableModel, Generic[R]):
         Two stable sorts (by key, then by value) take half the time of one sort on
         (value, key) tuples: comparing tuples of Decimals compares each Decimal twice.
         """
-        column, descending = self._sort_column, self._descending
+        descending = self._descending
         rows.sort(key=_KEY_OF_ROW, reverse=descending)
-        rows.sort(key=lambda row: row.sort_keys[column], reverse=descending)
+        rows.sort(key=self.sort_key_of(self._sort_column), reverse=descending)
 
     def _remove_rows(self, numbers: list[int]) -> None:
         """Remove the rows at ascending ``numbers``, one signal per contiguous run."""
@@ -422,13 +458,18 @@ class KeyedTableModel(QAbstractTableModel, Generic[R]):
             for n, row in enumerate(rows)
             if (record := wanted[row.key]) is not row.record and record != row.record
         ]
+        self._replace_rows(changed, [wanted[rows[n].key] for n in changed])
+
+    def _replace_rows(self, changed: list[int], records: list[R]) -> None:
+        """Show ``records`` in rows ``changed`` (ascending, same keys); signal each run."""
         if not changed:
             return
-        column = self._sort_column
+        rows = self._rows
+        sort_key = self.sort_key_of(self._sort_column)
         order_broken = False
-        new_rows = self.rows_for([wanted[rows[n].key] for n in changed])
+        new_rows = self.rows_for(records)
         for number, new_row in zip(changed, new_rows, strict=True):
-            if new_row.sort_keys[column] != rows[number].sort_keys[column]:
+            if sort_key(new_row) != sort_key(rows[number]):
                 order_broken = True
             rows[number] = new_row
             self._by_key[new_row.key] = new_row
@@ -449,21 +490,30 @@ class KeyedTableModel(QAbstractTableModel, Generic[R]):
         if records:
             self._insert_rows(self.rows_for(records))
 
-    def _insert_rows(self, new_rows: list[Row[R]]) -> None:
-        """Add ``new_rows`` (all new keys) where the current sort order puts them."""
+    def _insert_rows(self, new_rows: list[Row[R]], *, in_order: bool = False,
+                     by_key: dict[Hashable, Row[R]] | None = None) -> None:
+        """Add ``new_rows`` (all new keys) where the current sort order puts them.
+
+        ``in_order``: they are already in the table's order. ``by_key``: the same rows by
+        key, when the caller has them so (copying a dict is far faster than rehashing).
+        """
         if not new_rows:
             return
-        self._sort_rows(new_rows)
+        if not in_order:
+            self._sort_rows(new_rows)
         rows = self._rows
         if not rows:
-            self._insert_run(0, new_rows)
+            self._insert_run(0, new_rows, by_key)
             return
         if len(new_rows) <= _PLACE_ONE_BY_ONE:
             places = [self._place_of(row) for row in new_rows]
         else:
             # A big batch is placed only if it falls in one gap (a page of older history).
             first, last = self._place_of(new_rows[0]), self._place_of(new_rows[-1])
-            places = [first] * len(new_rows) if first == last else []
+            if first == last:
+                self._insert_run(first, new_rows, by_key)
+                return
+            places = []
         runs: list[tuple[int, list[Row[R]]]] = []
         for place, row in zip(places, new_rows, strict=False):
             if runs and runs[-1][0] == place:
@@ -474,29 +524,29 @@ class KeyedTableModel(QAbstractTableModel, Generic[R]):
             for place, run in reversed(runs):  # from the bottom, so earlier places stay right
                 self._insert_run(place, run)
         else:
-            self._insert_run(len(rows), new_rows)
+            self._insert_run(len(rows), new_rows, by_key)
             self._reorder()
 
-    def _insert_run(self, place: int, run: list[Row[R]]) -> None:
-        """Insert ``run`` as rows ``place``..., with one rowsInserted."""
+    def _insert_run(self, place: int, run: list[Row[R]],
+                    by_key: dict[Hashable, Row[R]] | None = None) -> None:
+        """Insert ``run`` as rows ``place``..., with one rowsInserted (``by_key``: see above)."""
         self.beginInsertRows(_ROOT, place, place + len(run) - 1)
         self._rows[place:place] = run
-        by_key = self._by_key
-        for row in run:
-            by_key[row.key] = row
+        self._by_key.update(by_key if by_key is not None
+                            else zip(map(_KEY_OF_ROW, run), run, strict=True))
         self._positions = None
         self.endInsertRows()
 
     def _place_of(self, new_row: Row[R]) -> int:
         """Where ``new_row`` belongs among the current rows (a binary search)."""
         rows = self._rows
-        column, descending = self._sort_column, self._descending
-        value, key = new_row.sort_keys[column], new_row.key
+        sort_key, descending = self.sort_key_of(self._sort_column), self._descending
+        value, key = sort_key(new_row), new_row.key
         low, high = 0, len(rows)
         while low < high:
             middle = (low + high) // 2
             other = rows[middle]
-            other_value = other.sort_keys[column]
+            other_value = sort_key(other)
             if other_value == value:
                 comes_before = other.key > key if descending else other.key < key
             elif descending:

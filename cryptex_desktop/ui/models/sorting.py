@@ -9,7 +9,9 @@ Filtering matches each row's filter tag (``|pair:BTC_USD|side:buy|...``). The de
 distinct tag is remembered, so a row costs one short Python call; with no filter set the
 call returns at once. A new filter rebuilds the proxy's rows in one layout change: Qt's
 incremental refilter would signal every run of hidden rows separately, which for a
-scattered filter over 100,000 rows takes seconds.
+scattered filter over 100,000 rows takes seconds. A table filtered elsewhere (Activity asks
+the journal) uses :class:`SortingProxy`, which has no Python filter for Qt to call once per
+inserted row.
 """
 
 from __future__ import annotations
@@ -29,18 +31,14 @@ from cryptex_desktop.ui.models.keyed_table import FILTER_ROLE, KeyedTableModel
 _FACT_NAMES = ("pair", "side", "currency", "direction")
 
 
-class SortFilterProxy(QSortFilterProxyModel):
-    """Shows the rows of a keyed table that match a pair, side, currency and direction.
+class SortingProxy(QSortFilterProxyModel):
+    """Shows every row of a keyed table, in the order the table sorts itself by.
 
-    ``set_filter(pair="BTC_USD", side="buy")`` keeps the rows with all of the given facts;
-    ``set_filter()`` shows everything again. Sorting is done by the source model, so
-    several proxies over one model share its order but each has its own filter.
+    Sorting is done by the source model, so several proxies over one model share its order.
     """
 
     def __init__(self, source: KeyedTableModel | None = None, parent: QObject | None = None):
         super().__init__(parent)
-        self._wanted: tuple[str, ...] = ()
-        self._decisions: dict[str, bool] = {}
         self._keyed_source: KeyedTableModel | None = None
         if source is not None:
             self.setSourceModel(source)
@@ -68,6 +66,20 @@ class SortFilterProxy(QSortFilterProxyModel):
         source = self.sourceModel()
         if source is not None:
             source.sort(column, order)
+
+
+class SortFilterProxy(SortingProxy):
+    """Shows the rows of a keyed table that match a pair, side, currency and direction.
+
+    ``set_filter(pair="BTC_USD", side="buy")`` keeps the rows with all of the given facts;
+    ``set_filter()`` shows everything again. Sorting is done by the source model, so
+    several proxies over one model share its order but each has its own filter.
+    """
+
+    def __init__(self, source: KeyedTableModel | None = None, parent: QObject | None = None):
+        self._wanted: tuple[str, ...] = ()
+        self._decisions: dict[str, bool] = {}
+        super().__init__(source, parent)
 
     def set_filter(
         self,

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -38,14 +39,22 @@ from PySide6.QtWidgets import (
 )
 
 from cryptex_desktop.api.money import to_wire
-from cryptex_desktop.i18n import _
-from cryptex_desktop.journal import ActivityEntry, ActivityKind, Journal
+from cryptex_desktop.i18n import _, _n
+from cryptex_desktop.journal import (
+    ActivityEntry,
+    ActivityKind,
+    ActivityRow,
+    Journal,
+    activity_entry,
+)
 from cryptex_desktop.ui.dialogs.csv_export import (
+    MACHINE_READABLE,
     ask_where_to_save_csv,
     remember_export_folder,
     save_failed_sentence,
 )
 from cryptex_desktop.ui.formatting import (
+    count_text,
     currency_name,
     exact_amount,
     format_datetime_long,
@@ -53,7 +62,7 @@ from cryptex_desktop.ui.formatting import (
     pair_text,
 )
 from cryptex_desktop.ui.journal_keeper import JournalKeeper
-from cryptex_desktop.ui.models import RECORD_ROLE, Row, SortFilterProxy
+from cryptex_desktop.ui.models import RECORD_ROLE, Row, SortingProxy
 from cryptex_desktop.ui.models.activity import (
     AMOUNT,
     DATE,
@@ -73,14 +82,15 @@ from cryptex_desktop.ui.widgets.record_list import RecordList
 
 #: The first screenful, read before anything else.
 FIRST_PAGE = 200
-#: The rest is read at once, then inserted this many rows at a time (the UI paints between).
-INSERT_BATCH = 10_000
+#: The rest is read at once, then inserted in even runs of at most about this many rows
+#: (the UI paints between).
+INSERT_BATCH = 60_000
 #: Filter edits are gathered this long before the journal is asked again.
 FILTER_DELAY_MS = 250
 #: A date edit at this date shows "Any": no limit on that side.
 ANY_DATE = QDate(2000, 1, 1)
 
-#: The first row of the CSV file.
+#: The first row of the CSV file: the same in every language (see MACHINE_READABLE).
 CSV_HEADER = (
     "date_utc", "kind", "currency", "amount", "fee", "fee_currency", "status", "details",
     "address", "txid", "orders", "price", "label",
@@ -103,6 +113,13 @@ class ActivityQuery:
         return journal.activity(kind=self.kind, currency=self.currency, since=self.since,
                                 until=self.until, search=self.search, limit=limit, after=after)
 
+    def read_rows(self, journal: Journal, limit: int | None = None,
+                  after: ActivityEntry | None = None) -> list[ActivityRow]:
+        """The plain rows matching, in the table's order (see ``Journal.activity_rows``)."""
+        return journal.activity_rows(kind=self.kind, currency=self.currency, since=self.since,
+                                     until=self.until, search=self.search, limit=limit,
+                                     after=after, fee_last=True)
+
     @property
     def is_filtered(self) -> bool:
         """Whether anything narrows the list."""
@@ -110,67 +127,85 @@ class ActivityQuery:
                                            self.search))
 
 
+_Entry = TypeVar("_Entry", ActivityEntry, ActivityRow)
 # The kind that comes last among entries of one moment and record in the journal's order.
 _LAST_KIND = max(ActivityKind, key=lambda kind: kind.value)
 
 
-def whole_groups(entries: list[ActivityEntry], asked: int) -> tuple[list[ActivityEntry], bool]:
+def _moment(entry: ActivityEntry | ActivityRow) -> tuple[object, object]:
+    """The moment and record an entry or a journal row belongs to."""
+    if isinstance(entry, ActivityEntry):
+        return (entry.time, entry.record_id)
+    return (entry[0], entry[9])
+
+
+def whole_groups(entries: list[_Entry], asked: int) -> tuple[list[_Entry], bool]:
     """A page without its last moment's entries when more may follow; and whether it is all.
 
-    A trade and its fee share a moment and record id; the journal lists them fee first, the
-    table trade first. A page ending between them would make the next page's first row go
-    above the last one shown, and the table would re-sort everything: so a page ends on a
-    whole moment, and the next one starts after it (see :func:`after_group`).
+    A trade and its fee share a moment and record id. A page ending between them would make
+    the next page's first row go above the last one shown, and the table would re-sort
+    everything: so a page ends on a whole moment, and the next one starts after it (see
+    :func:`after_group`). ``entries`` are entries or the journal's rows.
     """
     if len(entries) < asked:
         return entries, True
-    moment = (entries[-1].time, entries[-1].record_id)
+    moment = _moment(entries[-1])
     end = len(entries)
-    while end and (entries[end - 1].time, entries[end - 1].record_id) == moment:
+    while end and _moment(entries[end - 1]) == moment:
         end -= 1
     return (entries[:end] if end else entries), False
 
 
-def batches(rows: list[Row[ActivityEntry]], size: int) -> list[list[Row[ActivityEntry]]]:
-    """``rows`` in journal order cut into runs of about ``size``, each ending on a whole moment.
+def batches(rows: list[Row[ActivityRow]], size: int) -> list[list[Row[ActivityRow]]]:
+    """``rows`` in the table's order cut into even runs of at most about ``size``, each on
+    whole moments (no short run at the end, whose paint would only delay the list).
 
     See :func:`whole_groups`: a run ending between a trade and its fee would make the table
     re-sort everything when the next run comes.
     """
-    runs: list[list[Row[ActivityEntry]]] = []
+    runs: list[list[Row[ActivityRow]]] = []
+    if rows:
+        size = -(-len(rows) // -(-len(rows) // size))  # ceil(n / ceil(n / size))
     start = 0
     while start < len(rows):
         end = min(start + size, len(rows))
         if end < len(rows):
-            last = rows[end - 1].record
-            moment = (last.time, last.record_id)
-            while end < len(rows) and (rows[end].record.time, rows[end].record.record_id) == moment:
+            moment = _moment(rows[end - 1].record)
+            while end < len(rows) and _moment(rows[end].record) == moment:
                 end += 1
         runs.append(rows[start:end])
         start = end
     return runs
 
 
-def after_group(entry: ActivityEntry) -> ActivityEntry:
+def after_group(entry: ActivityEntry | ActivityRow) -> ActivityEntry:
     """What to read after: every entry of ``entry``'s moment and record is already read."""
+    if not isinstance(entry, ActivityEntry):
+        entry = activity_entry(entry)
     return replace(entry, kind=_LAST_KIND)
 
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
-    """Python's cyclic collector off while a page of rows is built on the lane.
+    """Python's cyclic collector off while the rows of a long list are built on the lane.
 
-    Building thousands of rows allocates tuples that set off collections walking every row
-    already in memory, and none can free anything; if the UI thread's table pauses and
-    resumes it meanwhile, a page is only slower, never wrong.
+    Building 100,000 rows allocates tuples that set off collections walking every row
+    already in memory, and none can free anything. When they are built, they are frozen
+    (``gc.freeze``): rows hold no cycles, refcounting frees them with their list, and no
+    collection walks them again (which took 50 ms on the UI's way each time). Freezing the
+    next list thaws this one first, so garbage frozen with it is still collected in time.
+    If the UI thread's table pauses and resumes the collector meanwhile, a page is only
+    slower, never wrong.
     """
     if not gc.isenabled():
         yield
         return
+    gc.unfreeze()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         gc.enable()
 
 
@@ -321,7 +356,7 @@ class ActivityScreen(Screen):
         self.details_dialog: ActivityDetailsDialog | None = None
         self.export_dialog: QFileDialog | None = None
         self.model = ActivityModel(self)
-        self.proxy = SortFilterProxy(self.model, self)
+        self.proxy = SortingProxy(self.model, self)
         self._reload_timer = QTimer(self)
         self._reload_timer.setSingleShot(True)
         self._reload_timer.setInterval(FILTER_DELAY_MS)
@@ -480,22 +515,17 @@ class ActivityScreen(Screen):
         if not self._loaded or self._journal.last_problem:
             return
         serial, query = self._serial, self.query()
-        self._journal.read(lambda journal: query.read(journal, limit=FIRST_PAGE),
+        self._journal.read(lambda journal: query.read_rows(journal, limit=FIRST_PAGE),
                            lambda entries: self._on_top(serial, entries))
 
-    def _on_top(self, serial: int, entries: list[ActivityEntry]) -> None:
+    def _on_top(self, serial: int, entries: list[ActivityRow]) -> None:
         if serial != self._serial:
             return
-        key_of = self.model.key_of
-        fresh = {key_of(entry): entry for entry in entries}
-        shown = {key_of(record): record for record in self.model.records()}
-        if all(shown.get(key) == entry for key, entry in fresh.items()):
-            return
-        if len(entries) == FIRST_PAGE and key_of(entries[-1]) not in shown:
+        model = self.model
+        if entries and len(entries) == FIRST_PAGE and model.key_of(entries[-1]) not in model:
             self.reload()  # more came than a screenful (a first History load): read them all
             return
-        shown.update(fresh)
-        self.model.set_records(shown.values())
+        model.put_records(entries)  # the rest of a long list stays as it is
 
     @Slot()
     def reload(self) -> None:
@@ -509,11 +539,12 @@ class ActivityScreen(Screen):
         serial, query = self._serial, self.query()
         # A refresh keeps as many rows as are shown, so the list does not shrink under the eye.
         first = max(FIRST_PAGE, self.model.rowCount())
-        self._journal.read(lambda journal: whole_groups(query.read(journal, limit=first), first),
-                           lambda page: self._on_page(serial, query, *page),
-                           lambda error: self._on_read_failed(serial, error))
+        self._journal.read(
+            lambda journal: whole_groups(query.read_rows(journal, limit=first), first),
+            lambda page: self._on_page(serial, query, *page),
+            lambda error: self._on_read_failed(serial, error))
 
-    def _on_page(self, serial: int, query: ActivityQuery, entries: list[ActivityEntry],
+    def _on_page(self, serial: int, query: ActivityQuery, entries: list[ActivityRow],
                  complete: bool) -> None:
         if serial != self._serial:
             return  # the filters changed meanwhile
@@ -532,21 +563,21 @@ class ActivityScreen(Screen):
         """
         rows_for = self.model.rows_for
 
-        def rest(journal: Journal) -> list[Row[ActivityEntry]]:
+        def rest(journal: Journal) -> list[list[Row[ActivityRow]]]:
             with collector_paused():
-                return rows_for(query.read(journal, after=after))
+                return batches(rows_for(query.read_rows(journal, after=after)), INSERT_BATCH)
 
         self._journal.read(
             rest,
-            lambda rows: self._insert_batches(serial, batches(rows, INSERT_BATCH)),
+            lambda runs: self._insert_batches(serial, runs),
             lambda error: self._on_read_failed(serial, error),
         )
 
-    def _insert_batches(self, serial: int, runs: list[list[Row[ActivityEntry]]]) -> None:
+    def _insert_batches(self, serial: int, runs: list[list[Row[ActivityRow]]]) -> None:
         if serial != self._serial:
             return  # the filters changed meanwhile
         if runs:
-            self.model.add_rows(runs[0])
+            self.model.add_rows(runs[0], sorted_by=ActivityModel.DEFAULT_SORT)
         self._complete = len(runs) <= 1
         if not self._complete:
             QTimer.singleShot(0, self, lambda: self._insert_batches(serial, runs[1:]))
@@ -594,15 +625,16 @@ class ActivityScreen(Screen):
             ))
         self.summary_label.setText(
             "" if not shown else
-            (_("Showing 1 entry.") if shown == 1 else
-             _("Showing {n} entries.").format(n=f"{shown:,}")))
+            _n("Showing {count} entry.", "Showing {count} entries.", shown).format(
+                count=count_text(shown)))
         self.export_button.setEnabled(shown > 0)
         self.details_button.setEnabled(shown > 0)
 
     def visible_entries(self) -> list[ActivityEntry]:
         """The entries the table shows, in the order it shows them."""
-        proxy = self.proxy
-        return [proxy.index(row, 0).data(RECORD_ROLE) for row in range(proxy.rowCount())]
+        proxy, model = self.proxy, self.model
+        return [model.entry_at(proxy.mapToSource(proxy.index(row, 0)).row())
+                for row in range(proxy.rowCount())]
 
     # -- details ----------------------------------------------------------------------------
 
@@ -648,8 +680,8 @@ class ActivityScreen(Screen):
     def _on_exported(self, path: str, count: int) -> None:
         remember_export_folder(self._settings, self.NAME, path)
         self.result_label.show_success(
-            (_("Saved 1 entry to {path}.") if count == 1
-             else _("Saved {n} entries to {path}.")).format(n=f"{count:,}", path=path))
+            _n("Saved {count} entry to {path}.", "Saved {count} entries to {path}.", count).format(
+                count=count_text(count), path=path) + " " + _(MACHINE_READABLE))
 
     def _on_export_failed(self, error: BaseException) -> None:
         self.result_label.show_problem(save_failed_sentence(error))

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from types import MappingProxyType
 
-from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QGroupBox,
@@ -292,11 +292,12 @@ def begin_coupon(journal: Journal, terms: CouponTerms) -> int:
 
 
 def complete_coupon(journal: Journal, coupon_id: int, report: ActionReport,
-                    codes: CredentialStore | None = None) -> None:
+                    codes: CredentialStore | None = None) -> bool:
     """A coupon's outcome: made, held for a check, refused or unknown (its code stays out).
 
     Runs on the journal's lane: a new code goes to the keychain (``codes``) under the
-    journal's name for this coupon, and the journal notes only whether it was kept.
+    journal's name for this coupon, and the journal notes only whether it was kept; so does
+    the result.
     """
     coupon: Coupon | None = report.answer
     held = coupon is not None and (coupon.held_for_moderation or not coupon.code)
@@ -305,6 +306,7 @@ def complete_coupon(journal: Journal, coupon_id: int, report: ActionReport,
         kept = codes.keep_coupon_code(journal.coupon_keychain_name(coupon_id), coupon.code)
     journal.complete_coupon(coupon_id, journal_outcome(report.outcome), held_for_review=held,
                             code_kept_in_keychain=kept)
+    return kept
 
 
 @dataclass(frozen=True)
@@ -327,6 +329,8 @@ class CouponsScreen(Screen):
 
     NAME = "coupons"
     # Transitional: the main window reads these until it asks title() and tooltip().
+    #: The keychain kept the code of the coupon just made (emitted on the journal's lane).
+    _codeKept = Signal()
 
     @classmethod
     def title(cls) -> str:
@@ -368,13 +372,15 @@ class CouponsScreen(Screen):
         self.show_code_dialog: ConfirmDialog | None = None
 
         def complete(journal: Journal, coupon_id: int, report: ActionReport) -> None:
-            complete_coupon(journal, coupon_id, report, credentials)
+            if complete_coupon(journal, coupon_id, report, credentials):
+                self._codeKept.emit()  # from the lane: delivered on the UI thread
 
         hooks = None if journal is None else MoneyJournalHooks(journal, begin_coupon, complete)
         self.create_action = MoneyAction(dispatcher, create_words(), self, journal_hooks=hooks)
         self.redeem_action = MoneyAction(dispatcher, redeem_words(), self)
         self._build()
         self._restore_currency()
+        self._codeKept.connect(self._on_code_kept)
         self.create_action.busyChanged.connect(self._set_creating)
         self.create_action.progress.connect(self._on_create_progress)
         self.create_action.finished.connect(self._on_create_finished)
@@ -702,6 +708,12 @@ class CouponsScreen(Screen):
         dialog.finished.connect(lambda _result: self._on_created_dialog_closed(money))
         self.created_dialog = dialog
         dialog.open()
+
+    @Slot()
+    def _on_code_kept(self) -> None:
+        # The code was put in the keychain on the lane after its dialog opened.
+        if self.created_dialog is not None:
+            self.created_dialog.note_kept_in_keychain()
 
     def _on_created_dialog_closed(self, money: str) -> None:
         self.created_dialog = None

@@ -9,9 +9,10 @@ With the account's journal open, the table first fills from the trades it kept (
 journal's lane), and the exchange is then asked only for the trades since then (less a small
 overlap; the merge skips repeats). The journal keeps only what was loaded before, so the
 screen remembers, per account, the stretch of time in which it holds every trade of every
-market (:class:`KeptSpan`, widened only by loads of all markets): only trades of that stretch
-are shown from it, so no trade is missing between them. Dates still ask the exchange for
-their whole range, and "Load older" always asks it.
+market (:class:`KeptSpan`, widened only by loads of all markets, new trades or "Load older"
+reaching back from inside it): only trades of that stretch are shown from it, so no trade is
+missing between them. Dates still ask the exchange for their whole range, and "Load older"
+always asks it.
 """
 
 from __future__ import annotations
@@ -51,16 +52,17 @@ from PySide6.QtWidgets import (
 
 from cryptex_desktop.api.money import to_wire
 from cryptex_desktop.api.types import Trade
-from cryptex_desktop.i18n import _
+from cryptex_desktop.i18n import _, _n
 from cryptex_desktop.journal import Journal
 from cryptex_desktop.ui.dialogs.csv_export import (
+    MACHINE_READABLE,
     ask_where_to_save_csv,
     remember_export_folder,
     save_failed_sentence,
 )
 from cryptex_desktop.ui.dispatcher import Dispatcher, Priority
 from cryptex_desktop.ui.errors import describe
-from cryptex_desktop.ui.formatting import pair_text, side_word
+from cryptex_desktop.ui.formatting import count_text, pair_text
 from cryptex_desktop.ui.journal_keeper import JournalKeeper
 from cryptex_desktop.ui.models import RECORD_ROLE, Row, SortFilterProxy, TradeHistoryModel
 from cryptex_desktop.ui.models.trade_history import DATE, FEE
@@ -81,19 +83,20 @@ COUNT_CHOICES = (100, 500, 1000)
 NEW_TRADES_OVERLAP = timedelta(minutes=1)
 #: Filter edits are gathered this long before the exchange is asked again.
 FILTER_DELAY_MS = 300
-#: The first row of the CSV file (``fee`` and ``fee_currency`` last, added later).
+#: The first row of the CSV file (``fee`` and ``fee_currency`` last, added later). English in
+#: every language, as the rest of the file is machine-readable: see MACHINE_READABLE.
 CSV_HEADER = (
-    _("Date (UTC)"),
-    _("Market"),
-    _("Side"),
-    _("Price"),
-    _("Amount"),
-    _("Total"),
-    _("Role"),
-    _("Order"),
-    _("Transaction"),
-    _("Fee"),
-    _("Fee currency"),
+    "Date (UTC)",
+    "Market",
+    "Side",
+    "Price",
+    "Amount",
+    "Total",
+    "Role",
+    "Order",
+    "Transaction",
+    "Fee",
+    "Fee currency",
 )
 
 # A date edit at this date shows "Any" (Qt's special value text): no limit on that side.
@@ -160,6 +163,16 @@ class KeptSpan:
         start = "" if self.start is None else self.start.isoformat()
         return f"{start}|{self.end.isoformat()}"
 
+    def joined(self, newer: KeptSpan) -> KeptSpan:
+        """This span and ``newer`` as one when no time lies between them, else ``newer``."""
+        apart = ((newer.start is not None and newer.start > self.end)
+                 or (self.start is not None and newer.end < self.start))
+        if apart:
+            return newer  # what happened between them may be missing
+        if self.start is None or newer.start is None:
+            return KeptSpan(None, max(self.end, newer.end))
+        return KeptSpan(min(self.start, newer.start), max(self.end, newer.end))
+
     @classmethod
     def parse(cls, text: object) -> KeptSpan | None:
         """The span written by :meth:`text`; None for anything else."""
@@ -192,6 +205,24 @@ def span_of_page(trades: list[Trade], *, to_the_first: bool) -> KeptSpan:
     oldest = min(trade.timestamp for trade in trades)
     newest = max(trade.timestamp for trade in trades)
     return KeptSpan(None if to_the_first else oldest + timedelta(seconds=1), newest)
+
+
+def widened_back(span: KeptSpan, before: datetime, older: list[Trade]) -> KeptSpan:
+    """``span`` once every trade at or before ``before`` down to ``older``'s is kept too.
+
+    ``older`` is what "Load older" brought for every market, from ``before`` (a trade of the
+    span) back; none that was not shown already means there is no older trade at all. Its
+    oldest second may hold more trades than the page had room for, so the span starts a
+    second after it. Trades are timed to the second and ``before``'s whole second was read,
+    so a span starting the second after it still touches it; a ``before`` further from the
+    span widens nothing, as a gap could lie between.
+    """
+    if span.start is None or not span.start - timedelta(seconds=1) <= before <= span.end:
+        return span
+    if not older:
+        return KeptSpan(None, span.end)
+    start = min(trade.timestamp for trade in older) + timedelta(seconds=1)
+    return KeptSpan(min(span.start, start), span.end)
 
 
 def fetch_older(
@@ -255,11 +286,11 @@ def csv_row(trade: Trade) -> tuple[str, ...]:
     return (
         trade.timestamp.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         pair_text(trade.pair),
-        side_word(trade.type),
+        trade.type.capitalize(),  # "Buy", "Sell": English in every language, as the header
         to_wire(trade.price),
         to_wire(trade.amount),
         to_wire(trade.total),
-        _("Taker") if trade.is_instant_buy else _("Maker"),
+        "Taker" if trade.is_instant_buy else "Maker",
         str(order_id),
         str(trade.transaction_id),
         "" if trade.fee is None else to_wire(trade.fee),
@@ -341,10 +372,6 @@ def _local_day_end(day: QDate) -> datetime:
     return (start + timedelta(days=1, seconds=-1)).astimezone().astimezone(UTC)
 
 
-def _plural(count: int, one: str, many: str, **values: object) -> str:
-    return (one if count == 1 else many).format(n=f"{count:,}", **values)
-
-
 class HistoryScreen(Screen):
     """Every trade you made, with filters, older pages on request and CSV export.
 
@@ -422,7 +449,7 @@ class HistoryScreen(Screen):
 
         self.count_combo = QComboBox()
         for count in COUNT_CHOICES:
-            self.count_combo.addItem(_("Show the latest {n}").format(n=f"{count:,}"), count)
+            self.count_combo.addItem(_("Show the latest {n}").format(n=count_text(count)), count)
         self.count_combo.setToolTip(_(
             "How many of your newest trades to load. “Load older” below brings earlier ones."
         ))
@@ -764,11 +791,22 @@ class HistoryScreen(Screen):
         trades: list[Trade] = [row.record for row in rows]
         span = self._kept_span()
         if span is None or since is None or full:
-            # The newest page without the journal, or more new than a page: a span of its own.
-            span = span_of_page(trades, to_the_first=complete)
+            # The newest page without the journal, or more new than a page: a span of its own,
+            # or one with the span kept before when no time lies between them.
+            page = span_of_page(trades, to_the_first=complete)
+            span = page if span is None else span.joined(page)
         else:
             span = KeptSpan(span.start, max(span.end, *(t.timestamp for t in trades)))
         self._set_kept_span(span)
+
+    def _note_older_kept(self, query: HistoryQuery, before: datetime,
+                         older: list[Trade]) -> None:
+        """Widen the kept span back by what "Load older" brought for every market."""
+        if not self._uses_journal() or query.pair is not None or query.is_dated:
+            return
+        span = self._kept_span()
+        if span is not None:
+            self._set_kept_span(widened_back(span, before, older))
 
     def _keep_trades(self, rows: list[Row]) -> None:
         """Write the trades just loaded in the journal, for the Activity list (on its lane)."""
@@ -806,13 +844,13 @@ class HistoryScreen(Screen):
         self.result_label.clear_message()
 
         if oldest is None:
-            def call(client: Any) -> tuple[HistoryQuery, list[Row]]:
-                return query, rows_for(fetch_latest(client, query, page_size))
+            def call(client: Any) -> tuple[HistoryQuery, list[Row], datetime | None]:
+                return query, rows_for(fetch_latest(client, query, page_size)), None
         else:
             before = oldest.timestamp
 
-            def call(client: Any) -> tuple[HistoryQuery, list[Row]]:
-                return query, rows_for(fetch_older(client, query, before, page_size))
+            def call(client: Any) -> tuple[HistoryQuery, list[Row], datetime | None]:
+                return query, rows_for(fetch_older(client, query, before, page_size)), before
 
         self._dispatcher.submit(
             call,
@@ -822,18 +860,23 @@ class HistoryScreen(Screen):
             key="history_older",
         )
 
-    def _on_older(self, result: tuple[HistoryQuery, list[Row]]) -> None:
+    def _on_older(self, result: tuple[HistoryQuery, list[Row], datetime | None]) -> None:
         self.older_button.set_busy(False)
-        query, rows = result
+        query, rows, before = result
         if query != self._query:
             return  # the filters changed meanwhile; the table was emptied and reloaded
+        known = {row.key for row in rows if row.key in self.model}
         added = self.model.add_rows(rows)
         self._keep_trades(rows)
+        if before is not None:
+            self._note_older_kept(query, before, [row.record for row in rows
+                                                  if row.key not in known])
         self._loaded = True
         self._forget_load_problem()
         if added:
             self.result_label.show_result(
-                _plural(added, _("Loaded 1 older trade."), _("Loaded {n} older trades."))
+                _n("Loaded {count} older trade.", "Loaded {count} older trades.", added).format(
+                    count=count_text(added))
             )
         else:
             self._no_older = True
@@ -881,10 +924,11 @@ class HistoryScreen(Screen):
         if not loaded:
             summary = ""  # the sentence in place of the table says it all
         elif shown == loaded:
-            summary = _plural(shown, _("Showing 1 trade."), _("Showing {n} trades."))
+            summary = _n("Showing {count} trade.", "Showing {count} trades.", shown).format(
+                count=count_text(shown))
         else:
             summary = _("Showing {shown} of {loaded} loaded trades.").format(
-                shown=f"{shown:,}", loaded=f"{loaded:,}"
+                shown=count_text(shown), loaded=count_text(loaded)
             )
         self.summary_label.setText(summary)
         self.export_button.setEnabled(shown > 0)
@@ -946,8 +990,8 @@ class HistoryScreen(Screen):
             return
         remember_export_folder(self._settings, self.NAME, path)
         self.result_label.show_result(
-            _plural(count, _("Saved 1 trade to {path}."), _("Saved {n} trades to {path}."),
-                    path=path)
+            _n("Saved {count} trade to {path}.", "Saved {count} trades to {path}.", count).format(
+                count=count_text(count), path=path) + " " + _(MACHINE_READABLE)
         )
 
 def _select(combo: QComboBox, value: object) -> None:

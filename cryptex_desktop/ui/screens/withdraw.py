@@ -20,7 +20,7 @@ from types import MappingProxyType
 
 from PySide6.QtCore import QModelIndex, Qt, Slot
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from cryptex_desktop.api.addresses import supports_addresses
 from cryptex_desktop.api.client import CryptexClient
@@ -29,7 +29,7 @@ from cryptex_desktop.api.money import decimals_of, money_context
 from cryptex_desktop.api.reconcile import Finding, check_withdraw
 from cryptex_desktop.api.types import Transaction, Withdrawal
 from cryptex_desktop.i18n import _, _n
-from cryptex_desktop.journal import AddressBookEntry, Journal, WithdrawalIntent
+from cryptex_desktop.journal import AddressBookEntry, Journal, LabelKind, WithdrawalIntent
 from cryptex_desktop.journal.labels import looks_like_code
 from cryptex_desktop.ui.dialogs.confirm import ConfirmDialog, confirm
 from cryptex_desktop.ui.dispatcher import Dispatcher
@@ -259,6 +259,17 @@ class WithdrawScreen(Screen):
         self.name_edit.setAccessibleName(_("Name of this address"))
         self.name_message = FieldMessage()
         self.name_message.setAccessibleName(_("Name check"))
+        self.forget_name_button = QPushButton(_("F&orget name…"))
+        self.forget_name_button.setAutoDefault(False)
+        self.forget_name_button.setToolTip(_(
+            "Remove the name saved for this address. The address stays among the ones you "
+            "sent to, without a name."
+        ))
+        self.forget_name_button.setAccessibleName(_("Forget the name of this address"))
+        self.forget_name_button.setEnabled(False)
+        self.forget_name_button.clicked.connect(self.ask_to_forget_name)
+        #: The "Forget this name?" question open now, if any (tests read it as a person would).
+        self.forget_name_dialog: ConfirmDialog | None = None
 
         self.amount = SpendableAmount(self._wallet, _("Send everything that is available"))
         self.amount_edit = self.amount.amount_edit
@@ -289,8 +300,12 @@ class WithdrawScreen(Screen):
         # Room for two lines under the address, so the Amount row never moves when one shows.
         form.addRow(buddy_label(_("&Address:"), self.address_edit),
                     stacked(self.address_edit, MessageRoom(self.address_message, 2)))
+        name_line = QHBoxLayout()
+        name_line.setSpacing(6)
+        name_line.addWidget(self.name_edit, 1)
+        name_line.addWidget(self.forget_name_button)
         form.addRow(buddy_label(_("&Name:"), self.name_edit),
-                    stacked(self.name_edit, self.name_message))
+                    stacked(name_line, self.name_message))
         form.addRow(buddy_label(_("A&mount:"), self.amount_edit),
                     stacked(self.amount, MessageRoom(self.amount_message, 2)))
         form.addRow("", stacked(button_row(self.withdraw_button), self.result_label,
@@ -321,7 +336,8 @@ class WithdrawScreen(Screen):
         self.withdraw_button.clicked.connect(self.request_withdraw)
         QWidget.setTabOrder(self.currency_combo, self.address_edit)
         QWidget.setTabOrder(self.address_edit, self.name_edit)
-        QWidget.setTabOrder(self.name_edit, self.amount_edit)
+        QWidget.setTabOrder(self.name_edit, self.forget_name_button)
+        QWidget.setTabOrder(self.forget_name_button, self.amount_edit)
         QWidget.setTabOrder(self.amount_edit, self.max_button)
         QWidget.setTabOrder(self.max_button, self.withdraw_button)
         QWidget.setTabOrder(self.withdraw_button, self.sent_address_label)
@@ -490,6 +506,47 @@ class WithdrawScreen(Screen):
     def _on_address_book(self, entries: list[AddressBookEntry]) -> None:
         self.address_book.set_entries(entries)
         self._fill_known_name()
+        self._update_forget_name()
+
+    def _saved_name(self) -> tuple[str, str] | None:
+        """The address in the field and the name saved for it, when it has one."""
+        address = self.address_edit.address()
+        label = self.address_book.label_of(address) if address is not None else ""
+        return (address, label) if address is not None and label else None
+
+    def _update_forget_name(self) -> None:
+        self.forget_name_button.setEnabled(self._journal is not None
+                                           and self._saved_name() is not None)
+
+    @Slot()
+    def ask_to_forget_name(self) -> None:
+        """Forget name…: after a confirmation, the address's saved name is removed."""
+        saved = self._saved_name()
+        if saved is None or self._journal is None or self.forget_name_dialog is not None:
+            return
+        address, label = saved
+        journal = self._journal
+
+        def forget() -> None:
+            journal.record(lambda j: j.set_label(LabelKind.ADDRESS, address, ""))
+            self.result_label.show_result(
+                _("The name “{name}” is forgotten.").format(name=label))
+
+        self.forget_name_dialog = confirm(
+            self, forget,
+            title=_("Forget this name?"),
+            question=_("Forget the name “{name}” of this address?").format(name=label),
+            rows=[(_("Name"), label), (_("Address"), address)],
+            monospace_rows=[_("Address")],
+            confirm_text=_("&Forget name"),
+            note=_("The address stays among the ones you sent to, without a name. Nothing is "
+                   "sent and no money moves. You can name it again when you next send to it."),
+        )
+        self.forget_name_dialog.finished.connect(self._on_forget_name_closed)
+
+    @Slot()
+    def _on_forget_name_closed(self) -> None:
+        self.forget_name_dialog = None
 
     @Slot()
     def _on_journal_changed(self) -> None:
@@ -507,6 +564,7 @@ class WithdrawScreen(Screen):
     @Slot()
     def _on_address_changed(self) -> None:
         self._fill_known_name()
+        self._update_forget_name()
         self._on_input_changed()
 
     def _fill_known_name(self) -> None:

@@ -6,7 +6,6 @@ black on white whatever the theme: scanners expect dark modules on a light groun
 
 from __future__ import annotations
 
-import segno
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QImage, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
@@ -19,6 +18,8 @@ QUIET_ZONE = 4
 
 def _module_image(text: str) -> QImage:
     """One pixel per module, quiet zone included: 0 (black) for dark, 255 (white) for light."""
+    import segno  # here, not with the window: it takes tens of milliseconds to load
+
     rows = list(segno.make(text, error="m").matrix_iter(scale=1, border=QUIET_ZONE))
     size = len(rows)
     stride = (size + 3) // 4 * 4  # QImage wants each line 32-bit aligned

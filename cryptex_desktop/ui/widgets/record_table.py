@@ -6,7 +6,7 @@ from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, Qt
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QAbstractItemView, QTableView
 
-from cryptex_desktop.ui.models import SortFilterProxy
+from cryptex_desktop.ui.models import SortingProxy
 
 _KEYBOARD_REASONS = (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason,
                      Qt.FocusReason.ShortcutFocusReason)
@@ -34,11 +34,12 @@ class RecordTable(QTableView):
 def record_table(model: QAbstractItemModel) -> QTableView:
     """A table of records: whole rows selected, alternating colours, no row numbers.
 
-    A :class:`SortFilterProxy` is shown through ``show_in``: sorted by clicking a heading,
-    starting in the model's own order. Screens add their own column sizes and extras.
+    A :class:`SortingProxy` (or a filtering one) is shown through ``show_in``: sorted by
+    clicking a heading, starting in the model's own order. Screens add their own column
+    sizes and extras.
     """
     table = RecordTable()
-    if isinstance(model, SortFilterProxy):
+    if isinstance(model, SortingProxy):
         model.show_in(table)
     else:
         table.setModel(model)

@@ -25,6 +25,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
 
+import keyring
+from keyring.backends import fail
 from PySide6 import QtGui
 from PySide6.QtCore import QLocale, QPoint, QRect, Qt, QTimer
 from PySide6.QtGui import QAction, QTextDocumentFragment
@@ -586,21 +588,25 @@ class LanguageWalk:
         self.wait(lambda: not screen.action.is_busy())
         self.look("tab withdraw, sent")
 
+    def make_coupon(self, screen: QWidget, amount: str, place: str) -> CouponCreatedDialog:
+        """Make a coupon on the Coupons tab, reading its confirmation; the code's window."""
+        screen.amount_edit.clear()
+        self.qtbot.keyClicks(screen.amount_edit, amount)
+        self.click(screen.create_button)
+        dialog = self.dialog(ConfirmDialog)
+        self.look(f"confirm make coupon{place}", dialog)
+        self.click(dialog.confirm_button)
+        return self.dialog(CouponCreatedDialog)
+
     def visit_coupons(self) -> None:
+        """A coupon the keychain keeps (shown again), one it cannot (the question), a redeem."""
         screen = self.show("coupons")
         screen.currency_combo.setCurrentIndex(screen.currency_combo.findData("USD"))
         self.wait(lambda: self.context.wallet.free_balance("USD"))
-        self.qtbot.keyClicks(screen.amount_edit, "5")
-        self.click(screen.create_button)
-        dialog = self.dialog(ConfirmDialog)
-        self.look("confirm make coupon", dialog)
-        self.click(dialog.confirm_button)
-        created = self.dialog(CouponCreatedDialog)
+        created = self.make_coupon(screen, "5", "")
+        self.wait(created.is_code_kept)  # the keychain took it: the window says so
         self.look("coupon created", created)
-        self.click(created.close_button)  # neither copied nor saved: it asks first
-        question = self.dialog(QMessageBox)
-        self.look("question: close without keeping the code", question)
-        self.click(created.close_anyway_button)
+        self.click(created.close_button)
         self.wait(lambda: not created.isVisible())
 
         def chosen_with_its_code() -> bool:  # the list reloads once the code is in the keychain
@@ -613,8 +619,25 @@ class LanguageWalk:
         self.click(screen.show_code_button)
         show = self.dialog(ConfirmDialog)
         self.look("confirm show the code", show)
-        self.click(show.cancel_button)
-        self.wait(lambda: not show.isVisible())
+        self.click(show.confirm_button)
+        again = self.dialog(CouponCreatedDialog)
+        self.wait(lambda: bool(again.code_label.text()))
+        self.look("coupon shown again", again)
+        self.click(again.close_button)
+        self.wait(lambda: not again.isVisible())
+
+        kept = keyring.get_keyring()
+        keyring.set_keyring(fail.Keyring())  # no keychain: the code is shown this once only
+        try:
+            created = self.make_coupon(screen, "2", ", no keychain")
+            self.look("coupon created, no keychain", created)
+            self.click(created.close_button)  # neither copied nor saved: it asks first
+            question = self.dialog(QMessageBox)
+            self.look("question: close without keeping the code", question)
+            self.click(created.close_anyway_button)
+            self.wait(lambda: not created.isVisible())
+        finally:
+            keyring.set_keyring(kept)
 
         code = coupon_code(self.qtbot, self.context, "EUR", "1")
         self.qtbot.keyClicks(screen.code_edit, code)

@@ -40,8 +40,9 @@ PLACES = {
     *(f"tab {name}" for name in ("balances", "trade", "open_orders", "history", "deposit",
                                  "withdraw", "coupons", "activity")),
     "confirm buy", "confirm sell", "confirm cancel order", "confirm withdraw",
-    "confirm make coupon", "confirm show the code", "coupon created",
-    "question: close without keeping the code", "order details", "activity details",
+    "confirm make coupon", "confirm show the code", "coupon created", "coupon shown again",
+    "coupon created, no keychain", "question: close without keeping the code",
+    "order details", "activity details",
     "settings, demo", "settings, live with advanced", "settings, live, a field missing", "about",
 }
 

@@ -82,14 +82,15 @@ def form_with_aside(form: QWidget | QLayout, aside: QWidget | None = None) -> QH
     holder = form if isinstance(form, QWidget) else _holder(form)
     holder.setMaximumWidth(FORM_MAX_WIDTH)
     holder.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
-    row.addWidget(holder, 3, Qt.AlignmentFlag.AlignTop)
+    # Five parts to three: in a small window a longer language's field hints still fit.
+    row.addWidget(holder, 5, Qt.AlignmentFlag.AlignTop)
     if aside is not None:
         aside.setMinimumWidth(ASIDE_MIN_WIDTH)
         aside.setMaximumWidth(ASIDE_MAX_WIDTH)
-        row.addWidget(aside, 2, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(aside, 3, Qt.AlignmentFlag.AlignTop)
         row.addStretch(0)  # past both maximums, the room is left over on the right
     else:
-        row.addStretch(2)
+        row.addStretch(3)
     return row
 
 

@@ -61,6 +61,16 @@ def N_(text: str) -> str:
     return text
 
 
+#: The decimal mark of each language that does not write a point (for the few numbers made
+#: without Qt, such as seconds in an error sentence; money is written by the ui's formatting).
+DECIMAL_MARKS = {"ru": ","}
+
+
+def decimal_text(value: float) -> str:
+    """A short number (``2.5``) in the language's way (``2,5`` in Russian)."""
+    return f"{value:g}".replace(".", DECIMAL_MARKS.get(_language, "."))
+
+
 def format_fields(text: str) -> frozenset[str]:
     """The ``{fields}`` a sentence formats in (``{amount}``, ``{0}``), without format specs."""
     try:

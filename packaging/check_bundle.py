@@ -1,7 +1,7 @@
 """Will the built one-folder bundle start on the Linux machines we promise? (ldd, objdump.)
 
-``python packaging/check_bundle.py dist/cryptex-desktop`` checks two things and exits 1 when
-either fails:
+``python packaging/check_bundle.py dist/cryptex-desktop`` checks three things and exits 1 when
+one fails:
 
 - ``ldd`` on every ELF file of the bundle, the way the app loads them (its ``_internal``
   folder first, as the PyInstaller bootloader sets it): the libraries taken from the system,
@@ -9,6 +9,7 @@ either fails:
 - the C library versions they need (``objdump -p``, the ``GLIBC_x.y`` names of each file's
   version references): the newest is the oldest glibc the bundle runs on, and it must not
   be above :data:`RELEASE_GLIBC_CEILING`, which README.md's "Download and run" promises.
+- the languages: the app's catalogues, and Qt's translations for those languages only.
 
 The downloads are built on ubuntu-22.04 (glibc 2.35), so the libraries PyInstaller copies
 from the build machine (libstdc++, libexpat, libpython…) need no newer glibc than that. A
@@ -217,6 +218,23 @@ def glibc_report(needed: dict[str, str], ceiling: str, machine_glibc: str | None
     return passed, lines
 
 
+def translations_report(bundle: Path) -> tuple[bool, str]:
+    """Whether the bundle carries the app's catalogues and Qt's for its languages, no others."""
+    from qt_selection import TRANSLATIONS_KEPT
+
+    qt_files = {path.name for path in bundle.rglob("*.qm")}
+    catalogues = sorted(path.relative_to(bundle).parts[-3]
+                        for path in bundle.rglob("locale/*/LC_MESSAGES/cryptex.mo"))
+    expected = sorted(name.removeprefix("qtbase_").removesuffix(".qm")
+                      for name in TRANSLATIONS_KEPT)
+    passed = qt_files == TRANSLATIONS_KEPT and catalogues == expected
+    line = (f"languages: the app's catalogues {', '.join(catalogues) or 'none'}; Qt's "
+            f"translations {', '.join(sorted(qt_files)) or 'none'}"
+            + ("" if passed else f" (expected {', '.join(sorted(TRANSLATIONS_KEPT))} and "
+                                 f"catalogues {', '.join(expected)})"))
+    return passed, line
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print the system libraries and glibc the bundle needs; exit 1 if it would not start."""
     parser = argparse.ArgumentParser(
@@ -254,7 +272,9 @@ def main(argv: list[str] | None = None) -> int:
     glibc_passed, lines = glibc_report(glibc_needed(bundle), args.glibc_ceiling, machine_glibc,
                                        machine_libraries)
     print("\n".join(lines))
-    return 0 if glibc_passed and not missing else 1
+    languages_passed, line = translations_report(bundle)
+    print(line)
+    return 0 if glibc_passed and not missing and languages_passed else 1
 
 
 if __name__ == "__main__":

@@ -150,3 +150,19 @@ def test_a_context_tells_two_meanings_of_one_word_apart(catalogue_dir: Path,
     write_catalogue(catalogue_dir, "ru", messages)
     i18n.install("ru")
     assert (_("Trade"), i18n._p("activity kind", "Trade")) == ("Торговля", "Сделка")
+
+
+def test_a_short_number_outside_the_ui_is_written_the_languages_way(catalogue_dir: Path) -> None:
+    from cryptex_desktop.api.errors import RequestTimeout
+
+    assert i18n.decimal_text(2.5) == "2.5"
+    write_catalogue(catalogue_dir, "ru", [Message(
+        "The exchange did not answer within {seconds} second. It may be busy; the app will try "
+        "again by itself.",
+        "The exchange did not answer within {seconds} seconds. It may be busy; the app will try "
+        "again by itself.",
+        translations=["Биржа не ответила за {seconds} секунду.", "Биржа не ответила за "
+                      "{seconds} секунды.", "Биржа не ответила за {seconds} секунд."])])
+    i18n.install("ru")
+    assert i18n.decimal_text(2.5) == "2,5"
+    assert str(RequestTimeout(2.5)) == "Биржа не ответила за 2,5 секунды."

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from cryptex_desktop.i18n import _, _n
+from cryptex_desktop.i18n import _, _n, decimal_text
 
 #: Anything shaped like a coupon code is bearer money and is blanked out of messages.
 _COUPON_LIKE = re.compile(r"CTX-[A-Za-z]{3,}(-[A-Za-z0-9]{1,})+")
@@ -101,7 +101,7 @@ class RateLimitError(CryptexError):
                 "The exchange is receiving too many requests from this app. Nothing was "
                 "changed; please wait about {seconds} seconds and try again.",
                 _plural_count(retry_after),
-            ).format(seconds=f"{retry_after:g}")
+            ).format(seconds=decimal_text(retry_after))
         else:
             message = _("The exchange is receiving too many requests from this app. Nothing "
                         "was changed; please wait a little while and try again.")
@@ -155,7 +155,7 @@ class RequestTimeout(TransportError):
             "The exchange did not answer within {seconds} seconds. "
             "It may be busy; the app will try again by itself.",
             _plural_count(seconds),
-        ).format(seconds=f"{seconds:g}"))
+        ).format(seconds=decimal_text(seconds)))
         self.seconds = seconds
 
 

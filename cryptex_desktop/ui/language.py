@@ -72,13 +72,14 @@ def apply_language(choice: str) -> str:
 
 
 def qt_translations_folder() -> Path:
-    """Where Qt's catalogues are: Qt's own idea, else beside PySide6 (a packaged app)."""
-    folder = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
-    if any(folder.glob("qtbase_*.qm")):
-        return folder
+    """Where Qt's catalogues are: Qt's own idea, else beside PySide6 (a packaged app keeps
+    them in ``PySide6/Qt/translations``, or ``PySide6/translations`` on Windows)."""
     import PySide6
 
-    return Path(PySide6.__file__).resolve().parent / "Qt" / "translations"
+    package = Path(PySide6.__file__).resolve().parent
+    folders = (Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
+               package / "Qt" / "translations", package / "translations")
+    return next((folder for folder in folders if any(folder.glob("qtbase_*.qm"))), folders[0])
 
 
 def install_qt_translations(code: str) -> bool:

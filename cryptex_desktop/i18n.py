@@ -89,6 +89,8 @@ class Catalogue(gettext.GNUTranslations):
         catalog: dict[str | tuple[str, int], str] = self._catalog  # type: ignore[attr-defined]
         for key, translated in list(catalog.items()):
             original = (key[0] if isinstance(key, tuple) else key).split("\x04")[-1]
+            if "{" not in original and "{" not in translated:
+                continue  # no fields on either side: nothing to compare (most entries)
             if original and format_fields(translated) != format_fields(original):
                 del catalog[key]
                 self.dropped.append(original)

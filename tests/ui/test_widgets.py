@@ -231,6 +231,17 @@ def test_in_russian_an_amount_is_typed_and_written_the_russian_way(qtbot, russia
     edit.set_maximum(Decimal("1.25"))
     assert edit.problem() == "You have 1,25 USD available; enter that or less."
     assert AmountEdit().placeholderText() == "0,00"
+    assert AmountEdit(currency="BTC").placeholderText() == "0,00000000"
+
+
+def test_an_amount_fields_hint_shows_the_places_its_currency_has(qtbot):
+    edit = AmountEdit(currency="BTC")
+    qtbot.addWidget(edit)
+    assert edit.placeholderText() == "0.00000000"
+    edit.set_currency("USD")
+    assert edit.placeholderText() == "0.00"
+    edit.set_decimals(3)
+    assert edit.placeholderText() == "0.000"
 
 
 def test_letters_are_refused_with_a_sentence(qtbot, amount_form):

@@ -174,6 +174,8 @@ class AmountEdit(QLineEdit):
         self.amountChanged.emit(self.amount())
 
     def _limits_changed(self) -> None:
+        # The hint shows the places the amount may have: "0.00" for dollars, 8 for bitcoin.
+        self.setPlaceholderText(number_text(Decimal(0), self._decimals))
         self.amountChanged.emit(self.amount())
 
 

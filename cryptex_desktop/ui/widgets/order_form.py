@@ -10,7 +10,6 @@ describes the form); ``submitted`` is Enter in the price or the amount.
 from __future__ import annotations
 
 import itertools
-from decimal import Decimal
 
 from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtWidgets import (
@@ -26,7 +25,7 @@ from cryptex_desktop.api.currencies import CURRENCIES, PAIRS
 from cryptex_desktop.api.money import money_context, quantize_down
 from cryptex_desktop.i18n import _
 from cryptex_desktop.ui import theme
-from cryptex_desktop.ui.formatting import currency_decimals, currency_name, number_text, spendable
+from cryptex_desktop.ui.formatting import currency_decimals, currency_name, spendable
 from cryptex_desktop.ui.order_terms import (
     BUY,
     SELL,
@@ -296,10 +295,7 @@ class OrderForm(QWidget):
         self.price_edit.set_currency(market.quote)
         self.price_edit.set_decimals(market.price_decimals)
         self.price_edit.set_minimum(None)  # a price is not an amount: no minimum
-        self.price_edit.setPlaceholderText(number_text(Decimal(0), market.price_decimals))
         self.amount_edit.set_currency(market.base)
-        self.amount_edit.setPlaceholderText(
-            number_text(Decimal(0), CURRENCIES[market.base].decimals))
         self.price_label.setText(_("&Price per {base} in {quote}:").format(
             base=market.base, quote=market.quote))
         self.price_label.setToolTip(_(

@@ -95,18 +95,24 @@ def app_context(qapp, app_data_dir, memory_keyring) -> Iterator[AppContext]:
     context.close()
 
 
-@pytest.fixture
-def window(qtbot, app_context, caplog) -> Iterator:
-    """The main window, shown, connected to the embedded demo exchange, balances loaded."""
+def shown_on_demo(qtbot, app_context: AppContext):
+    """A new main window, shown, connected to the embedded demo exchange, balances loaded."""
     from cryptex_desktop.ui.main_window import MainWindow
 
-    caplog.set_level(logging.WARNING)
     main = MainWindow(app_context)
     qtbot.addWidget(main)
     main.show()
     with qtbot.waitSignal(app_context.connection.connected, timeout=WAIT_MS):
         app_context.connection.connect_demo()
     qtbot.waitUntil(lambda: app_context.wallet.known, timeout=WAIT_MS)
+    return main
+
+
+@pytest.fixture
+def window(qtbot, app_context, caplog) -> Iterator:
+    """The main window, shown, connected to the embedded demo exchange, balances loaded."""
+    caplog.set_level(logging.WARNING)
+    main = shown_on_demo(qtbot, app_context)
     yield main
     for dialog in main.findChildren(QDialog):
         dialog.close()

@@ -3,14 +3,11 @@ the language's numbers and dates."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from PySide6.QtCore import QLocale, Qt, QThread
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from cryptex_desktop import i18n
@@ -19,6 +16,7 @@ from cryptex_desktop.ui.dialogs.settings_dialog import SettingsDialog
 from cryptex_desktop.ui.language import LANGUAGE_CHOICES, apply_language, locale_for
 from cryptex_desktop.ui.main_window import MainWindow
 from tests.gui_checks import WAIT_MS, modal_dialog
+from tests.plugins.gui import shown_on_demo
 
 
 def test_settings_offers_each_language_in_its_own_words_and_says_when_it_applies(
@@ -80,48 +78,10 @@ def test_apply_language_falls_back_to_english_for_an_unknown_choice(speak) -> No
     assert i18n.language() == "en"
 
 
-def test_on_a_russian_desktop_a_second_copy_says_it_is_already_open_in_russian(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("LANGUAGE", "LC_MESSAGES")}
-    env.update(QT_QPA_PLATFORM="offscreen", LANG="ru_RU.UTF-8", LC_ALL="ru_RU.UTF-8")
-    first = subprocess.Popen(
-        [sys.executable, "-m", "cryptex_desktop", "--data-dir", str(tmp_path)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-    )
-    try:
-        lock = tmp_path / "cryptex-desktop.lock"
-        deadline = 600
-        while not lock.exists() and deadline and first.poll() is None:
-            QThread.msleep(50)  # waiting on the first copy's start, a condition with a bound
-            deadline -= 1
-        assert lock.exists()
-        second = subprocess.run(
-            [sys.executable, "-m", "cryptex_desktop", "--data-dir", str(tmp_path)],
-            capture_output=True, text=True, timeout=60, env=env,
-        )
-        i18n.install("ru")
-        try:
-            expected = i18n._(
-                "Cryptex Desktop is already open on this computer. Look for its window (it may "
-                "be minimised or on another desktop); only one copy can run at a time.")
-        finally:
-            i18n.install("en")
-        assert expected.startswith("Cryptex Desktop") and "уже" in expected
-        assert second.returncode == 0 and expected in second.stderr
-    finally:
-        first.terminate()
-        first.wait(timeout=30)
-
-
 def russian_window(qtbot, speak, app_context) -> MainWindow:
     """The main window built in Russian, on the demo exchange with its balances known."""
     speak("ru")
-    main = MainWindow(app_context)
-    qtbot.addWidget(main)
-    main.show()
-    with qtbot.waitSignal(app_context.connection.connected, timeout=WAIT_MS):
-        app_context.connection.connect_demo()
-    qtbot.waitUntil(lambda: app_context.wallet.known, timeout=WAIT_MS)
-    return main
+    return shown_on_demo(qtbot, app_context)
 
 
 def test_amounts_are_typed_and_read_back_the_russian_way(qtbot, speak, app_context):

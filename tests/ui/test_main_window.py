@@ -9,9 +9,11 @@ from decimal import Decimal
 
 import keyring
 import keyring.backends.fail
+import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt, QThread
 from PySide6.QtWidgets import QMessageBox
 
+from cryptex_desktop import i18n
 from cryptex_desktop.api.signing import Credentials
 from cryptex_desktop.ui.app import start_connection
 from cryptex_desktop.ui.context import AppContext
@@ -172,8 +174,15 @@ def test_without_a_screen_the_app_explains_what_to_do(tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def test_a_second_copy_on_the_same_data_says_the_app_is_already_open(tmp_path):
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+ALREADY_OPEN = ("Cryptex Desktop is already open on this computer. Look for its window (it may "
+                "be minimised or on another desktop); only one copy can run at a time.")
+
+
+@pytest.mark.parametrize("desktop_language", ["en_US.UTF-8", "ru_RU.UTF-8"])
+def test_a_second_copy_on_the_same_data_says_the_app_is_already_open(tmp_path,
+                                                                      desktop_language):
+    env = {k: v for k, v in os.environ.items() if k not in ("LANGUAGE", "LC_MESSAGES")}
+    env.update(QT_QPA_PLATFORM="offscreen", LANG=desktop_language, LC_ALL=desktop_language)
     first = subprocess.Popen(
         [sys.executable, "-m", "cryptex_desktop", "--data-dir", str(tmp_path)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
@@ -189,8 +198,15 @@ def test_a_second_copy_on_the_same_data_says_the_app_is_already_open(tmp_path):
             [sys.executable, "-m", "cryptex_desktop", "--data-dir", str(tmp_path)],
             capture_output=True, text=True, timeout=60, env=env,
         )
+        # The desktop's language, read before the settings: the sentence in Russian there.
+        i18n.install(i18n.language_of(desktop_language) or "en")
+        try:
+            expected = i18n._(ALREADY_OPEN)
+        finally:
+            i18n.install("en")
+        assert (expected == ALREADY_OPEN) == desktop_language.startswith("en")
         assert second.returncode == 0
-        assert "already open" in second.stderr and "Traceback" not in second.stderr
+        assert expected in second.stderr and "Traceback" not in second.stderr
         assert first.poll() is None  # the first copy is untouched
     finally:
         first.terminate()

@@ -563,7 +563,10 @@ class Journal:
                         rows += shared[kinds[n]]
                     else:
                         rows += self._read(arms[n], arm_params[n])
-            rows.sort(key=_NEWEST_FIRST, reverse=True)
+            # Two stable sorts on ints (record, then moment) take half the time of one on
+            # (moment, record) tuples, and give the same order.
+            rows.sort(key=_RECORD_OF, reverse=True)
+            rows.sort(key=_MOMENT_OF, reverse=True)
         else:
             params = [value for one_arm in arm_params for value in one_arm]
             # Each arm comes in index order and SQLite merges them, so the newest
@@ -786,7 +789,8 @@ _ARMS = {
 
 assert list(_ARMS) == sorted(_ARMS, key=lambda kind: kind.value), "arms in order of kind"
 assert all(kind.value == arm.kind for kind, arm in _ARMS.items())
-_NEWEST_FIRST = operator.itemgetter(0, 9)  # at, record_id
+_MOMENT_OF = operator.itemgetter(0)  # at
+_RECORD_OF = operator.itemgetter(9)  # record_id
 _KINDS = {kind.value: kind for kind in ActivityKind}
 _NEW_ENTRY = object.__new__
 _SET = object.__setattr__

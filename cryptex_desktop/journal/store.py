@@ -58,6 +58,9 @@ from .schema import migrate
 JOURNALS_DIR = "journals"
 DEMO_NAME = "demo"
 BUSY_TIMEOUT_MS = 10_000
+# A long list's rows are decoded this many at a time (a few milliseconds each; see
+# Journal._read_at_once).
+_JSON_ROWS_AT_A_TIME = 5_000
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -199,23 +202,33 @@ class Journal:
         with self._lock:
             return self._connection().execute(sql, tuple(params)).fetchall()
 
-    def _read_at_once(self, sql: str, params: Iterable[Any], width: int) -> Sequence[Sequence[Any]]:
+    def _read_at_once(self, sql: str, params: Iterable[Any], width: int) -> list[Sequence[Any]]:
         """The rows of ``sql`` (``width`` columns of text, integers or NULL) in any order,
-        read as one JSON value SQLite makes, so a long list crosses in one step.
+        read as one text SQLite makes (a JSON array per line), so a long list crosses in one
+        step.
 
         A row at a time, the sqlite3 module lets other threads run between rows; with the UI
-        thread awake, each of 100,000 rows waits for it, and the read takes three times as
-        long. Text, integers and NULL come back exactly (as str, int and None); each row is a
-        list. A SQLite without JSON functions is read row by row.
+        thread awake, each of 100,000 rows waits for it, and the read takes far longer. Text,
+        integers and NULL come back exactly (as str, int and None); each row is a list. The
+        lines are decoded a few thousand at a time: one call decoding them all would keep
+        the UI thread waiting for the interpreter as long. A SQLite without JSON functions
+        is read row by row.
         """
         names = ", ".join(f"c{n}" for n in range(width))
+        # JSON text has no raw line break (json_array escapes it), so one ends each row.
         packed = (f"WITH r({names}) AS ({sql}) "  # noqa: S608
-                  f"SELECT json_group_array(json_array({names})) FROM r")
+                  f"SELECT group_concat(json_array({names}), char(10)) FROM r")
         try:
             text = self._read(packed, params)[0][0]
-        except sqlite3.OperationalError:  # no json_group_array in this SQLite
-            return self._read(sql, params)
-        return json.loads(text)
+        except sqlite3.OperationalError:  # no json_array in this SQLite
+            return list(self._read(sql, params))
+        if text is None:
+            return []
+        lines = text.split("\n")
+        rows: list[Sequence[Any]] = []
+        for start in range(0, len(lines), _JSON_ROWS_AT_A_TIME):
+            rows += json.loads(f"[{','.join(lines[start:start + _JSON_ROWS_AT_A_TIME])}]")
+        return rows
 
     def _now(self, at: datetime | None) -> int:
         return micros(at or self._clock())

@@ -135,3 +135,28 @@ def test_in_the_tables_order_a_fee_comes_after_its_trade(filled: Journal) -> Non
     kinds = [row[1] for row in filled.activity_rows(fee_last=True)]
     assert kinds[4:6] == ["trade", "fee"]
     assert [row[1] for row in filled.activity_rows(limit=100, fee_last=True)] == kinds
+
+
+def test_the_whole_list_keeps_any_text_and_big_numbers_exactly(filled: Journal) -> None:
+    # The whole list crosses from SQLite as one value: quotes, backslashes, line breaks and
+    # any script must come back as written, numbers beyond 2**53 as the same integers.
+    tricky = 'Mum\'s "old" wallet \\ C:\\tmp\n\ttab \u2603 \U0001f600 кошелёк 钱包'
+    filled.set_label(LabelKind.ADDRESS, "bc1qsavings", tricky)
+    moment = T0 + timedelta(hours=5)
+    filled.merge_trades([
+        Trade(2**62 + 1, 2**62 + 3, 2**62 + 5, moment, "BTC_USD", "buy",
+              Decimal("26000.123456789012345678"), Decimal("0.00000001"), False,
+              Decimal("0.000000000000000001"), "BTC"),
+        Trade(7, 8, 9, moment, "BTC_USD", "sell", Decimal("1"), Decimal("2"), False),
+    ])
+    whole = filled.activity_rows()
+    assert whole == filled.activity_rows(limit=1000)
+    assert all(type(row) is tuple for row in whole)
+    assert tricky in [row[7] for row in whole]
+    big = [row for row in whole if row[9] == 2**62 + 1]
+    assert [(row[1], row[3], row[12], row[14]) for row in big] == [
+        ("fee", "-0.000000000000000001", 2**62 + 3, None),
+        ("trade", "0.00000001", 2**62 + 3, "26000.123456789012345678"),
+    ]
+    # At one moment, the bigger record first.
+    assert [row[9] for row in whole[:3]] == [2**62 + 1, 2**62 + 1, 7]

@@ -39,7 +39,11 @@ def test_rows_show_their_text_and_entry_and_sort_by_any_heading(qtbot, tmp_path)
     table = record_table(proxy)
     qtbot.addWidget(table)
     rows = journal_rows(tmp_path)
-    assert model.add_rows(model.rows_for(rows), sorted_by=ActivityModel.DEFAULT_SORT) == 8
+    assert model.add_rows(model.rows_for(rows[:3]), sorted_by=ActivityModel.DEFAULT_SORT) == 3
+    # Rows already shown are left as they are; only the others come in.
+    assert model.add_rows(model.rows_for(rows), sorted_by=ActivityModel.DEFAULT_SORT) == 5
+    assert model.add_rows(model.rows_for(rows), sorted_by=ActivityModel.DEFAULT_SORT) == 0
+    assert model.rowCount() == 8
 
     # Newest first as the journal gave them, a trade above its fee.
     assert [model.entry_at(n).kind for n in range(4)] == [

@@ -33,6 +33,7 @@ from cryptex_desktop.ui.formatting import (
 )
 from cryptex_desktop.ui.models.keyed_table import (
     COPY_ROLE,
+    FILTER_ROLE,
     RECORD_ROLE,
     SORT_ROLE,
     Column,
@@ -100,6 +101,9 @@ _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _COPY = int(COPY_ROLE)
 _SORT = int(SORT_ROLE)
 _RECORD = int(RECORD_ROLE)
+_FILTER = int(FILTER_ROLE)
+# A row's filter tag is made when asked (see ActivityModel.filter_tag_at), not kept.
+_NO_TAG = ""
 # Positions in an activity row (see cryptex_desktop.journal.ACTIVITY_COLUMNS).
 _AT, _KIND, _CURRENCY, _AMOUNT, _FEE, _FEE_CURRENCY, _DESCRIPTION, _LABEL = range(8)
 _RECORD_ID, _PRICE = 9, 14
@@ -165,12 +169,16 @@ class ActivityModel(KeyedTableModel[ActivityRow]):
 
         Touches no Qt object, so a screen builds them on the journal's lane.
         """
-        tag, codes = _currency_tag, _KIND_CODES
+        codes = _KIND_CODES
         return [
             _NEW_ROW(Row, ((record[_RECORD_ID] << _KIND_BITS) + codes[record[_KIND]], record,
-                           (), (), tag(record[_CURRENCY])))
+                           (), (), _NO_TAG))
             for record in records
         ]
+
+    def filter_tag_at(self, row: int) -> str:
+        """The currency's tag, made when a filtering proxy asks (Activity's proxy does not)."""
+        return _currency_tag(self._rows[row].record[_CURRENCY])
 
     def entry_at(self, row: int) -> ActivityEntry:
         """The entry shown in ``row``; ``IndexError`` when there is no such row."""
@@ -237,6 +245,9 @@ class ActivityModel(KeyedTableModel[ActivityRow]):
             if not 0 <= number < len(self._rows):
                 return None
             return self.cells_of(self._rows[number].record)[index.column()]
+        if role == _FILTER:
+            number = index.row()
+            return self.filter_tag_at(number) if 0 <= number < len(self._rows) else None
         if role in (_RECORD, _SORT):
             number = index.row()
             if not 0 <= number < len(self._rows):

@@ -542,31 +542,35 @@ class ActivityScreen(Screen):
         first = max(FIRST_PAGE, self.model.rowCount())
         self._journal.read(
             lambda journal: whole_groups(query.read_rows(journal, limit=first), first),
-            lambda page: self._on_page(serial, query, *page),
+            lambda page: self._on_page(serial, *page),
             lambda error: self._on_read_failed(serial, error))
+        self._read_rest(serial, query, first)
 
-    def _on_page(self, serial: int, query: ActivityQuery, entries: list[ActivityRow],
-                 complete: bool) -> None:
+    def _on_page(self, serial: int, entries: list[ActivityRow], complete: bool) -> None:
         if serial != self._serial:
             return  # the filters changed meanwhile
         self.model.set_records(entries)
         self._loaded = True
         self._complete = complete
-        if not complete:
-            self._read_more(serial, query, after_group(entries[-1]))
         self._show_state()
 
-    def _read_more(self, serial: int, query: ActivityQuery, after: ActivityEntry) -> None:
+    def _read_rest(self, serial: int, query: ActivityQuery, first: int) -> None:
         """Everything after the first screenful in one read, its rows built on the lane.
 
-        One query with no limit is read fastest (see ``Journal.activity``); the UI thread
-        only inserts the rows, in batches, so it paints between them.
+        Queued with the first screenful's read, so the lane goes straight on to it (finding
+        where the screenful ended again costs a millisecond) rather than waiting for the UI
+        thread to show the screenful first. One query with no limit is read fastest (see
+        ``Journal.activity``); the UI thread only inserts the rows, in batches.
         """
         rows_for = self.model.rows_for
 
         def rest(journal: Journal) -> list[list[Row[ActivityRow]]]:
+            page, complete = whole_groups(query.read_rows(journal, limit=first), first)
+            if complete:
+                return []
             with collector_paused():
-                return batches(rows_for(query.read_rows(journal, after=after)), INSERT_BATCH)
+                return batches(rows_for(query.read_rows(journal, after=after_group(page[-1]))),
+                               INSERT_BATCH)
 
         self._journal.read(
             rest,

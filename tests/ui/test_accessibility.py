@@ -333,7 +333,8 @@ QT_OWN_KEYS = {"Tab", "Shift+Tab", "Space", "Enter", "Escape", "Up", "Down", "Sh
 def readme_keys() -> list[str]:
     """Every key of the README's Keyboard table, "Ctrl+1 … Ctrl+7" written out."""
     readme = (Path(cryptex_desktop.ui.__file__).parents[2] / "README.md").read_text("utf-8")
-    table = readme.split("## Keyboard", 1)[1].split("\n\n", 2)[1]
+    section = readme.split("## Keyboard", 1)[1].split("\n## ", 1)[0]
+    table = next(block for block in section.split("\n\n") if block.startswith("| keys"))
     keys: list[str] = []
     for row in table.splitlines()[2:]:
         cell = row.split("|")[1].split("(")[0].strip()

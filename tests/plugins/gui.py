@@ -13,6 +13,7 @@ from typing import Any
 
 import keyring
 import keyring.backend
+import keyring.errors
 import pytest
 from PySide6.QtCore import QLocale, QSettings
 from PySide6.QtWidgets import QDialog
@@ -25,7 +26,8 @@ from tests.gui_checks import WAIT_MS
 
 
 class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A keychain that lives in memory, standing in for the OS one in tests."""
+    """A keychain that lives in memory, standing in for the OS one in tests (and, as GNOME
+    Keyring or the macOS Keychain do, refusing to delete what it does not hold)."""
 
     priority = 1  # type: ignore[assignment]
 
@@ -40,7 +42,8 @@ class MemoryKeyring(keyring.backend.KeyringBackend):
         self.entries[(service, username)] = password
 
     def delete_password(self, service: str, username: str) -> None:
-        self.entries.pop((service, username), None)
+        if self.entries.pop((service, username), None) is None:
+            raise keyring.errors.PasswordDeleteError("no such entry")
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from keyring.backends import chainer, fail, null
 
 from cryptex_desktop.api.signing import Credentials
 from cryptex_desktop.ui.credential_store import DEFAULT_SERVICE, CredentialStore, StorageResult
+from tests.plugins.gui import MemoryKeyring
 
 KEY = "K3Y-0123456789abcdef"
 SECRET = "S3CRET-fedcba9876543210"
@@ -28,27 +29,7 @@ SESSION_ONLY = (
 )
 
 
-class MemoryKeychain(keyring.backend.KeyringBackend):
-    """A keychain that lives in a dict, standing in for GNOME Keyring or the macOS Keychain."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.entries.pop((service, username), None) is None:
-            raise keyring.errors.PasswordDeleteError("no such entry")
-
-
-class LockedKeychain(MemoryKeychain):
+class LockedKeychain(MemoryKeyring):
     """A keychain the person has not unlocked; its error quotes what it was given."""
 
     def set_password(self, service: str, username: str, password: str) -> None:
@@ -85,7 +66,7 @@ def no_files_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterato
 
 
 def test_credentials_saved_in_the_keychain_come_back_in_a_later_session(use_keychain):
-    keychain = use_keychain(MemoryKeychain())
+    keychain = use_keychain(MemoryKeyring())
 
     result = CredentialStore().save("demo", CREDS)
 
@@ -97,7 +78,7 @@ def test_credentials_saved_in_the_keychain_come_back_in_a_later_session(use_keyc
 
 
 def test_deleting_a_profile_removes_it_from_the_keychain(use_keychain):
-    keychain = use_keychain(MemoryKeychain())
+    keychain = use_keychain(MemoryKeyring())
     store = CredentialStore()
     store.save("demo", CREDS)
 
@@ -109,14 +90,14 @@ def test_deleting_a_profile_removes_it_from_the_keychain(use_keychain):
 
 
 def test_deleting_a_profile_that_was_never_saved_is_fine(use_keychain):
-    use_keychain(MemoryKeychain())
+    use_keychain(MemoryKeyring())
     CredentialStore().delete("nobody")
     use_keychain(fail.Keyring())
     CredentialStore().delete("nobody")
 
 
 def test_profiles_and_services_are_kept_apart(use_keychain):
-    use_keychain(MemoryKeychain())
+    use_keychain(MemoryKeyring())
     bob = Credentials("bob", "bob-key", "bob-secret")
     CredentialStore().save("demo", CREDS)
     CredentialStore().save("live", bob)
@@ -154,7 +135,7 @@ def test_keyrings_stand_ins_do_not_count_as_a_keychain(use_keychain, backend):
 
 
 def test_a_real_keychain_counts_as_available(use_keychain):
-    use_keychain(MemoryKeychain())
+    use_keychain(MemoryKeyring())
     assert CredentialStore().available()
 
 
@@ -174,7 +155,7 @@ def test_a_locked_keychain_falls_back_to_this_session_without_logging_the_secret
 
 
 def test_a_keychain_that_silently_stores_nothing_is_not_trusted(use_keychain):
-    class ForgetfulKeychain(MemoryKeychain):
+    class ForgetfulKeychain(MemoryKeyring):
         def set_password(self, service: str, username: str, password: str) -> None:
             return None
 
@@ -188,7 +169,7 @@ def test_a_keychain_that_silently_stores_nothing_is_not_trusted(use_keychain):
 
 
 def test_a_damaged_keychain_entry_is_ignored_and_not_logged(use_keychain, caplog):
-    keychain = use_keychain(MemoryKeychain())
+    keychain = use_keychain(MemoryKeyring())
     keychain.entries[(DEFAULT_SERVICE, "demo")] = f'{{"key": "{KEY}", "secret": "{SECRET}"'
     with caplog.at_level(logging.DEBUG):
         assert CredentialStore().load("demo") is None
@@ -196,7 +177,7 @@ def test_a_damaged_keychain_entry_is_ignored_and_not_logged(use_keychain, caplog
 
 
 def test_saving_and_loading_never_logs_or_shows_the_key_or_secret(use_keychain, caplog):
-    use_keychain(MemoryKeychain())
+    use_keychain(MemoryKeyring())
     store = CredentialStore()
     with caplog.at_level(logging.DEBUG):
         result = store.save("demo", CREDS)
@@ -212,7 +193,7 @@ def test_a_keychain_save_replaces_an_earlier_session_only_copy(use_keychain):
     use_keychain(fail.Keyring())
     store = CredentialStore()
     store.save("demo", CREDS)
-    keychain = use_keychain(MemoryKeychain())
+    keychain = use_keychain(MemoryKeyring())
     newer = Credentials("alice", "new-key", "new-secret")
 
     assert store.save("demo", newer).persistent
@@ -221,7 +202,7 @@ def test_a_keychain_save_replaces_an_earlier_session_only_copy(use_keychain):
 
 
 def test_the_store_never_writes_a_file_even_with_a_keychain(use_keychain, no_files_written):
-    use_keychain(MemoryKeychain())
+    use_keychain(MemoryKeyring())
     store = CredentialStore()
     store.save("demo", CREDS)
     assert store.load("demo") == CREDS

@@ -1,4 +1,4 @@
-"""Where to save a CSV export, asked the same way by every list that exports.
+"""Where to save a CSV export, asked the same way by every list that exports, and the writing.
 
 The save dialog opens in the folder the person chose last time for that screen, with a dated
 file name; a file that cannot be written is told in one sentence that says what to do.
@@ -6,7 +6,9 @@ file name; a file that cannot be written is told in one sentence that says what 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import csv
+import os
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -46,6 +48,29 @@ def ask_where_to_save_csv(
     dialog.fileSelected.connect(lambda path: on_chosen(path) if path else None)
     dialog.open()
     return dialog
+
+
+def write_csv(path: str | os.PathLike[str], header: Sequence[str],
+              rows: Iterable[Sequence[str]]) -> int:
+    """Write ``header`` then ``rows`` as CSV (UTF-8); returns how many rows.
+
+    Written beside the target and moved into place, so an existing file is never left
+    half-written.
+    """
+    target = Path(path)
+    partial = target.with_name(target.name + ".part")
+    count = 0
+    try:
+        with partial.open("w", newline="", encoding="utf-8") as stream:
+            writer = csv.writer(stream)
+            writer.writerow(header)
+            for row in rows:
+                writer.writerow(row)
+                count += 1
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return count
 
 
 def remember_export_folder(settings: AppSettings, view: str, path: str) -> None:

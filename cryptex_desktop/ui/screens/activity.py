@@ -10,14 +10,12 @@ double-click opens an entry's details; the list exports to CSV with fee columns,
 
 from __future__ import annotations
 
-import csv
 import gc
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import TypeVar
 
 from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Slot
@@ -52,6 +50,7 @@ from cryptex_desktop.ui.dialogs.csv_export import (
     ask_where_to_save_csv,
     remember_export_folder,
     save_failed_sentence,
+    write_csv,
 )
 from cryptex_desktop.ui.formatting import (
     count_text,
@@ -235,24 +234,8 @@ def as_shown(entries: list[ActivityEntry]) -> list[ActivityEntry]:
 
 
 def write_activity_csv(path: str | os.PathLike[str], entries: Iterable[ActivityEntry]) -> int:
-    """Write ``entries`` as CSV with a header row; returns how many.
-
-    Written beside the target and moved into place, so a file is never left half-written.
-    """
-    target = Path(path)
-    partial = target.with_name(target.name + ".part")
-    count = 0
-    try:
-        with partial.open("w", newline="", encoding="utf-8") as stream:
-            writer = csv.writer(stream)
-            writer.writerow(CSV_HEADER)
-            for entry in entries:
-                writer.writerow(csv_row(entry))
-                count += 1
-        os.replace(partial, target)
-    finally:
-        partial.unlink(missing_ok=True)
-    return count
+    """Write ``entries`` as CSV with a header row; returns how many (see :func:`write_csv`)."""
+    return write_csv(path, CSV_HEADER, map(csv_row, entries))
 
 
 def _date_edit(tooltip: str, name: str) -> QDateEdit:

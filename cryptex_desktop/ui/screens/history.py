@@ -17,12 +17,10 @@ always asks it.
 
 from __future__ import annotations
 
-import csv
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
@@ -59,6 +57,7 @@ from cryptex_desktop.ui.dialogs.csv_export import (
     ask_where_to_save_csv,
     remember_export_folder,
     save_failed_sentence,
+    write_csv,
 )
 from cryptex_desktop.ui.dispatcher import Dispatcher, Priority
 from cryptex_desktop.ui.errors import describe
@@ -258,22 +257,9 @@ def write_trades_csv(path: str | os.PathLike[str], trades: Iterable[Trade]) -> i
 
     Amounts are the exchange's exact decimals (never rounded, never an exponent), dates
     ISO 8601 in UTC. The file is written beside its target and then moved into place, so
-    an existing file is never left half-written.
+    an existing file is never left half-written (see :func:`write_csv`).
     """
-    target = Path(path)
-    partial = target.with_name(target.name + ".part")
-    count = 0
-    try:
-        with partial.open("w", newline="", encoding="utf-8") as stream:
-            writer = csv.writer(stream)
-            writer.writerow(CSV_HEADER)
-            for trade in trades:
-                writer.writerow(csv_row(trade))
-                count += 1
-        os.replace(partial, target)
-    finally:
-        partial.unlink(missing_ok=True)
-    return count
+    return write_csv(path, CSV_HEADER, map(csv_row, trades))
 
 
 def csv_row(trade: Trade) -> tuple[str, ...]:

@@ -41,8 +41,11 @@ def run() -> dict[str, object]:
                                                 for message in messages)
         figures[f"{code}_translated"] = sum(message.translated for message in messages)
         figures[f"{code}_mo_kb"] = round(catalogues.compiled_path(code).stat().st_size / 1024, 1)
-        figures[f"{code}_catalogue_load_ms"] = round(median_ms(lambda c=code: i18n.install(c)), 2)
-        figures[f"{code}_apply_language_ms"] = round(median_ms(lambda c=code: apply_language(c)), 2)
+        # English first each time: asking again for the language in use reads nothing.
+        figures[f"{code}_catalogue_load_ms"] = round(
+            median_ms(lambda c=code: (i18n.install("en"), i18n.install(c))), 2)
+        figures[f"{code}_apply_language_ms"] = round(
+            median_ms(lambda c=code: (apply_language("en"), apply_language(c))), 2)
     apply_language(i18n.SOURCE_LANGUAGE)
     saved = {name: os.environ.get(name) for name in ("LANG", "LANGUAGE", "LC_ALL")}
     try:

@@ -98,6 +98,7 @@ class Catalogue(gettext.GNUTranslations):
 
 _active: gettext.NullTranslations = gettext.NullTranslations()
 _language = SOURCE_LANGUAGE
+_loaded_from: Path | None = None  # the catalogue in use, so asking for it again reads nothing
 
 
 def install(language: str) -> str:
@@ -106,22 +107,24 @@ def install(language: str) -> str:
     A language without a catalogue, or whose catalogue cannot be read, is English: the app
     never fails to start over a translation.
     """
-    global _active, _language
+    global _active, _language, _loaded_from
     if language not in LANGUAGES or language == SOURCE_LANGUAGE:
-        _active, _language = gettext.NullTranslations(), SOURCE_LANGUAGE
+        _active, _language, _loaded_from = gettext.NullTranslations(), SOURCE_LANGUAGE, None
         return _language
     path = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    if path == _loaded_from:  # start-up installs the desktop's language, then the chosen one
+        return _language
     try:
         with path.open("rb") as file:
             catalogue = Catalogue(file)
     except (OSError, ValueError) as exc:  # missing or damaged: English rather than no app
         log.warning("no %s catalogue at %s (%s): using English", language, path, exc)
-        _active, _language = gettext.NullTranslations(), SOURCE_LANGUAGE
+        _active, _language, _loaded_from = gettext.NullTranslations(), SOURCE_LANGUAGE, None
         return _language
     for original in catalogue.dropped:
         log.warning("%s translation of %r changes its fields: showing English", language,
                     original)
-    _active, _language = catalogue, language
+    _active, _language, _loaded_from = catalogue, language, path
     return _language
 
 

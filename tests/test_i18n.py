@@ -166,3 +166,12 @@ def test_a_short_number_outside_the_ui_is_written_the_languages_way(catalogue_di
     i18n.install("ru")
     assert i18n.decimal_text(2.5) == "2,5"
     assert str(RequestTimeout(2.5)) == "Биржа не ответила за 2,5 секунды."
+
+
+def test_asking_again_for_the_language_in_use_reads_nothing(catalogue_dir: Path) -> None:
+    write_catalogue(catalogue_dir, "ru", [Message("Sent.", translations=["Отправлено."])])
+    assert i18n.install("ru") == "ru"
+    (catalogue_dir / "ru" / "LC_MESSAGES" / f"{i18n.DOMAIN}.mo").unlink()
+    assert i18n.install("ru") == "ru" and _("Sent.") == "Отправлено."  # not read again
+    i18n.install("en")
+    assert i18n.install("ru") == "en"  # read again after English: and now it is gone

@@ -31,9 +31,12 @@ SCREENFUL = 100
 REPEATS = 3
 RECORD_CALLS = 200
 
+# The whole list as ActivityEntry objects (whole_list_seconds) has no goal: the Activity tab
+# keeps the journal's plain rows and makes an entry only for a row someone opens, so what it
+# waits for is whole_list_as_rows_seconds, and, through the app's lane,
+# activity_whole_list_ready_seconds.
 GOALS = {
     "first_screenful_seconds": ("<=", 0.050),
-    "whole_list_seconds": ("<=", 0.3),
     "whole_list_as_rows_seconds": ("<=", 0.3),
     "activity_first_screenful_seconds": ("<=", 0.050),
     "activity_whole_list_ready_seconds": ("<=", 0.3),

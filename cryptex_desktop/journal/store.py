@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import operator
+import queue
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -59,7 +60,7 @@ JOURNALS_DIR = "journals"
 DEMO_NAME = "demo"
 BUSY_TIMEOUT_MS = 10_000
 # A long list's rows are decoded this many at a time (a few milliseconds each; see
-# Journal._read_at_once).
+# Journal._reads_at_once).
 _JSON_ROWS_AT_A_TIME = 5_000
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -132,6 +133,7 @@ class Journal:
             conn.execute("PRAGMA foreign_keys = ON")
             self._set_synchronous(conn, durable=True)
             migrate(conn)
+            self._has_json = _has_json_functions(conn)
         except BaseException:
             conn.close()
             raise
@@ -202,33 +204,63 @@ class Journal:
         with self._lock:
             return self._connection().execute(sql, tuple(params)).fetchall()
 
-    def _read_at_once(self, sql: str, params: Iterable[Any], width: int) -> list[Sequence[Any]]:
-        """The rows of ``sql`` (``width`` columns of text, integers or NULL) in any order,
-        read as one text SQLite makes (a JSON array per line), so a long list crosses in one
-        step.
+    def _reads_at_once(
+        self, statements: Sequence[tuple[str, Sequence[Any], int]]
+    ) -> Iterator[list[Sequence[Any]]]:
+        """The rows of each statement ``(sql, params, width)`` in turn (``width`` columns of
+        text, integers or NULL, in any order), each read as one text SQLite makes (a JSON
+        array per line), so a long list crosses in one step.
 
         A row at a time, the sqlite3 module lets other threads run between rows; with the UI
         thread awake, each of 100,000 rows waits for it, and the read takes far longer. Text,
         integers and NULL come back exactly (as str, int and None); each row is a list. The
         lines are decoded a few thousand at a time: one call decoding them all would keep
-        the UI thread waiting for the interpreter as long. A SQLite without JSON functions
-        is read row by row.
+        the UI thread waiting for the interpreter as long.
+
+        Several statements are read ahead: SQLite makes their texts on a helper thread while
+        this one decodes the text before. SQLite works without holding the interpreter, so the
+        two overlap on two cores, and a long list is read in little more than the time of its
+        decoding. A SQLite without JSON functions is read row by row.
         """
-        names = ", ".join(f"c{n}" for n in range(width))
-        # JSON text has no raw line break (json_array escapes it), so one ends each row.
-        packed = (f"WITH r({names}) AS ({sql}) "  # noqa: S608
-                  f"SELECT group_concat(json_array({names}), char(10)) FROM r")
-        try:
-            text = self._read(packed, params)[0][0]
-        except sqlite3.OperationalError:  # no json_array in this SQLite
-            return list(self._read(sql, params))
-        if text is None:
-            return []
-        lines = text.split("\n")
-        rows: list[Sequence[Any]] = []
-        for start in range(0, len(lines), _JSON_ROWS_AT_A_TIME):
-            rows += json.loads(f"[{','.join(lines[start:start + _JSON_ROWS_AT_A_TIME])}]")
-        return rows
+        if not self._has_json:
+            for sql, params, _width in statements:
+                yield list(self._read(sql, params))
+            return
+        packed = [(_packed(sql, width), params) for sql, params, width in statements]
+        texts = (self._texts_ahead(packed) if len(packed) > 1
+                 else (self._read(sql, params)[0][0] for sql, params in packed))
+        for text in texts:
+            yield _decoded(text)
+
+    def _texts_ahead(self, packed: list[tuple[str, Sequence[Any]]]) -> Iterator[str | None]:
+        """The text of each packed statement, in turn, made on a helper thread.
+
+        The helper has a read-only connection of its own and reads every statement in one
+        transaction, so the texts show the journal at one moment. An error there is raised
+        here.
+        """
+        results: queue.SimpleQueue[tuple[str | None, BaseException | None]] = queue.SimpleQueue()
+        uri = f"{self.path.resolve().as_uri()}?mode=ro"
+
+        def make_texts() -> None:
+            try:
+                conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
+                                       isolation_level=None, check_same_thread=False)
+                try:
+                    conn.execute("BEGIN")
+                    for sql, params in packed:
+                        results.put((conn.execute(sql, tuple(params)).fetchone()[0], None))
+                finally:
+                    conn.close()  # which ends the read
+            except BaseException as error:  # handed to the reading thread, raised there
+                results.put((None, error))
+
+        threading.Thread(target=make_texts, name="journal read-ahead", daemon=True).start()
+        for _ in packed:
+            text, error = results.get()
+            if error is not None:
+                raise error
+            yield text
 
     def _now(self, at: datetime | None) -> int:
         return micros(at or self._clock())
@@ -586,16 +618,25 @@ class Journal:
             both = (ActivityKind.TRADE in kinds and ActivityKind.FEE in kinds and not currency
                     and needle is None and (after is None or after.kind.value >= "trade"))
             with self._lock:
-                shared = (self._trades_and_fees(wheres[kinds.index(ActivityKind.TRADE)],
-                                                arm_params[kinds.index(ActivityKind.TRADE)])
-                          if both else None)
+                statements: list[tuple[str, Sequence[Any], int]] = []
+                chunks = 0
+                if both:  # first, as it is the longest: the others are read meanwhile
+                    trade = kinds.index(ActivityKind.TRADE)
+                    statements = self._trade_statements(wheres[trade], arm_params[trade])
+                    chunks = len(statements)
+                alone = [n for n in order if not (both and kinds[n] in _TRADE_KINDS)]
+                statements += [(arms[n], arm_params[n], len(ACTIVITY_COLUMNS)) for n in alone]
+                read = self._reads_at_once(statements)
+                by_kind: dict[ActivityKind, list[ActivityRow]] = {kind: [] for kind in kinds}
+                for _chunk in range(chunks):
+                    trades, fees = _trade_and_fee_rows(next(read))
+                    by_kind[ActivityKind.TRADE] += trades
+                    by_kind[ActivityKind.FEE] += fees
+                for n in alone:
+                    by_kind[kinds[n]] = _with_keys(list(map(tuple, next(read))))
                 rows = []
                 for n in order:
-                    if shared is not None and kinds[n] in shared:
-                        rows += shared[kinds[n]]
-                    else:
-                        rows += map(tuple, self._read_at_once(
-                            arms[n], arm_params[n], len(ACTIVITY_COLUMNS)))
+                    rows += by_kind[kinds[n]]
             # Two stable sorts on ints (record, then moment) take half the time of one on
             # (moment, record) tuples, and give the same order.
             rows.sort(key=_RECORD_OF, reverse=True)
@@ -605,36 +646,32 @@ class Journal:
             # Each arm comes in index order and SQLite merges them, so the newest
             # screenful is read without sorting the whole list.
             sql = " UNION ALL ".join(arms) + " ORDER BY 1 DESC, 10 DESC, 2 LIMIT ? OFFSET ?"
-            rows = self._read(sql, [*params, -1 if limit is None else limit, offset])
+            rows = _with_keys(self._read(sql, [*params, -1 if limit is None else limit, offset]))
             if fee_last:
                 rows.sort(key=_table_order_key, reverse=True)
         return rows
 
-    def _trades_and_fees(
+    def _trade_statements(
         self, where: str, params: list[str | int]
-    ) -> dict[ActivityKind, list[ActivityRow]]:
-        """The trade and fee rows of the activity list from one read of the trades table.
+    ) -> list[tuple[str, Sequence[Any], int]]:
+        """The reads of the trades table that give the activity list's trade and fee rows,
+        in parts by id, so the first part is decoded while SQLite reads the next (see
+        :meth:`_reads_at_once`). ``where`` and ``params`` are the trade arm's.
 
-        The same as their arms in ``_ARMS`` (``where`` is the trade arm's), in half the time:
-        most of a read is making Python objects, and here the two rows share them.
+        A trade and its fee are one row of the trades table: read once for both, in half the
+        time of their two arms in ``_ARMS`` (most of a read is making Python objects, and
+        here the two rows share them).
         """
-        kept = self._read_at_once(
-            "SELECT t.at, t.transaction_id, t.pair, t.type, t.amount, t.fee, t.fee_currency, "  # noqa: S608
-            f"t.price, t.buy_order_id, t.sell_order_id FROM trades t{where}", params, 10)
-        base = _BaseOfPair()
-        trades = [
-            (at, "trade", base[pair], "-" + amount if side == "sell" else amount, fee, fee_cur,
-             pair, "", side, tid, None, None, buy, sell, price)
-            for at, tid, pair, side, amount, fee, fee_cur, price, buy, sell in kept
-        ]
-        # A fee of zero moved nothing (the fee arm's GLOB '*[1-9]*').
-        fees = [
-            (at, "fee", fee_cur, "-" + fee, None, None, pair, "", side, tid, None, None, buy,
-             sell, None)
-            for at, tid, pair, side, _amount, fee, fee_cur, _price, buy, sell in kept
-            if fee is not None and fee.strip("0.")
-        ]
-        return {ActivityKind.TRADE: trades, ActivityKind.FEE: fees}
+        lowest, highest = self._read("SELECT min(rowid), max(rowid) FROM trades")[0]
+        bounds = [] if lowest is None else _id_ranges(lowest, highest, _TRADE_READ_PARTS)
+        # Last, whether the fee moved anything (the fee arm's condition): 1, 0 or NULL.
+        sql = ("SELECT t.at, t.transaction_id, t.pair, t.type, t.amount, t.fee, "  # noqa: S608
+               "t.fee_currency, t.price, t.buy_order_id, t.sell_order_id, "
+               f"{_ARMS[ActivityKind.FEE].condition} FROM trades t")
+        if not bounds:
+            return [(f"{sql}{where}", params, 11)]
+        part = f"{sql}{where}{' AND' if where else ' WHERE'} t.rowid BETWEEN ? AND ?"
+        return [(part, [*params, low, high], 11) for low, high in bounds]
 
     # -- labels and the address book ----------------------------------------------------------
 
@@ -749,6 +786,99 @@ _DEPOSIT_LABEL = _LABEL_OF.format(txid="d.txid", address="d.address")
 _WITHDRAWAL_LABEL = _LABEL_OF.format(txid="w.txid", address="w.address")
 
 
+#: The kinds in their place A to Z, which an entry's key holds in its low bits.
+_KIND_PLACES = {kind: place for place, kind in enumerate(sorted(ActivityKind))}
+_KIND_BITS = 3
+assert len(_KIND_PLACES) <= 1 << _KIND_BITS
+
+
+# SQLite's integers have 64 bits: a bigger key (an exchange's transaction id near 2**63) is
+# left NULL there and made in Python (see _with_keys).
+_SQL_KEY_MAX_RECORD = (1 << (63 - _KIND_BITS)) - 1
+
+
+def _key_sql(kind: ActivityKind, record: str) -> str:
+    """The SQL of an entry's key (see :data:`ACTIVITY_COLUMNS`): NULL when it would not fit."""
+    return (f"CASE WHEN {record} BETWEEN 0 AND {_SQL_KEY_MAX_RECORD} "
+            f"THEN ({record} << {_KIND_BITS}) + {_KIND_PLACES[kind]} END")
+
+
+def _with_keys(rows: list[ActivityRow]) -> list[ActivityRow]:
+    """``rows``, each with its key: the few SQLite left NULL are made here."""
+    if None not in map(_KEY_OF, rows):
+        return rows
+    return [row if row[-1] is not None else (*row[:-1], _entry_key(row[9], _KINDS[row[1]]))
+            for row in rows]
+
+
+def _entry_key(record_id: int, kind: ActivityKind) -> int:
+    return (record_id << _KIND_BITS) + _KIND_PLACES[kind]
+
+
+_TRADE_KINDS = frozenset({ActivityKind.TRADE, ActivityKind.FEE})
+# The trades table is read in this many parts (see Journal._trade_statements).
+_TRADE_READ_PARTS = 4
+
+
+def _trade_and_fee_rows(
+    kept: Iterable[Sequence[Any]],
+) -> tuple[list[ActivityRow], list[ActivityRow]]:
+    """The trade and fee rows of the activity list from rows of the trades table read by
+    ``Journal._trade_statements``: the same as their arms in ``_ARMS`` would give."""
+    base = _BaseOfPair()
+    trade, fee_kind = _KIND_PLACES[ActivityKind.TRADE], _KIND_PLACES[ActivityKind.FEE]
+    kept = kept if isinstance(kept, list) else list(kept)
+    trades = [
+        (at, "trade", base[pair], "-" + amount if side == "sell" else amount, fee, fee_cur,
+         pair, "", side, tid, None, None, buy, sell, price, (tid << _KIND_BITS) + trade)
+        for at, tid, pair, side, amount, fee, fee_cur, price, buy, sell, _moved in kept
+    ]
+    # A fee of zero moved nothing: no row.
+    fees = [
+        (at, "fee", fee_cur, "-" + fee, None, None, pair, "", side, tid, None, None, buy,
+         sell, None, (tid << _KIND_BITS) + fee_kind)
+        for at, tid, pair, side, _amount, fee, fee_cur, _price, buy, sell, moved in kept
+        if moved
+    ]
+    return trades, fees
+
+
+def _id_ranges(lowest: int, highest: int, parts: int) -> list[tuple[int, int]]:
+    """``lowest``..``highest`` cut into at most ``parts`` ranges of ids, in order."""
+    step = max(1, -(-(highest - lowest + 1) // parts))
+    return [(low, min(low + step - 1, highest)) for low in range(lowest, highest + 1, step)]
+
+
+def _packed(sql: str, width: int) -> str:
+    """``sql`` (``width`` columns) as one text: a JSON array per row, a line each.
+
+    JSON text has no raw line break (json_array escapes it), so one ends each row.
+    """
+    names = ", ".join(f"c{n}" for n in range(width))
+    return (f"WITH r({names}) AS ({sql}) "  # noqa: S608
+            f"SELECT group_concat(json_array({names}), char(10)) FROM r")
+
+
+def _decoded(text: str | None) -> list[Sequence[Any]]:
+    """The rows of a text :func:`_packed` made, decoded a few thousand at a time."""
+    if text is None:
+        return []
+    lines = text.split("\n")
+    rows: list[Sequence[Any]] = []
+    for start in range(0, len(lines), _JSON_ROWS_AT_A_TIME):
+        rows += json.loads(f"[{','.join(lines[start:start + _JSON_ROWS_AT_A_TIME])}]")
+    return rows
+
+
+def _has_json_functions(conn: sqlite3.Connection) -> bool:
+    """Whether this SQLite has ``json_array`` (built in since 3.38; an option before)."""
+    try:
+        conn.execute("SELECT json_array(1)")
+    except sqlite3.OperationalError:
+        return False
+    return True
+
+
 @dataclass(frozen=True)
 class _ActivityArm:
     """How one table gives rows of the activity list: its SELECT and what filters read."""
@@ -763,25 +893,29 @@ class _ActivityArm:
 
 
 #: The columns of an activity row, in order (``at`` in microseconds since 1970 UTC, money
-#: as exact text, the amount signed).
+#: as exact text, the amount signed). Last, the entry's key: one int naming the entry in
+#: every read, its record id times 8 plus its kind's place A to Z (a trade and its fee share
+#: a record, not a kind), so a table needs no key of its own for 100,000 rows.
 ACTIVITY_COLUMNS = (
     "at", "kind", "currency", "amount", "fee", "fee_currency", "description", "label",
-    "status", "record_id", "address", "txid", "buy_order_id", "sell_order_id", "price",
+    "status", "record_id", "address", "txid", "buy_order_id", "sell_order_id", "price", "key",
 )
 #: One row of :meth:`Journal.activity_rows`, in the order of :data:`ACTIVITY_COLUMNS`.
 ActivityRow = tuple[Any, ...]
 _ARMS = {
     ActivityKind.COUPON_MADE: _ActivityArm(
         "coupon_made",
-        "SELECT c.begun_at, 'coupon_made', c.currency, '-' || c.amount, NULL, NULL, c.recipient, "
+        "SELECT c.begun_at, 'coupon_made', c.currency, '-' || c.amount, NULL, NULL, c.recipient, "  # noqa: S608
         "'', CASE WHEN c.held_for_review THEN 'held_for_review' ELSE c.outcome END, c.id, NULL, "
-        "NULL, NULL, NULL, NULL FROM coupons_made c",
+        "NULL, NULL, NULL, NULL, "
+        f"{_key_sql(ActivityKind.COUPON_MADE, 'c.id')} FROM coupons_made c",
         "c.begun_at", "c.id", "c.currency", "c.recipient",
     ),
     ActivityKind.COUPON_REDEEMED: _ActivityArm(
         "coupon_redeemed",
-        "SELECT r.redeemed_at, 'coupon_redeemed', r.currency, r.amount, NULL, NULL, '', '', "
-        "'done', r.id, NULL, NULL, NULL, NULL, NULL FROM coupons_redeemed r",
+        "SELECT r.redeemed_at, 'coupon_redeemed', r.currency, r.amount, NULL, NULL, '', '', "  # noqa: S608
+        "'done', r.id, NULL, NULL, NULL, NULL, NULL, "
+        f"{_key_sql(ActivityKind.COUPON_REDEEMED, 'r.id')} FROM coupons_redeemed r",
         "r.redeemed_at", "r.id", "r.currency", "''",
     ),
     ActivityKind.DEPOSIT: _ActivityArm(
@@ -789,24 +923,25 @@ _ARMS = {
         "SELECT d.seen_at, 'deposit', d.currency, d.amount, NULL, NULL, d.address, "  # noqa: S608
         f"{_DEPOSIT_LABEL}, "
         "CASE WHEN d.credited_at IS NULL THEN 'waiting' ELSE 'credited' END, d.id, d.address, "
-        "d.txid, NULL, NULL, NULL FROM deposits d",
+        f"d.txid, NULL, NULL, NULL, {_key_sql(ActivityKind.DEPOSIT, 'd.id')} FROM deposits d",
         "d.seen_at", "d.id", "d.currency",
         f"d.address || ' ' || d.txid || ' ' || {_DEPOSIT_LABEL}",
     ),
     ActivityKind.FEE: _ActivityArm(
         "fee",
-        "SELECT t.at, 'fee', t.fee_currency, '-' || t.fee, NULL, NULL, t.pair, '', t.type, "
-        "t.transaction_id, NULL, NULL, t.buy_order_id, t.sell_order_id, NULL FROM trades t",
+        "SELECT t.at, 'fee', t.fee_currency, '-' || t.fee, NULL, NULL, t.pair, '', t.type, "  # noqa: S608
+        "t.transaction_id, NULL, NULL, t.buy_order_id, t.sell_order_id, NULL, "
+        f"{_key_sql(ActivityKind.FEE, 't.transaction_id')} FROM trades t",
         "t.at", "t.transaction_id", "t.fee_currency",
         "t.pair || ' ' || t.transaction_id || ' ' || t.buy_order_id || ' ' || t.sell_order_id",
         "t.fee GLOB '*[1-9]*'",  # a fee of zero moved nothing
     ),
     ActivityKind.TRADE: _ActivityArm(
         "trade",
-        "SELECT t.at, 'trade', substr(t.pair, 1, instr(t.pair, '_') - 1), "
+        "SELECT t.at, 'trade', substr(t.pair, 1, instr(t.pair, '_') - 1), "  # noqa: S608
         "CASE t.type WHEN 'sell' THEN '-' || t.amount ELSE t.amount END, t.fee, t.fee_currency, "
         "t.pair, '', t.type, t.transaction_id, NULL, NULL, t.buy_order_id, t.sell_order_id, "
-        "t.price FROM trades t",
+        f"t.price, {_key_sql(ActivityKind.TRADE, 't.transaction_id')} FROM trades t",
         "t.at", "t.transaction_id", "substr(t.pair, 1, instr(t.pair, '_') - 1)",
         "t.pair || ' ' || t.transaction_id || ' ' || t.buy_order_id || ' ' || t.sell_order_id",
     ),
@@ -814,7 +949,8 @@ _ARMS = {
         "withdrawal",
         "SELECT w.begun_at, 'withdrawal', w.currency, '-' || w.amount, NULL, NULL, "  # noqa: S608
         f"w.address, {_WITHDRAWAL_LABEL}, w.outcome, w.id, w.address, "
-        "w.txid, NULL, NULL, NULL FROM withdrawals w",
+        f"w.txid, NULL, NULL, NULL, {_key_sql(ActivityKind.WITHDRAWAL, 'w.id')} "
+        "FROM withdrawals w",
         "w.begun_at", "w.id", "w.currency",
         f"w.address || ' ' || COALESCE(w.txid, '') || ' ' || {_WITHDRAWAL_LABEL}",
     ),
@@ -824,6 +960,7 @@ assert list(_ARMS) == sorted(_ARMS, key=lambda kind: kind.value), "arms in order
 assert all(kind.value == arm.kind for kind, arm in _ARMS.items())
 _MOMENT_OF = operator.itemgetter(0)  # at
 _RECORD_OF = operator.itemgetter(9)  # record_id
+_KEY_OF = operator.itemgetter(len(ACTIVITY_COLUMNS) - 1)
 _KINDS = {kind.value: kind for kind in ActivityKind}
 _NEW_ENTRY = object.__new__
 _SET = object.__setattr__
@@ -854,7 +991,7 @@ def activity_entry(row: ActivityRow) -> ActivityEntry:
     filling its ``__dict__`` at once is several times faster, which a 100,000-row list needs.
     """
     (at, kind, currency, amount, fee, fee_currency, description, label, status, record_id,
-     address, txid, buy_order, sell_order, price) = row
+     address, txid, buy_order, sell_order, price, _key) = row
     entry = _NEW_ENTRY(ActivityEntry)
     _SET(entry, "__dict__", {
         "time": _EPOCH + timedelta(microseconds=at),

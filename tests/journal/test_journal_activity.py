@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cryptex_desktop.api.types import Deposit, DepositStatus, Redemption, Trade
 from cryptex_desktop.journal import (
@@ -17,6 +20,7 @@ from cryptex_desktop.journal import (
     WithdrawalIntent,
     activity_entry,
 )
+from cryptex_desktop.journal.store import _id_ranges
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -160,3 +164,53 @@ def test_the_whole_list_keeps_any_text_and_big_numbers_exactly(filled: Journal) 
     ]
     # At one moment, the bigger record first.
     assert [row[9] for row in whole[:3]] == [2**62 + 1, 2**62 + 1, 7]
+
+
+def test_every_entry_has_a_key_of_its_own_the_same_in_every_read(filled: Journal) -> None:
+    # A trade and its fee share a record id: the key tells them apart, whatever the read.
+    whole = filled.activity_rows()
+    keys = [row[-1] for row in whole]
+    assert len(set(keys)) == len(keys)
+    assert sorted(keys) == sorted(row[-1] for row in filled.activity_rows(limit=3)
+                                  + filled.activity_rows(after=filled.activity(limit=3)[-1]))
+    assert {row[-1] for row in filled.activity_rows(kind=ActivityKind.FEE)} <= set(keys)
+
+
+def test_the_whole_list_is_the_same_read_row_by_row_where_sqlite_has_no_json(
+    filled: Journal, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    whole = filled.activity_rows()
+    monkeypatch.setattr(filled, "_has_json", False)
+    assert filled.activity_rows() == whole
+    assert filled.activity_rows(limit=1000) == whole
+
+
+def test_a_trades_table_read_in_parts_gives_each_trade_once(filled: Journal) -> None:
+    # Ids far apart, and many in one part: the parts cover every id once.
+    moment = T0 + timedelta(hours=9)
+    filled.merge_trades([
+        Trade(number, 1, 2, moment, "BTC_USD", "buy", Decimal("1"), Decimal("1"), False,
+              Decimal("0.1"), "BTC")
+        for number in (1, 2, 3, 10**6, 2**40, 2**62)
+    ])
+    whole = filled.activity_rows()
+    assert whole == filled.activity_rows(limit=1000)
+    trades = [row[9] for row in whole if row[1] == "trade"]
+    assert sorted(trades) == sorted({*trades}) and {1, 2**40, 2**62} <= set(trades)
+
+
+def test_a_failed_read_ahead_is_raised_to_the_reader(filled: Journal, tmp_path) -> None:
+    # The whole list is read on a helper connection: if it cannot open, the caller hears.
+    filled.path = tmp_path / "moved away.sqlite3"
+    with pytest.raises(sqlite3.OperationalError):
+        filled.activity_rows()
+
+
+@given(st.integers(-(2**63), 2**63 - 1), st.integers(0, 2**63), st.integers(1, 8))
+def test_id_ranges_cover_every_id_once_in_order(lowest: int, span: int, parts: int) -> None:
+    highest = min(lowest + span, 2**63 - 1)
+    ranges = _id_ranges(lowest, highest, parts)
+    assert 1 <= len(ranges) <= parts
+    assert ranges[0][0] == lowest and ranges[-1][1] == highest
+    assert all(low <= high for low, high in ranges)
+    assert all(after[0] == before[1] + 1 for before, after in zip(ranges, ranges[1:]))

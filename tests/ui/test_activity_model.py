@@ -92,3 +92,16 @@ def test_fresh_entries_come_in_and_changed_ones_change_without_touching_the_rest
     assert model.records() == [rows[0], rows[1], changed, *rows[3:]]
     assert model.index(2, AMOUNT).data() == "+0.50000000"
     assert resets == []
+
+
+def test_the_journals_rows_are_the_tables_rows_with_no_copy(tmp_path):
+    # 100,000 entries must be ready at once: no wrapper is made for a row, and rows put by
+    # key on the journal's lane go in as they are.
+    model = ActivityModel()
+    rows = journal_rows(tmp_path)
+    by_key = model.rows_by_key(model.rows_for(rows))
+    assert list(by_key) == [row[-1] for row in rows]
+    assert model.add_rows(by_key, sorted_by=ActivityModel.DEFAULT_SORT) == len(rows)
+    assert all(model.record_at(n) is row for n, row in enumerate(rows))
+    assert model.row_of(model.key_of(rows[3])) == 3
+    assert model.index(3, 0).data(RECORD_ROLE) == model.entry_at(3)

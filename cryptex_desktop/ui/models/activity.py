@@ -1,19 +1,21 @@
 """The Activity table: every money movement the journal remembers, newest first.
 
-Rows are the journal's plain activity rows (:meth:`Journal.activity_rows`), keyed by their
-record id and kind (a trade and its fee share a transaction id, not a kind) in one int. A list of
-100,000 entries must be ready in a fraction of a second, so a row keeps only its key, the
-journal's tuple and its currency's filter tag: a cell's text is made in ``data()`` the first
-time it is painted (and kept), and the sort value of a column other than the date when
-someone sorts by it. The journal gives the whole list already in the table's date order.
+A list of 100,000 entries must be ready in a fraction of a second, so the table's rows are
+the journal's plain activity rows themselves (:meth:`Journal.activity_rows`), with no wrapper
+made for each: a row's key is the entry's key the journal gives in its last column (its record
+id and kind in one int: a trade and its fee share a transaction id, not a kind). A cell's text
+is made in ``data()`` the first time it is painted (and kept), the sort value of a column other
+than the date when someone sorts by it, and the currency's filter tag when a filter asks. The
+journal gives the whole list already in the table's date order.
 """
 
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 
@@ -102,15 +104,14 @@ _COPY = int(COPY_ROLE)
 _SORT = int(SORT_ROLE)
 _RECORD = int(RECORD_ROLE)
 _FILTER = int(FILTER_ROLE)
-# A row's filter tag is made when asked (see ActivityModel.filter_tag_at), not kept.
-_NO_TAG = ""
 # Positions in an activity row (see cryptex_desktop.journal.ACTIVITY_COLUMNS).
 _AT, _KIND, _CURRENCY, _AMOUNT, _FEE, _FEE_CURRENCY, _DESCRIPTION, _LABEL = range(8)
-_RECORD_ID, _PRICE = 9, 14
-_NEW_ROW = tuple.__new__
-# A key is record id * 8 + the kind's place A to Z: an int, which Python's collector skips.
-_KIND_CODES = {kind.value: code for code, kind in enumerate(sorted(ActivityKind))}
-_KIND_BITS = 3
+_RECORD_ID, _PRICE, _KEY = 9, 14, 15
+
+
+def _itself(row: ActivityRow) -> ActivityRow:
+    """A row of this table is its record."""
+    return row
 
 
 @functools.cache
@@ -118,14 +119,13 @@ def _currency_tag(currency: str) -> str:
     return filter_tag(currencies=(currency,))
 
 
-def _date_key(row: Row[ActivityRow]) -> tuple[int, int, bool]:
+def _date_key(row: ActivityRow) -> tuple[int, int, bool]:
     """Newest first puts a trade above its fee: they share a moment and a record."""
-    record = row.record
-    return (record[_AT], record[_RECORD_ID], record[_KIND] != "fee")
+    return (row[_AT], row[_RECORD_ID], row[_KIND] != "fee")
 
 
-def _fee_key(row: Row[ActivityRow]) -> Decimal:
-    fee = row.record[_FEE]
+def _fee_key(row: ActivityRow) -> Decimal:
+    fee = row[_FEE]
     return _NO_FEE_KEY if fee is None else Decimal(fee)
 
 
@@ -148,6 +148,9 @@ class ActivityModel(KeyedTableModel[ActivityRow]):
     TONED_COLUMNS = frozenset({AMOUNT})
     DEFAULT_SORT = (DATE, Qt.SortOrder.DescendingOrder)
     RECORDS_NEVER_CHANGE = False
+    # A row is the journal's row: its key is in it, and it is its own record.
+    row_key = staticmethod(operator.itemgetter(_KEY))
+    row_record = staticmethod(_itself)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -157,28 +160,20 @@ class ActivityModel(KeyedTableModel[ActivityRow]):
         self._details: dict[tuple[Any, ...], str] = {}
 
     def key_of(self, record: ActivityRow) -> int:
-        """An entry is known by the id of its record in its kind's table, and its kind."""
-        return (record[_RECORD_ID] << _KIND_BITS) + _KIND_CODES[record[_KIND]]
+        """The entry's key, as the journal gives it."""
+        return int(record[_KEY])
 
     def row_for(self, record: ActivityRow) -> Row[ActivityRow]:
-        """One entry as a row: its key, the journal's tuple and its filter tag."""
+        """One entry as a row: the journal's row itself."""
         return self.rows_for((record,))[0]
 
     def rows_for(self, records: Sequence[ActivityRow]) -> list[Row[ActivityRow]]:
-        """The rows of many entries: no text and no sort value is made here.
-
-        Touches no Qt object, so a screen builds them on the journal's lane.
-        """
-        codes = _KIND_CODES
-        return [
-            _NEW_ROW(Row, ((record[_RECORD_ID] << _KIND_BITS) + codes[record[_KIND]], record,
-                           (), (), _NO_TAG))
-            for record in records
-        ]
+        """The rows of many entries: the journal's rows, as they are (no text is made)."""
+        return cast("list[Row[ActivityRow]]", list(records))
 
     def filter_tag_at(self, row: int) -> str:
         """The currency's tag, made when a filtering proxy asks (Activity's proxy does not)."""
-        return _currency_tag(self._rows[row].record[_CURRENCY])
+        return _currency_tag(self.record_at(row)[_CURRENCY])
 
     def entry_at(self, row: int) -> ActivityEntry:
         """The entry shown in ``row``; ``IndexError`` when there is no such row."""
@@ -222,29 +217,29 @@ class ActivityModel(KeyedTableModel[ActivityRow]):
             details = self._details[facts] = details_text(activity_entry(record))
         return details
 
-    def sort_key_of(self, column: int) -> Callable[[Row[ActivityRow]], Any]:
+    def sort_key_of(self, column: int) -> Callable[[Any], Any]:
         """The date's value is made from the row as needed; the others' when sorted by."""
         if column == DATE:
             return _date_key
         if column == KIND:
             words = {kind.value: kind_word(kind) for kind in ActivityKind}
-            return lambda row: words[row.record[_KIND]]
+            return lambda row: words[row[_KIND]]
         if column == CURRENCY:
-            return lambda row: row.record[_CURRENCY]
+            return lambda row: row[_CURRENCY]
         if column == AMOUNT:
-            return lambda row: Decimal(row.record[_AMOUNT])
+            return lambda row: Decimal(row[_AMOUNT])
         if column == FEE:
             return _fee_key
         if column == DETAILS:
-            return lambda row: self._details_of(row.record)
-        return lambda row: row.record[_LABEL]
+            return lambda row: self._details_of(row)
+        return lambda row: row[_LABEL]
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY) -> Any:
         if role in (_DISPLAY, _COPY):
             number = index.row()
             if not 0 <= number < len(self._rows):
                 return None
-            return self.cells_of(self._rows[number].record)[index.column()]
+            return self.cells_of(self.record_at(number))[index.column()]
         if role == _FILTER:
             number = index.row()
             return self.filter_tag_at(number) if 0 <= number < len(self._rows) else None
@@ -254,7 +249,7 @@ class ActivityModel(KeyedTableModel[ActivityRow]):
                 return None
             row = self._rows[number]
             if role == _RECORD:
-                return activity_entry(row.record)
+                return activity_entry(self.record_at(number))
             return self.sort_key_of(index.column())(row)
         return super().data(index, role)
 

@@ -66,6 +66,7 @@ _Result = TypeVar("_Result")
 #: The record type a table shows (a Trade, an Order, a currency's balances...).
 R = TypeVar("R")
 _KEY_OF_ROW = operator.attrgetter("key")
+_RECORD_OF_ROW = operator.attrgetter("record")
 
 # Up to this many new rows are placed one by one with a binary search; more arrive as one
 # block (a page of history) or are appended and sorted with one layout change.
@@ -187,6 +188,12 @@ class KeyedTableModel(QAbstractTableModel, Generic[R]):
     DEFAULT_SORT: ClassVar[tuple[int, Qt.SortOrder]] = (0, Qt.SortOrder.AscendingOrder)
     #: True when a record never changes once seen (trades), so updates skip comparing them.
     RECORDS_NEVER_CHANGE: ClassVar[bool] = False
+    #: How the table reads a row's key and record: a :class:`Row`'s by default. A table of
+    #: records that hold their own key may keep the records themselves as its rows, and make
+    #: no wrapper for each (Activity's 100,000); it sets both (static, as they are called for
+    #: every row), and makes text and sort values its own way (see :meth:`sort_key_of`).
+    row_key = staticmethod(_KEY_OF_ROW)
+    row_record = staticmethod(_RECORD_OF_ROW)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -242,20 +249,21 @@ class KeyedTableModel(QAbstractTableModel, Generic[R]):
 
     def records(self) -> list[R]:
         """Every record, in the order shown."""
-        return [row.record for row in self._rows]
+        return list(map(self.row_record, self._rows))
 
     def record_at(self, row: int) -> R:
         """The record shown in ``row``; ``IndexError`` when there is no such row."""
         if row < 0:
             raise IndexError(row)
-        return self._rows[row].record
+        return self.row_record(self._rows[row])
 
     def row_of(self, key: Hashable) -> int | None:
         """The row showing the record with ``key``, or None when it is not in the table."""
         if key not in self._by_key:
             return None
         if self._positions is None:
-            self._positions = {row.key: number for number, row in enumerate(self._rows)}
+            self._positions = {key: number
+                               for number, key in enumerate(map(self.row_key, self._rows))}
         return self._positions[key]
 
     def index_of(self, key: Hashable, column: int = 0) -> QModelIndex:
@@ -293,20 +301,22 @@ class KeyedTableModel(QAbstractTableModel, Generic[R]):
         if role == _ALIGNMENT:
             return self._alignments[column]
         if role == _FOREGROUND:
-            return tone_brush(self.tone(row.record)) if column in self.TONED_COLUMNS else None
+            if column not in self.TONED_COLUMNS:
+                return None
+            return tone_brush(self.tone(self.row_record(row)))
         if role == _SORT:
             return row.sort_keys[column]
         if role == _TOOLTIP:
-            return self.tooltip(row.record, column)
+            return self.tooltip(self.row_record(row), column)
         if role == _FILTER:
             return row.tag
         if role == _COPY:
-            whole = self.copy_text(row.record, column)
+            whole = self.copy_text(self.row_record(row), column)
             return row.cells[column] if whole is None else whole
         if role == _KEY:
-            return row.key
+            return self.row_key(row)
         if role == _RECORD:
-            return row.record
+            return self.row_record(row)
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
@@ -346,7 +356,8 @@ class KeyedTableModel(QAbstractTableModel, Generic[R]):
         key_of = self.key_of
         for record in records:
             wanted[key_of(record)] = record
-        self._remove_rows([n for n, row in enumerate(self._rows) if row.key not in wanted])
+        self._remove_rows([n for n, key in enumerate(map(self.row_key, self._rows))
+                           if key not in wanted])
         if not self.RECORDS_NEVER_CHANGE:
             self._replace_changed(wanted)
         by_key = self._by_key
@@ -376,7 +387,7 @@ class KeyedTableModel(QAbstractTableModel, Generic[R]):
         100,000 rows as in one of ten (:meth:`set_records` compares every row).
         """
         by_key = self._by_key
-        key_of = self.key_of
+        key_of, record_of = self.key_of, self.row_record
         fresh: dict[Hashable, R] = {}
         changed: dict[Hashable, R] = {}
         for record in records:
@@ -384,34 +395,42 @@ class KeyedTableModel(QAbstractTableModel, Generic[R]):
             row = by_key.get(key)
             if row is None:
                 fresh[key] = record
-            elif record is not row.record and record != row.record:
+            elif record is not (shown := record_of(row)) and record != shown:
                 changed[key] = record
         if changed:
             numbers = sorted(number for key in changed
                              if (number := self.row_of(key)) is not None)
-            self._replace_rows(numbers, [changed[self._rows[n].key] for n in numbers])
+            self._replace_rows(numbers, [changed[self.row_key(self._rows[n])] for n in numbers])
         self._insert_records(list(fresh.values()))
 
     @_collector_paused
     def add_rows(
-        self, rows: Iterable[Row[R]], sorted_by: tuple[int, Qt.SortOrder] | None = None
+        self, rows: Iterable[Row[R]] | dict[Hashable, Row[R]],
+        sorted_by: tuple[int, Qt.SortOrder] | None = None,
     ) -> int:
         """Add prebuilt rows whose key is not shown yet; returns how many were added.
 
         Rows come from :meth:`rows_for`, which touches no Qt object: a screen may build them
         on a worker thread, leaving the UI thread only the insert (a 100,000-trade history).
-        ``sorted_by``: the (column, order) the rows already come in, so when the table shows
-        that order they are not sorted again.
+        They may come as a dict by key, in order, made there too by :meth:`rows_by_key`
+        (the table takes that dict over). ``sorted_by``: the (column, order) the rows
+        already come in, so when the table shows that order they are not sorted again.
         """
-        rows = rows if isinstance(rows, list) else list(rows)
-        # Built in C, then the few keys already shown taken out: a page of 50,000 rows is
-        # inserted in half the time of one Python test per row.
-        fresh = dict(zip(map(_KEY_OF_ROW, rows), rows, strict=True))
+        if isinstance(rows, dict):
+            fresh = rows
+        else:
+            fresh = self.rows_by_key(rows if isinstance(rows, list) else list(rows))
+        # The few keys already shown taken out: a page of 50,000 rows is inserted in half
+        # the time of one Python test per row.
         for key in self._by_key.keys() & fresh.keys():
             del fresh[key]
         in_order = sorted_by is not None and sorted_by == (self._sort_column, self.sort_order())
         self._insert_rows(list(fresh.values()), in_order=in_order, by_key=fresh)
         return len(fresh)
+
+    def rows_by_key(self, rows: list[Row[R]]) -> dict[Hashable, Row[R]]:
+        """``rows`` by key, in order, for :meth:`add_rows` (built in C; touches no Qt object)."""
+        return dict(zip(map(self.row_key, rows), rows, strict=True))
 
     def clear(self) -> None:
         """Empty the table (the one change that resets the model)."""
@@ -430,7 +449,7 @@ class KeyedTableModel(QAbstractTableModel, Generic[R]):
         (value, key) tuples: comparing tuples of Decimals compares each Decimal twice.
         """
         descending = self._descending
-        rows.sort(key=_KEY_OF_ROW, reverse=descending)
+        rows.sort(key=self.row_key, reverse=descending)
         rows.sort(key=self.sort_key_of(self._sort_column), reverse=descending)
 
     def _remove_rows(self, numbers: list[int]) -> None:
@@ -448,8 +467,8 @@ class KeyedTableModel(QAbstractTableModel, Generic[R]):
         rows = self._rows
         for first, last in reversed(runs):  # from the bottom, so earlier numbers stay right
             self.beginRemoveRows(_ROOT, first, last)
-            for row in rows[first : last + 1]:
-                del self._by_key[row.key]
+            for key in map(self.row_key, rows[first : last + 1]):
+                del self._by_key[key]
             del rows[first : last + 1]
             self._positions = None
             self.endRemoveRows()
@@ -457,12 +476,14 @@ class KeyedTableModel(QAbstractTableModel, Generic[R]):
     def _replace_changed(self, wanted: dict[Hashable, R]) -> None:
         """Rebuild the rows whose record differs from ``wanted``; signal each changed run."""
         rows = self._rows
+        key_of, record_of = self.row_key, self.row_record
         changed = [
             n
             for n, row in enumerate(rows)
-            if (record := wanted[row.key]) is not row.record and record != row.record
+            if (record := wanted[key_of(row)]) is not (shown := record_of(row))
+            and record != shown
         ]
-        self._replace_rows(changed, [wanted[rows[n].key] for n in changed])
+        self._replace_rows(changed, [wanted[key_of(rows[n])] for n in changed])
 
     def _replace_rows(self, changed: list[int], records: list[R]) -> None:
         """Show ``records`` in rows ``changed`` (ascending, same keys); signal each run."""
@@ -476,7 +497,7 @@ class KeyedTableModel(QAbstractTableModel, Generic[R]):
             if sort_key(new_row) != sort_key(rows[number]):
                 order_broken = True
             rows[number] = new_row
-            self._by_key[new_row.key] = new_row
+            self._by_key[self.row_key(new_row)] = new_row
         last_column = len(self.COLUMNS) - 1
         first = last = changed[0]
         for following in [*changed[1:], None]:
@@ -533,11 +554,17 @@ class KeyedTableModel(QAbstractTableModel, Generic[R]):
 
     def _insert_run(self, place: int, run: list[Row[R]],
                     by_key: dict[Hashable, Row[R]] | None = None) -> None:
-        """Insert ``run`` as rows ``place``..., with one rowsInserted (``by_key``: see above)."""
+        """Insert ``run`` as rows ``place``..., with one rowsInserted (``by_key``: see above;
+        the table may keep that dict as its own)."""
         self.beginInsertRows(_ROOT, place, place + len(run) - 1)
         self._rows[place:place] = run
-        self._by_key.update(by_key if by_key is not None
-                            else zip(map(_KEY_OF_ROW, run), run, strict=True))
+        if by_key is None:
+            self._by_key.update(zip(map(self.row_key, run), run, strict=True))
+        elif len(by_key) > len(self._by_key):  # the few shown go into the many new
+            by_key.update(self._by_key)
+            self._by_key = by_key
+        else:
+            self._by_key.update(by_key)
         self._positions = None
         self.endInsertRows()
 
@@ -545,14 +572,15 @@ class KeyedTableModel(QAbstractTableModel, Generic[R]):
         """Where ``new_row`` belongs among the current rows (a binary search)."""
         rows = self._rows
         sort_key, descending = self.sort_key_of(self._sort_column), self._descending
-        value, key = sort_key(new_row), new_row.key
+        key_of = self.row_key
+        value, key = sort_key(new_row), key_of(new_row)
         low, high = 0, len(rows)
         while low < high:
             middle = (low + high) // 2
             other = rows[middle]
             other_value = sort_key(other)
             if other_value == value:
-                comes_before = other.key > key if descending else other.key < key
+                comes_before = key_of(other) > key if descending else key_of(other) < key
             elif descending:
                 comes_before = other_value > value
             else:
@@ -572,11 +600,11 @@ class KeyedTableModel(QAbstractTableModel, Generic[R]):
             return
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
-        moved_keys = [old[index.row()].key for index in persistent]
+        moved_keys = [self.row_key(old[index.row()]) for index in persistent]
         self._rows = new
         self._positions = None
         if persistent:
-            positions = {row.key: number for number, row in enumerate(new)}
+            positions = {key: number for number, key in enumerate(map(self.row_key, new))}
             self.changePersistentIndexList(
                 persistent,
                 [

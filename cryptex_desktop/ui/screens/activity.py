@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -156,22 +156,22 @@ def whole_groups(entries: list[_Entry], asked: int) -> tuple[list[_Entry], bool]
     return (entries[:end] if end else entries), False
 
 
-def batches(rows: list[Row[ActivityRow]], size: int) -> list[list[Row[ActivityRow]]]:
+def batches(rows: list[ActivityRow], size: int) -> list[list[ActivityRow]]:
     """``rows`` in the table's order cut into even runs of at most about ``size``, each on
     whole moments (no short run at the end, whose paint would only delay the list).
 
     See :func:`whole_groups`: a run ending between a trade and its fee would make the table
     re-sort everything when the next run comes.
     """
-    runs: list[list[Row[ActivityRow]]] = []
+    runs: list[list[ActivityRow]] = []
     if rows:
         size = -(-len(rows) // -(-len(rows) // size))  # ceil(n / ceil(n / size))
     start = 0
     while start < len(rows):
         end = min(start + size, len(rows))
         if end < len(rows):
-            moment = _moment(rows[end - 1].record)
-            while end < len(rows) and _moment(rows[end].record) == moment:
+            moment = _moment(rows[end - 1])
+            while end < len(rows) and _moment(rows[end]) == moment:
                 end += 1
         runs.append(rows[start:end])
         start = end
@@ -538,22 +538,24 @@ class ActivityScreen(Screen):
         self._show_state()
 
     def _read_rest(self, serial: int, query: ActivityQuery, first: int) -> None:
-        """Everything after the first screenful in one read, its rows built on the lane.
+        """Everything after the first screenful in one read, on the lane.
 
         Queued with the first screenful's read, so the lane goes straight on to it (finding
         where the screenful ended again costs a millisecond) rather than waiting for the UI
         thread to show the screenful first. One query with no limit is read fastest (see
-        ``Journal.activity``); the UI thread only inserts the rows, in batches.
+        ``Journal.activity``), and its rows are the table's rows as they are, put by key
+        here too; the UI thread only inserts them, in batches.
         """
-        rows_for = self.model.rows_for
+        by_key = self.model.rows_by_key
 
-        def rest(journal: Journal) -> list[list[Row[ActivityRow]]]:
+        def rest(journal: Journal) -> list[dict[Hashable, Row[ActivityRow]]]:
             page, complete = whole_groups(query.read_rows(journal, limit=first), first)
             if complete:
                 return []
             with collector_paused():
-                return batches(rows_for(query.read_rows(journal, after=after_group(page[-1]))),
-                               INSERT_BATCH)
+                rows = query.read_rows(journal, after=after_group(page[-1]))
+                return [by_key(cast("list[Row[ActivityRow]]", run))
+                        for run in batches(rows, INSERT_BATCH)]
 
         self._journal.read(
             rest,
@@ -561,7 +563,7 @@ class ActivityScreen(Screen):
             lambda error: self._on_read_failed(serial, error),
         )
 
-    def _insert_batches(self, serial: int, runs: list[list[Row[ActivityRow]]]) -> None:
+    def _insert_batches(self, serial: int, runs: list[dict[Hashable, Row[ActivityRow]]]) -> None:
         if serial != self._serial:
             return  # the filters changed meanwhile
         if runs:

@@ -29,6 +29,9 @@ from cryptex_desktop.journal import CouponIntent, Journal, Outcome, WithdrawalIn
 ENTRIES = 100_000
 SCREENFUL = 100
 REPEATS = 3
+# The tab is opened this many times: a machine shared with others varies by a quarter from
+# one opening to the next, so the best (what the code costs) and the median are reported.
+TAB_OPENINGS = 7
 RECORD_CALLS = 200
 
 # The whole list as ActivityEntry objects (whole_list_seconds) has no goal: the Activity tab
@@ -195,7 +198,7 @@ def activity_figures(data_dir: Path) -> dict[str, object]:
     until(lambda: bool(opened))
 
     firsts, wholes, stalls = [], [], []
-    for _ in range(REPEATS):
+    for _ in range(TAB_OPENINGS):
         screen = ActivityScreen(keeper, settings)
         screen.resize(1000, 700)
         screen.show()
@@ -216,6 +219,7 @@ def activity_figures(data_dir: Path) -> dict[str, object]:
         "activity_rows_shown": rows,
         "activity_first_screenful_seconds": min(firsts),
         "activity_whole_list_ready_seconds": min(wholes),
+        "activity_whole_list_ready_median_seconds": statistics.median(wholes),
         "activity_longest_ui_stall_ms": min(stalls),
     }
     costs = []

@@ -618,22 +618,22 @@ class Journal:
             both = (ActivityKind.TRADE in kinds and ActivityKind.FEE in kinds and not currency
                     and needle is None and (after is None or after.kind.value >= "trade"))
             with self._lock:
-                statements: list[tuple[str, Sequence[Any], int]] = []
-                chunks = 0
-                if both:  # first, as it is the longest: the others are read meanwhile
-                    trade = kinds.index(ActivityKind.TRADE)
-                    statements = self._trade_statements(wheres[trade], arm_params[trade])
-                    chunks = len(statements)
+                # The other arms first: SQLite makes their short texts at once, and the
+                # trades' parts while this thread decodes them (see _reads_at_once).
                 alone = [n for n in order if not (both and kinds[n] in _TRADE_KINDS)]
-                statements += [(arms[n], arm_params[n], len(ACTIVITY_COLUMNS)) for n in alone]
+                statements: list[tuple[str, Sequence[Any], int]] = [
+                    (arms[n], arm_params[n], len(ACTIVITY_COLUMNS)) for n in alone]
+                if both:
+                    trade = kinds.index(ActivityKind.TRADE)
+                    statements += self._trade_statements(wheres[trade], arm_params[trade])
                 read = self._reads_at_once(statements)
                 by_kind: dict[ActivityKind, list[ActivityRow]] = {kind: [] for kind in kinds}
-                for _chunk in range(chunks):
-                    trades, fees = _trade_and_fee_rows(next(read))
-                    by_kind[ActivityKind.TRADE] += trades
-                    by_kind[ActivityKind.FEE] += fees
                 for n in alone:
                     by_kind[kinds[n]] = _with_keys(list(map(tuple, next(read))))
+                for kept in read:  # the trades' parts
+                    trades, fees = _trade_and_fee_rows(kept)
+                    by_kind[ActivityKind.TRADE] += trades
+                    by_kind[ActivityKind.FEE] += fees
                 rows = []
                 for n in order:
                     rows += by_kind[kinds[n]]
@@ -655,23 +655,36 @@ class Journal:
         self, where: str, params: list[str | int]
     ) -> list[tuple[str, Sequence[Any], int]]:
         """The reads of the trades table that give the activity list's trade and fee rows,
-        in parts by id, so the first part is decoded while SQLite reads the next (see
-        :meth:`_reads_at_once`). ``where`` and ``params`` are the trade arm's.
+        a long table in parts of about as many trades each, so one part is decoded while
+        SQLite reads the next (see :meth:`_reads_at_once`). ``where`` and ``params`` are the
+        trade arm's.
 
         A trade and its fee are one row of the trades table: read once for both, in half the
         time of their two arms in ``_ARMS`` (most of a read is making Python objects, and
-        here the two rows share them).
+        here the two rows share them). A part's bounds are the ids at its places in the
+        table, found by the reading SQLite, so the parts of one read cover every trade once.
         """
-        lowest, highest = self._read("SELECT min(rowid), max(rowid) FROM trades")[0]
-        bounds = [] if lowest is None else _id_ranges(lowest, highest, _TRADE_READ_PARTS)
-        # Last, whether the fee moved anything (the fee arm's condition): 1, 0 or NULL.
-        sql = ("SELECT t.at, t.transaction_id, t.pair, t.type, t.amount, t.fee, "  # noqa: S608
+        count = self._read("SELECT count(*) FROM trades")[0][0]
+        parts = _TRADE_READ_PARTS if count >= _TRADE_READ_PARTS * _TRADE_PART_LEAST else 1
+        # The amount signed, as the trade arm has it; last, whether the fee moved anything
+        # (the fee arm's condition): 1, 0 or NULL.
+        sql = ("SELECT t.at, t.transaction_id, t.pair, t.type, "  # noqa: S608
+               "CASE t.type WHEN 'sell' THEN '-' || t.amount ELSE t.amount END, t.fee, "
                "t.fee_currency, t.price, t.buy_order_id, t.sell_order_id, "
-               f"{_ARMS[ActivityKind.FEE].condition} FROM trades t")
-        if not bounds:
-            return [(f"{sql}{where}", params, 11)]
-        part = f"{sql}{where}{' AND' if where else ' WHERE'} t.rowid BETWEEN ? AND ?"
-        return [(part, [*params, low, high], 11) for low, high in bounds]
+               f"{_ARMS[ActivityKind.FEE].condition} FROM trades t{where}")
+        statements: list[tuple[str, Sequence[Any], int]] = []
+        for part in range(parts):
+            bounds, places = [], []
+            if part > 0:
+                bounds.append(f"t.rowid >= {_TRADE_AT_PLACE}")
+                places.append(count * part // parts)
+            if part < parts - 1:
+                bounds.append(f"t.rowid < {_TRADE_AT_PLACE}")
+                places.append(count * (part + 1) // parts)
+            joined = " AND ".join(bounds)
+            bounded = f"{sql}{' AND ' if where else ' WHERE '}{joined}" if bounds else sql
+            statements.append((bounded, [*params, *places], 11))
+        return statements
 
     # -- labels and the address book ----------------------------------------------------------
 
@@ -816,8 +829,11 @@ def _entry_key(record_id: int, kind: ActivityKind) -> int:
 
 
 _TRADE_KINDS = frozenset({ActivityKind.TRADE, ActivityKind.FEE})
-# The trades table is read in this many parts (see Journal._trade_statements).
+# A trades table of at least this many parts of this many trades is read in parts (see
+# Journal._trade_statements); the id of the trade at a place (0: the lowest id).
 _TRADE_READ_PARTS = 4
+_TRADE_PART_LEAST = 2_000
+_TRADE_AT_PLACE = "(SELECT rowid FROM trades ORDER BY rowid LIMIT 1 OFFSET ?)"
 
 
 def _trade_and_fee_rows(
@@ -829,8 +845,8 @@ def _trade_and_fee_rows(
     trade, fee_kind = _KIND_PLACES[ActivityKind.TRADE], _KIND_PLACES[ActivityKind.FEE]
     kept = kept if isinstance(kept, list) else list(kept)
     trades = [
-        (at, "trade", base[pair], "-" + amount if side == "sell" else amount, fee, fee_cur,
-         pair, "", side, tid, None, None, buy, sell, price, (tid << _KIND_BITS) + trade)
+        (at, "trade", base[pair], amount, fee, fee_cur, pair, "", side, tid, None, None, buy,
+         sell, price, (tid << _KIND_BITS) + trade)
         for at, tid, pair, side, amount, fee, fee_cur, price, buy, sell, _moved in kept
     ]
     # A fee of zero moved nothing: no row.
@@ -841,12 +857,6 @@ def _trade_and_fee_rows(
         if moved
     ]
     return trades, fees
-
-
-def _id_ranges(lowest: int, highest: int, parts: int) -> list[tuple[int, int]]:
-    """``lowest``..``highest`` cut into at most ``parts`` ranges of ids, in order."""
-    step = max(1, -(-(highest - lowest + 1) // parts))
-    return [(low, min(low + step - 1, highest)) for low in range(lowest, highest + 1, step)]
 
 
 def _packed(sql: str, width: int) -> str:

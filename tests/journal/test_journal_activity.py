@@ -7,8 +7,6 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from cryptex_desktop.api.types import Deposit, DepositStatus, Redemption, Trade
 from cryptex_desktop.journal import (
@@ -19,8 +17,8 @@ from cryptex_desktop.journal import (
     Outcome,
     WithdrawalIntent,
     activity_entry,
+    store,
 )
-from cryptex_desktop.journal.store import _id_ranges
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -185,18 +183,28 @@ def test_the_whole_list_is_the_same_read_row_by_row_where_sqlite_has_no_json(
     assert filled.activity_rows(limit=1000) == whole
 
 
-def test_a_trades_table_read_in_parts_gives_each_trade_once(filled: Journal) -> None:
-    # Ids far apart, and many in one part: the parts cover every id once.
+@pytest.mark.parametrize("parts", [2, 3, 4])
+def test_a_trades_table_read_in_parts_gives_each_trade_once(
+    filled: Journal, monkeypatch: pytest.MonkeyPatch, parts: int,
+) -> None:
+    # A long table is read in parts: here every table is long. Ids far apart, some in one
+    # moment, read whole, from a time on and after an entry: each trade once, in order.
+    monkeypatch.setattr(store, "_TRADE_PART_LEAST", 1)
+    monkeypatch.setattr(store, "_TRADE_READ_PARTS", parts)
     moment = T0 + timedelta(hours=9)
     filled.merge_trades([
-        Trade(number, 1, 2, moment, "BTC_USD", "buy", Decimal("1"), Decimal("1"), False,
-              Decimal("0.1"), "BTC")
+        Trade(number, 1, 2, moment + timedelta(seconds=number % 7), "BTC_USD", "buy",
+              Decimal("1"), Decimal("1"), False, Decimal("0.1"), "BTC")
         for number in (1, 2, 3, 10**6, 2**40, 2**62)
     ])
     whole = filled.activity_rows()
     assert whole == filled.activity_rows(limit=1000)
     trades = [row[9] for row in whole if row[1] == "trade"]
-    assert sorted(trades) == sorted({*trades}) and {1, 2**40, 2**62} <= set(trades)
+    assert sorted(trades) == sorted({*trades}) == sorted([501, 502, 1, 2, 3, 10**6, 2**40, 2**62])
+    since = T0 + timedelta(minutes=3)
+    assert filled.activity_rows(since=since) == filled.activity_rows(since=since, limit=1000)
+    after = filled.activity(limit=4)[-1]
+    assert filled.activity_rows(after=after) == filled.activity_rows(after=after, limit=1000)
 
 
 def test_a_failed_read_ahead_is_raised_to_the_reader(filled: Journal, tmp_path) -> None:
@@ -204,13 +212,3 @@ def test_a_failed_read_ahead_is_raised_to_the_reader(filled: Journal, tmp_path) 
     filled.path = tmp_path / "moved away.sqlite3"
     with pytest.raises(sqlite3.OperationalError):
         filled.activity_rows()
-
-
-@given(st.integers(-(2**63), 2**63 - 1), st.integers(0, 2**63), st.integers(1, 8))
-def test_id_ranges_cover_every_id_once_in_order(lowest: int, span: int, parts: int) -> None:
-    highest = min(lowest + span, 2**63 - 1)
-    ranges = _id_ranges(lowest, highest, parts)
-    assert 1 <= len(ranges) <= parts
-    assert ranges[0][0] == lowest and ranges[-1][1] == highest
-    assert all(low <= high for low, high in ranges)
-    assert all(after[0] == before[1] + 1 for before, after in zip(ranges, ranges[1:]))

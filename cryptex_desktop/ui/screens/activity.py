@@ -523,11 +523,16 @@ class ActivityScreen(Screen):
         serial, query = self._serial, self.query()
         # A refresh keeps as many rows as are shown, so the list does not shrink under the eye.
         first = max(FIRST_PAGE, self.model.rowCount())
-        self._journal.read(
-            lambda journal: whole_groups(query.read_rows(journal, limit=first), first),
-            lambda page: self._on_page(serial, *page),
-            lambda error: self._on_read_failed(serial, error))
-        self._read_rest(serial, query, first)
+        # The first screenful, kept for the read of the rest (the lane runs them in turn).
+        pages: list[tuple[list[ActivityRow], bool]] = []
+
+        def read_first(journal: Journal) -> tuple[list[ActivityRow], bool]:
+            pages.append(whole_groups(query.read_rows(journal, limit=first), first))
+            return pages[0]
+
+        self._journal.read(read_first, lambda page: self._on_page(serial, *page),
+                           lambda error: self._on_read_failed(serial, error))
+        self._read_rest(serial, query, first, pages)
 
     def _on_page(self, serial: int, entries: list[ActivityRow], complete: bool) -> None:
         if serial != self._serial:
@@ -537,19 +542,21 @@ class ActivityScreen(Screen):
         self._complete = complete
         self._show_state()
 
-    def _read_rest(self, serial: int, query: ActivityQuery, first: int) -> None:
+    def _read_rest(self, serial: int, query: ActivityQuery, first: int,
+                   pages: list[tuple[list[ActivityRow], bool]]) -> None:
         """Everything after the first screenful in one read, on the lane.
 
-        Queued with the first screenful's read, so the lane goes straight on to it (finding
-        where the screenful ended again costs a millisecond) rather than waiting for the UI
-        thread to show the screenful first. One query with no limit is read fastest (see
+        Queued with the first screenful's read (which leaves it in ``pages``), so the lane
+        goes straight on to it rather than waiting for the UI thread to show the screenful
+        first. One query with no limit is read fastest (see
         ``Journal.activity``), and its rows are the table's rows as they are, put by key
         here too; the UI thread only inserts them, in batches.
         """
         by_key = self.model.rows_by_key
 
         def rest(journal: Journal) -> list[dict[Hashable, Row[ActivityRow]]]:
-            page, complete = whole_groups(query.read_rows(journal, limit=first), first)
+            page, complete = (pages[0] if pages
+                              else whole_groups(query.read_rows(journal, limit=first), first))
             if complete:
                 return []
             with collector_paused():

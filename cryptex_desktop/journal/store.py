@@ -15,7 +15,9 @@ refresh fetches them again.
 
 Threads: one connection guarded by a lock, so any thread may call, one at a time. The UI
 calls it on its own worker lane (ui/journal_keeper.py), never on the UI thread, as a flush can take
-milliseconds. Every record is one transaction.
+milliseconds. Every record is one transaction. A long read has SQLite make its texts ahead on
+a helper thread with a read-only connection of its own, for that read only (see
+``Journal._reads_at_once``).
 """
 
 from __future__ import annotations

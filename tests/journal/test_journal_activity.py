@@ -212,3 +212,18 @@ def test_a_failed_read_ahead_is_raised_to_the_reader(filled: Journal, tmp_path) 
     filled.path = tmp_path / "moved away.sqlite3"
     with pytest.raises(sqlite3.OperationalError):
         filled.activity_rows()
+
+
+def test_the_whole_list_is_read_ahead_from_a_folder_with_any_name(tmp_path) -> None:
+    # The read-ahead opens the file by URI: spaces, #, ?, % and any script stay a path.
+    folder = tmp_path / "Мои данные #1? 100% 数据"
+    with Journal.for_account(folder, "", "", is_demo=True) as journal:
+        journal.merge_trades([
+            Trade(number, 1, 2, T0 + timedelta(minutes=number), "BTC_USD", "sell",
+                  Decimal("1"), Decimal("0.5"), False, Decimal("0.01"), "USD")
+            for number in range(1, 6)
+        ])
+        journal.record_coupon_redeemed(Redemption("USD", Decimal("3")), at=T0)
+        whole = journal.activity_rows()
+        assert whole == journal.activity_rows(limit=100)
+        assert [row[1] for row in whole[:2]] == ["fee", "trade"] and len(whole) == 11

@@ -253,6 +253,17 @@ def test_trades_arrive_in_place_newest_first_without_resetting_the_table(checked
     assert (log.removed, log.changed, log.resets) == ([], [], 0)
 
 
+def test_prebuilt_rows_bigger_than_the_table_are_counted_and_found_once_added(checked):
+    # A long page into a short table: the table keeps the page's dict by key as its own.
+    model = checked(TradeHistoryModel())
+    model.merge([trade(n) for n in range(300, 280, -1)])
+    older = model.rows_for([trade(n) for n in range(280, 0, -1)])
+    assert model.add_rows(model.rows_by_key(older)) == 280
+    assert model.add_rows(model.rows_for([trade(n) for n in range(290, 200, -1)])) == 0
+    assert keys_shown(model) == list(range(300, 0, -1))
+    assert [model.row_of(key) for key in (300, 281, 280, 1)] == [0, 19, 20, 299]
+
+
 def test_merging_a_page_of_already_known_trades_signals_nothing(checked):
     model = checked(TradeHistoryModel())
     page = [trade(n) for n in range(50, 0, -1)]

@@ -425,8 +425,9 @@ class KeyedTableModel(QAbstractTableModel, Generic[R]):
         for key in self._by_key.keys() & fresh.keys():
             del fresh[key]
         in_order = sorted_by is not None and sorted_by == (self._sort_column, self.sort_order())
-        self._insert_rows(list(fresh.values()), in_order=in_order, by_key=fresh)
-        return len(fresh)
+        added = list(fresh.values())
+        self._insert_rows(added, in_order=in_order, by_key=fresh)  # which may keep fresh
+        return len(added)
 
     def rows_by_key(self, rows: list[Row[R]]) -> dict[Hashable, Row[R]]:
         """``rows`` by key, in order, for :meth:`add_rows` (built in C; touches no Qt object)."""

@@ -64,8 +64,12 @@ from cryptex_desktop.ui.journal_keeper import JournalKeeper
 from cryptex_desktop.ui.models import RECORD_ROLE, Row, SortingProxy
 from cryptex_desktop.ui.models.activity import (
     AMOUNT,
+    CURRENCY,
     DATE,
+    DETAILS,
     FEE,
+    KIND,
+    LABEL,
     ActivityModel,
     details_text,
     kind_word,
@@ -400,13 +404,24 @@ class ActivityScreen(Screen):
         self.records.filter_row.addLayout(filters, 1)
         self.records.retryRequested.connect(self.reload)
         self.table = self.records.table
+        # Every column fits what it shows in the app's language; Details, the one that says
+        # most, takes the room left (the person may still widen the others).
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(DETAILS, QHeaderView.ResizeMode.Stretch)
         metrics = self.table.fontMetrics()
-        header.resizeSection(DATE, metrics.horizontalAdvance("8888-88-88 88:88") + 24)
-        for column in (AMOUNT, FEE):
-            header.resizeSection(column, metrics.horizontalAdvance("-0.00000000 BTC") + 24)
+        widest = {
+            DATE: "8888-88-88 88:88",
+            KIND: max((kind_word(kind) for kind in ActivityKind), key=metrics.horizontalAdvance),
+            CURRENCY: "USDT",
+            AMOUNT: "-0.00000000",
+            FEE: "0.00000000 BTC",
+            LABEL: "x" * 12,
+        }
+        for column, text in widest.items():
+            header.resizeSection(column, max(metrics.horizontalAdvance(text) + 16,
+                                             header.sectionSizeHint(column)))
 
         self.summary_label = QLabel()
         self.summary_label.setTextFormat(Qt.TextFormat.PlainText)

@@ -4,8 +4,11 @@ re-sort what it shows."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+
+from PySide6.QtCore import Qt
 
 from cryptex_desktop.api.types import Trade
 from cryptex_desktop.journal import ActivityKind, Journal
@@ -62,3 +65,31 @@ def test_a_long_list_comes_in_whole_and_in_order_without_resorting(
     assert [entry.kind for entry in shown[:2]] == [ActivityKind.TRADE, ActivityKind.FEE]
     assert len({(entry.kind, entry.record_id) for entry in shown}) == 2 * FILLS
     assert resorts == []
+
+
+def test_older_entries_that_could_not_be_read_are_said_and_f5_reads_them_again(
+    qtbot, window, app_context, monkeypatch
+):
+    # The newest screenful is read, the rest is not (the disk failed meanwhile): the person
+    # is told the list is not all there is, and F5 reads it whole once the disk answers.
+    reads_rows = activity.ActivityQuery.read_rows
+
+    def failing_rest(query, journal, limit=None, after=None):
+        if limit is None:
+            raise sqlite3.OperationalError("disk I/O error")
+        return reads_rows(query, journal, limit=limit, after=after)
+
+    monkeypatch.setattr(activity.ActivityQuery, "read_rows", failing_rest)
+    screen = window.screens[ActivityScreen.NAME]
+    app_context.journal.record(trades)
+    window.show_screen(ActivityScreen.NAME)
+    qtbot.waitUntil(lambda: screen.is_complete, timeout=WAIT_MS)
+    assert 0 < screen.proxy.rowCount() < 2 * FILLS
+    assert screen.result_label.text().startswith("Only the newest entries could be read")
+
+    monkeypatch.setattr(activity.ActivityQuery, "read_rows", reads_rows)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT_MS)
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: screen.proxy.rowCount() == 2 * FILLS, timeout=WAIT_MS)
+    assert screen.result_label.text() == ""

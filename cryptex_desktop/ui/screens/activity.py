@@ -340,6 +340,7 @@ class ActivityScreen(Screen):
         self._serial = 0  # the query on show; pages of an older one are dropped
         self._loaded = False
         self._complete = False
+        self._partial = False  # the newest entries read, the older ones not (a read failed)
         #: The details dialog open now, if any (tests read it as a person would).
         self.details_dialog: ActivityDetailsDialog | None = None
         self.export_dialog: QFileDialog | None = None
@@ -497,8 +498,9 @@ class ActivityScreen(Screen):
         return self._loaded and self._complete
 
     def refresh(self) -> None:
-        """Bring the newest entries up to date (the whole list the first time)."""
-        if self._loaded:
+        """Bring the newest entries up to date (the whole list the first time, or again when
+        the older ones could not be read)."""
+        if self._loaded and not self._partial:
             self._refresh_top()
         else:
             self.reload()
@@ -531,6 +533,9 @@ class ActivityScreen(Screen):
         """The first screenful of what matches the filters, then the rest in pages."""
         self._reload_timer.stop()
         self._serial += 1
+        if self._partial:
+            self._partial = False
+            self.result_label.clear_message()
         if self._journal.last_problem:  # no journal to read: say why, in place of the list
             self.model.clear()
             self.records.show_problem(self._journal.last_problem)
@@ -606,6 +611,13 @@ class ActivityScreen(Screen):
                 "happening, look in the log folder (Help > Open log folder)."
             ))
             return
+        # The newest entries are on show, the older ones could not be read: say so, so the
+        # list is not taken for all there is.
+        self._partial = True
+        self.result_label.show_problem(_(
+            "Only the newest entries could be read from this computer. Press F5 to try again; "
+            "if it keeps happening, look in the log folder (Help > Open log folder)."
+        ))
         self._show_state()
 
     def account_changed(self) -> None:
@@ -613,6 +625,7 @@ class ActivityScreen(Screen):
         self._serial += 1
         self._loaded = False
         self._complete = False
+        self._partial = False
         self.model.clear()
         self.result_label.clear_message()
         if self.details_dialog is not None:

@@ -214,21 +214,33 @@ def test_every_pairs_book_has_both_sides_and_is_never_crossed_as_prices_move(tmp
         exchange.close()
 
 
-def test_the_market_makers_self_trades_never_touch_a_persons_order(exchange, caller) -> None:
-    exchange.refresh_market_maker(now=int(time.time()))
-    bid, ask = levels(PAIRS["BTC_USD"])["buy"][0], levels(PAIRS["BTC_USD"])["sell"][0]
-    alice = caller("alice", {"BTC": Decimal(1), "USD": Decimal(100000)})
-    inside_bid = str(bid + 10)
-    inside_ask = str(ask - 10)
-    alice.ok("Trade", pair="BTC_USD", type="buy", price=inside_bid, amount="0.1")
-    alice.ok("Trade", pair="BTC_USD", type="sell", price=inside_ask, amount="0.1")
-    now = int(time.time())
-    for _ in range(25):  # no walk step: the prices stay, only self-trades happen
+def test_the_market_makers_self_trades_never_touch_a_persons_order(
+    tmp_path, signed_caller
+) -> None:
+    # The dice are pinned (self-trades happen in these refreshes) and so is the clock (no
+    # walk step: the prices stay). The market's first refresh may trade anywhere inside the
+    # maker's own spread: only the trades made once Alice's orders are inside it are judged.
+    exchange = Exchange(tmp_path, seed="inside the spread")
+    try:
+        now = int(time.time())
         exchange.refresh_market_maker(now=now)
-    assert [o["filled"] for o in alice.ok("ActiveOrders")] == ["0", "0"]
-    trades = answer(exchange, "trades", "BTC_USD")
-    assert trades, "the market maker traded with itself"
-    assert all(Decimal(inside_bid) < Decimal(t["price"]) < Decimal(inside_ask) for t in trades)
+        before = {t["tid"] for t in answer(exchange, "trades", "BTC_USD")}
+        bid, ask = levels(PAIRS["BTC_USD"])["buy"][0], levels(PAIRS["BTC_USD"])["sell"][0]
+        alice = signed_caller(exchange, exchange.create_user(
+            "alice", {"BTC": Decimal(1), "USD": Decimal(100000)}))
+        inside_bid = str(bid + 10)
+        inside_ask = str(ask - 10)
+        alice.ok("Trade", pair="BTC_USD", type="buy", price=inside_bid, amount="0.1")
+        alice.ok("Trade", pair="BTC_USD", type="sell", price=inside_ask, amount="0.1")
+        for _ in range(25):
+            exchange.refresh_market_maker(now=now)
+        assert [o["filled"] for o in alice.ok("ActiveOrders")] == ["0", "0"]
+        trades = [t for t in answer(exchange, "trades", "BTC_USD") if t["tid"] not in before]
+        assert trades, "the market maker traded with itself"
+        assert all(Decimal(inside_bid) < Decimal(t["price"]) < Decimal(inside_ask)
+                   for t in trades)
+    finally:
+        exchange.close()
 
 
 def test_the_seed_comes_from_the_environment(monkeypatch, tmp_path) -> None:

@@ -83,9 +83,9 @@ def test_older_entries_that_could_not_be_read_are_said_and_f5_reads_them_again(
     screen = window.screens[ActivityScreen.NAME]
     app_context.journal.record(trades)
     window.show_screen(ActivityScreen.NAME)
-    qtbot.waitUntil(lambda: screen.is_complete, timeout=WAIT_MS)
-    assert 0 < screen.proxy.rowCount() < 2 * FILLS
-    assert screen.result_label.text().startswith("Only the newest entries could be read")
+    qtbot.waitUntil(lambda: screen.result_label.text().startswith(
+        "Only the newest entries could be read"), timeout=WAIT_MS)
+    assert screen.is_complete and 0 < screen.proxy.rowCount() < 2 * FILLS
 
     monkeypatch.setattr(activity.ActivityQuery, "read_rows", reads_rows)
     window.activateWindow()

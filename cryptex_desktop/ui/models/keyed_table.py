@@ -477,14 +477,13 @@ class KeyedTableModel(QAbstractTableModel, Generic[R]):
     def _replace_changed(self, wanted: dict[Hashable, R]) -> None:
         """Rebuild the rows whose record differs from ``wanted``; signal each changed run."""
         rows = self._rows
-        key_of, record_of = self.row_key, self.row_record
+        keys = list(map(self.row_key, rows))  # read in C: a full refresh reads 100,000
         changed = [
             n
-            for n, row in enumerate(rows)
-            if (record := wanted[key_of(row)]) is not (shown := record_of(row))
-            and record != shown
+            for n, (key, shown) in enumerate(zip(keys, map(self.row_record, rows), strict=True))
+            if (record := wanted[key]) is not shown and record != shown
         ]
-        self._replace_rows(changed, [wanted[key_of(rows[n])] for n in changed])
+        self._replace_rows(changed, [wanted[keys[n]] for n in changed])
 
     def _replace_rows(self, changed: list[int], records: list[R]) -> None:
         """Show ``records`` in rows ``changed`` (ascending, same keys); signal each run."""

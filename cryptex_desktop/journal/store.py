@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import operator
 import queue
 import sqlite3
@@ -57,6 +58,8 @@ from .records import (
     WithdrawalRecord,
 )
 from .schema import migrate
+
+log = logging.getLogger(__name__)
 
 JOURNALS_DIR = "journals"
 DEMO_NAME = "demo"
@@ -239,7 +242,8 @@ class Journal:
 
         The helper has a read-only connection of its own and reads every statement in one
         transaction, so the texts show the journal at one moment. An error there is raised
-        here.
+        here; but when the helper cannot read at all (a folder SQLite cannot open by URI,
+        such as a Windows network share), the statements are read here, one after another.
         """
         results: queue.SimpleQueue[tuple[str | None, BaseException | None]] = queue.SimpleQueue()
         uri = f"{self.path.resolve().as_uri()}?mode=ro"
@@ -258,8 +262,14 @@ class Journal:
                 results.put((None, error))
 
         threading.Thread(target=make_texts, name="journal read-ahead", daemon=True).start()
-        for _ in packed:
+        for number in range(len(packed)):
             text, error = results.get()
+            if error is not None and number == 0:
+                log.warning("the journal's read-ahead could not start (%s): reading in turn",
+                            type(error).__name__)
+                for sql, params in packed:
+                    yield self._read(sql, params)[0][0]
+                return
             if error is not None:
                 raise error
             yield text

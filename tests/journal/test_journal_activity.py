@@ -207,10 +207,19 @@ def test_a_trades_table_read_in_parts_gives_each_trade_once(
     assert filled.activity_rows(after=after) == filled.activity_rows(after=after, limit=1000)
 
 
-def test_a_failed_read_ahead_is_raised_to_the_reader(filled: Journal, tmp_path) -> None:
-    # The whole list is read on a helper connection: if it cannot open, the caller hears.
+def test_a_read_ahead_that_cannot_start_reads_in_turn_and_one_that_fails_is_raised(
+    filled: Journal, tmp_path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The whole list is read ahead on a connection of its own. If that cannot open (here:
+    # the file is not where the URI says), the journal's own connection reads it.
+    whole = filled.activity_rows()
     filled.path = tmp_path / "moved away.sqlite3"
-    with pytest.raises(sqlite3.OperationalError):
+    assert filled.activity_rows() == whole
+    # A statement failing once the read-ahead has begun is the reader's error.
+    packed = store._packed
+    monkeypatch.setattr(store, "_packed", lambda sql, width: packed(
+        sql.replace("FROM trades t", "FROM no_such_table t"), width))
+    with pytest.raises(sqlite3.OperationalError, match="no_such_table"):
         filled.activity_rows()
 
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from cryptex_desktop.api.types import Redemption, Trade
+from cryptex_desktop.api.types import Deposit, DepositStatus, Redemption, Trade
 from cryptex_desktop.journal import ActivityEntry, ActivityKind, Journal
 from cryptex_desktop.ui.models import RECORD_ROLE, SORT_ROLE, SortingProxy
-from cryptex_desktop.ui.models.activity import AMOUNT, DATE, DETAILS, KIND, ActivityModel
+from cryptex_desktop.ui.models.activity import AMOUNT, DATE, DETAILS, KIND, LABEL, ActivityModel
 from cryptex_desktop.ui.widgets.record_table import record_table
 
 START = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
@@ -105,3 +105,18 @@ def test_the_journals_rows_are_the_tables_rows_with_no_copy(tmp_path):
     assert all(model.record_at(n) is row for n, row in enumerate(rows))
     assert model.row_of(model.key_of(rows[3])) == 3
     assert model.index(3, 0).data(RECORD_ROLE) == model.entry_at(3)
+
+
+def test_a_label_too_long_for_its_column_is_whole_in_its_tooltip(tmp_path):
+    # Details takes the room left; Label has a set width, so its whole text is on hover.
+    with Journal.for_account(tmp_path, "", "", is_demo=True) as journal:
+        journal.record_address("BTC", "bc1qsavings", label="Savings for the new roof, 2027")
+        journal.record_deposit_seen(
+            "BTC", Deposit("bc1qsavings", DepositStatus.CREDITED, Decimal("0.5"), 6, "ab" * 32),
+            at=START)
+        rows = journal.activity_rows(fee_last=True)
+    model = ActivityModel()
+    model.add_rows(model.rows_for(rows), sorted_by=ActivityModel.DEFAULT_SORT)
+    tooltip = Qt.ItemDataRole.ToolTipRole
+    assert model.index(0, LABEL).data(tooltip) == "Savings for the new roof, 2027"
+    assert model.index(0, LABEL).data() == "Savings for the new roof, 2027"

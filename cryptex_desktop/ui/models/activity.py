@@ -260,7 +260,9 @@ class ActivityModel(KeyedTableModel[ActivityRow]):
         super().clear()
 
     def tooltip(self, record: ActivityRow, column: int) -> str | None:
-        """The full time, the currency's name, the exact amount."""
+        """The full time, the currency's name, the exact amount, the whole details and label."""
+        if column == LABEL:
+            return record[_LABEL] or None
         if column == DATE:
             return format_datetime_long(moment(record[_AT]))
         if column == CURRENCY:

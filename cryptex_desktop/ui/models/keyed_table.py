@@ -5,8 +5,9 @@ computed once, when the record arrives, so ``data()`` only looks them up and sor
 parses text. ``set_records`` turns a fresh list from the exchange into the few row
 insertions, removals and changes that differ from what is shown, so a view keeps its
 selection and scroll position; only :meth:`KeyedTableModel.clear` resets the model. A table
-too long to make every cell up front (Activity) keeps rows with no cells and no sort keys,
-and makes them in ``data()`` and :meth:`KeyedTableModel.sort_key_of` when first asked.
+too long to make every cell up front (Activity) keeps its records themselves as rows, each
+holding its own key (``row_key``/``row_record``), and makes cells and sort values in
+``data()`` and :meth:`KeyedTableModel.sort_key_of` when first asked.
 
 The model sorts itself (:meth:`KeyedTableModel.sort`) with Python's ``sorted`` over the
 precomputed keys: a ``QSortFilterProxyModel`` sorting 100,000 rows would call ``data()``

@@ -849,13 +849,13 @@ _TRADE_AT_PLACE = "(SELECT rowid FROM trades ORDER BY rowid LIMIT 1 OFFSET ?)"
 
 
 def _trade_and_fee_rows(
-    kept: Iterable[Sequence[Any]],
+    kept: list[Sequence[Any]],
 ) -> tuple[list[ActivityRow], list[ActivityRow]]:
     """The trade and fee rows of the activity list from rows of the trades table read by
     ``Journal._trade_statements``: the same as their arms in ``_ARMS`` would give."""
     base = _BaseOfPair()
+    # The keys as _entry_key makes them, written out: a call per row would cost more here.
     trade, fee_kind = _KIND_PLACES[ActivityKind.TRADE], _KIND_PLACES[ActivityKind.FEE]
-    kept = kept if isinstance(kept, list) else list(kept)
     trades = [
         (at, "trade", base[pair], amount, fee, fee_cur, pair, "", side, tid, None, None, buy,
          sell, price, (tid << _KIND_BITS) + trade)

@@ -56,16 +56,18 @@ class ServedSandbox:
     def __init__(self, data_dir: Path, log_path: Path) -> None:
         self.data_dir = data_dir
         self.log_path = log_path
-        self.port = 0
         self.url = ""
         self.process: subprocess.Popen[str] | None = None
 
     def start(self) -> str:
-        """Serve (on the port of the first start, once known) and return the url when ready."""
+        """Serve and return the url when ready.
+
+        Each start takes a new free port: the one a killed server had may be taken by another
+        process in the second it lies free, and the test would then fail for nothing."""
         env = {**os.environ, "CRYPTEX_SANDBOX_RATE_LIMIT": "0"}
         with open(self.log_path, "a", encoding="utf-8") as log:
             self.process = subprocess.Popen(
-                [*CLI, "serve", "--port", str(self.port), "--data-dir", str(self.data_dir),
+                [*CLI, "serve", "--port", "0", "--data-dir", str(self.data_dir),
                  "--block-seconds", "0"],
                 stdout=subprocess.PIPE, stderr=log, text=True, env=env,
             )
@@ -77,7 +79,6 @@ class ServedSandbox:
             self.process.wait()
             pytest.fail(f"the sandbox did not start: {self.log_path.read_text()[-2000:]}")
         self.url = json.loads(line)["url"]
-        self.port = int(self.url.rsplit(":", 1)[1].split("/")[0])
         return self.url
 
     def kill(self) -> None:

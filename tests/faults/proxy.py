@@ -173,6 +173,9 @@ class FaultProxy:
         self._rules: list[_Rule] = []
         self._connections: set[socket.socket] = set()
         self._listener: socket.socket | None = None
+        #: While connections are refused: the port, bound but not listening, so that no other
+        #: process can take it meanwhile (Linux refuses a connection to such a socket).
+        self._held: socket.socket | None = None
         self._accepting: threading.Thread | None = None
         self._closed = threading.Event()
         #: Requests that reached the proxy, per API method.
@@ -227,7 +230,7 @@ class FaultProxy:
                 if self._rules:
                     raise ValueError("REFUSED acts at once; it cannot wait behind other faults")
                 self.injected[fault] += 1
-            self._stop_listening()
+            self._stop_listening(hold_port=True)
             self._close_connections()
             return
         rule = _Rule(fault, {**_OPTIONS[fault], **options},
@@ -258,6 +261,9 @@ class FaultProxy:
             self._rules.clear()
             self._lock.notify_all()
         self._stop_listening()
+        if self._held is not None:
+            self._held.close()
+            self._held = None
         self._close_connections()
 
     def __enter__(self) -> FaultProxy:
@@ -274,9 +280,9 @@ class FaultProxy:
     # -- listening --------------------------------------------------------------------------
 
     def _listen(self) -> None:
-        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind((self._host, self._port))
+        listener, self._held = self._held, None
+        if listener is None:
+            listener = self._bound()
         listener.listen(64)
         listener.settimeout(0.5)  # a fallback wake-up where shutdown() does not end accept()
         self._port = listener.getsockname()[1]
@@ -286,7 +292,13 @@ class FaultProxy:
         )
         self._accepting.start()
 
-    def _stop_listening(self) -> None:
+    def _bound(self) -> socket.socket:
+        bound = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        bound.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        bound.bind((self._host, self._port))
+        return bound
+
+    def _stop_listening(self, *, hold_port: bool = False) -> None:
         listener, self._listener = self._listener, None
         if listener is None:
             return
@@ -295,6 +307,8 @@ class FaultProxy:
         if self._accepting is not None:
             self._accepting.join(timeout=5)
         listener.close()
+        if hold_port:
+            self._held = self._bound()
 
     def _accept(self, listener: socket.socket) -> None:
         while self._listener is listener:

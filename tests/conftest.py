@@ -8,7 +8,8 @@
   wants another language sets it itself.
 - Markers: ``gui`` and ``slow`` are given by folder, fixture and Hypothesis, so that
   ``pytest -m "not slow"`` is a quick loop; ``make test`` runs everything.
-- Fixtures: a real sandbox exchange on loopback and accounts on it; the GUI fixtures
+- Fixtures: a real sandbox exchange on loopback and accounts on it, an address where nothing
+  listens (``refusing_url``); the GUI fixtures
   (``window``, ``app_context``...) come from :mod:`tests.plugins.gui`.
 """
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 import itertools
 import locale
 import os
+import socket
 import sys
 from collections.abc import Iterator
 from decimal import Decimal
@@ -115,6 +117,17 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def refusing_url() -> Iterator[str]:
+    """An exchange address where nothing listens, so every connection is refused.
+
+    Its port stays bound, not listening, for the whole test: a port merely found free and let go
+    could be taken by another process meanwhile, and the test would then reach that one."""
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        yield f"http://127.0.0.1:{held.getsockname()[1]}/api/v1"
 
 
 @pytest.fixture

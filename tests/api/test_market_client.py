@@ -8,14 +8,12 @@ wait before the next try), never another exception.
 from __future__ import annotations
 
 import json
-import socket
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -324,11 +322,8 @@ def test_a_429_waits_as_long_as_the_exchange_asks(canned) -> None:
     assert market.backoff.failures == 0  # an answer resets the backoff
 
 
-def test_no_server_at_all_is_market_unavailable(tmp_path: Path) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    with (MarketDataClient(f"http://127.0.0.1:{port}/api/v1") as market,
+def test_no_server_at_all_is_market_unavailable(refusing_url: str) -> None:
+    with (MarketDataClient(refusing_url) as market,
           pytest.raises(MarketUnavailable) as refused):
         market.tickers()
     assert refused.value.retry_after > 0 and "connection" in refused.value.detail

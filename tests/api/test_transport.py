@@ -139,12 +139,10 @@ def test_btce_style_nonce_wording_resyncs_too(scripted):
     assert client._nonces.last == 4001
 
 
-def test_a_refused_connection_is_a_plain_transport_error_even_for_money(tmp_path):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    client = CryptexClient(f"http://127.0.0.1:{port}/api/v1", Credentials("u", "k", "s"),
-                           tmp_path, backoff=0.01)
+def test_a_refused_connection_is_a_plain_transport_error_even_for_money(
+    tmp_path, refusing_url
+):
+    client = CryptexClient(refusing_url, Credentials("u", "k", "s"), tmp_path, backoff=0.01)
     with pytest.raises(ConnectError) as refused:
         client.trade("BTC_USD", "buy", "1", "1")  # never sent, so certainly not executed
     assert refused.value.had_no_effect

@@ -386,20 +386,15 @@ def test_a_key_the_exchange_refuses_is_told_in_the_dialog_and_the_app_stays_wher
 
 
 def test_when_the_exchange_cannot_be_reached_the_person_may_save_anyway_knowingly(
-    qtbot, window, app_context, demo_exchange
+    qtbot, window, app_context, demo_exchange, refusing_url
 ):
-    import socket
-
-    with socket.socket() as probe:  # a port nobody listens on
-        probe.bind(("127.0.0.1", 0))
-        closed_url = f"http://127.0.0.1:{probe.getsockname()[1]}/api/v1"
     live = demo_exchange.create_user("frank")
     dialog = open_live_settings(qtbot, window)
     assert not dialog.save_anyway_button.isVisible()  # offered only once a check failed
     qtbot.keyClicks(dialog.username, "frank")
     qtbot.keyClicks(dialog.key, live.key)
     qtbot.keyClicks(dialog.secret, live.secret)
-    dialog.url.setText(closed_url)
+    dialog.url.setText(refusing_url)
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.save_anyway_button.isVisible(), timeout=WAIT_MS)
     assert "Could not reach the exchange" in dialog.message.text()

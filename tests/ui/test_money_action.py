@@ -18,6 +18,7 @@ import pytest
 
 from cryptex_desktop.api import Credentials, CryptexClient
 from cryptex_desktop.api.reconcile import Finding
+from cryptex_desktop.sandbox import Account
 from cryptex_desktop.ui.dispatcher import Dispatcher
 from cryptex_desktop.ui.money_action import (
     ActionReport,
@@ -62,8 +63,14 @@ def proxy(sandbox) -> Iterator[FaultProxy]:
 
 
 @pytest.fixture
-def account(make_account):
-    return make_account(USD="1000", BTC="1")
+def account(make_account, make_client) -> Iterator[Account]:
+    """A funded account; the orders its test left open are cancelled after it, so that no other
+    test on the session's sandbox trades against them."""
+    made = make_account(USD="1000", BTC="1")
+    yield made
+    tidy = make_client(made)
+    for order in tidy.active_orders():
+        tidy.cancel_order(order.order_id)
 
 
 @pytest.fixture

@@ -11,8 +11,10 @@ holding its own key (``row_key``/``row_record``), and makes cells and sort value
 
 The model sorts itself (:meth:`KeyedTableModel.sort`) with Python's ``sorted`` over the
 precomputed keys: a ``QSortFilterProxyModel`` sorting 100,000 rows would call ``data()``
-millions of times. :class:`~cryptex_desktop.ui.models.sorting.SortFilterProxy` passes a
-view's sort request here and only filters.
+millions of times. A second click on the same heading reverses the rows instead: they are
+kept in (value, key) order with unique keys, so the reverse is that order the other way round.
+:class:`~cryptex_desktop.ui.models.sorting.SortFilterProxy` passes a view's sort request here
+and only filters.
 """
 
 from __future__ import annotations
@@ -74,6 +76,9 @@ _RECORD_OF_ROW = operator.attrgetter("record")
 _PLACE_ONE_BY_ONE = 64
 # More separate insertion points than this cost more in views than one layout change.
 _MAX_INSERT_RUNS = 16
+# Up to this many rows held by persistent indexes (a selection, the current cell) are found in
+# the re-sorted rows one by one; for more, a map of every row is made instead.
+_FIND_ONE_BY_ONE = 16
 
 
 def _collector_paused(method: Callable[_Params, _Result]) -> Callable[_Params, _Result]:
@@ -340,9 +345,13 @@ class KeyedTableModel(QAbstractTableModel, Generic[R]):
         descending = order == Qt.SortOrder.DescendingOrder
         if (column, descending) == (self._sort_column, self._descending):
             return  # the rows are always kept in this order (QTableView asks twice per click)
+        # The same column the other way round (a second click on its heading) is the rows
+        # reversed: they are kept in (value, key) order and keys are unique, so no two rows
+        # tie and the reversed order is exactly what sorting the other way would give.
+        turned = column == self._sort_column
         self._sort_column = column
         self._descending = descending
-        self._reorder()
+        self._reorder(turned=turned)
 
     # -- updating ----------------------------------------------------------------------------
 
@@ -592,25 +601,36 @@ class KeyedTableModel(QAbstractTableModel, Generic[R]):
                 high = middle
         return low
 
-    def _reorder(self) -> None:
-        """Sort the rows by the current column; one layout change if the order changed."""
+    def _reorder(self, *, turned: bool = False) -> None:
+        """Sort the rows by the current column; one layout change if the order changed.
+
+        ``turned``: only the direction changed, so the rows are reversed, not sorted.
+        """
         old = self._rows
-        new = list(old)
-        self._sort_rows(new)
-        if all(a is b for a, b in zip(old, new, strict=True)):
+        if turned:
+            new = old[::-1]
+        else:
+            new = list(old)
+            self._sort_rows(new)
+        if len(new) < 2 or (not turned and all(map(operator.is_, old, new))):
             return
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
-        moved_keys = [self.row_key(old[index.row()]) for index in persistent]
         self._rows = new
         self._positions = None
         if persistent:
-            positions = {key: number for number, key in enumerate(map(self.row_key, new))}
+            numbers = {index.row() for index in persistent}
+            if turned:
+                moved = {number: len(new) - 1 - number for number in numbers}
+            elif len(numbers) <= _FIND_ONE_BY_ONE:
+                # A scan in C that stops at the row itself (every row differs by its key) is
+                # far quicker than a map of 100,000 rows made for the one or two selected.
+                moved = {number: new.index(old[number]) for number in numbers}
+            else:
+                where = {key: number for number, key in enumerate(map(self.row_key, new))}
+                moved = {number: where[self.row_key(old[number])] for number in numbers}
             self.changePersistentIndexList(
                 persistent,
-                [
-                    self.createIndex(positions[key], index.column())
-                    for key, index in zip(moved_keys, persistent, strict=True)
-                ],
+                [self.createIndex(moved[index.row()], index.column()) for index in persistent],
             )
         self.layoutChanged.emit()

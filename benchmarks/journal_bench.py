@@ -6,7 +6,10 @@ rows, deposits, withdrawals, coupons made and redeemed). The figures: the first 
 the cost of one record call, median and 99th percentile, for a durable intent
 (``synchronous=FULL``, flushed to disk) and a trade merge (``NORMAL``). The UI makes these
 calls on a worker, so what the UI thread pays is handing the call over, not these
-figures. The goals are to report, not to assert.
+figures. Then the Activity tab itself, through the app's lane: the first screenful, the whole
+list, the longest stall of the UI thread meanwhile, and what sorting 100,000 rows by amount
+costs the UI thread (first by amount, then the same heading clicked again). The goals are to
+report, not to assert.
 
 Run: ``.venv/bin/python -m benchmarks.journal_bench``
 """
@@ -171,13 +174,14 @@ class UIStall:
 
 def activity_figures(data_dir: Path) -> dict[str, object]:
     """The Activity tab on the journal of ``ACCOUNT`` in ``data_dir``, through the app's lane."""
-    from PySide6.QtCore import QEventLoop, QSettings
+    from PySide6.QtCore import QEventLoop, QSettings, Qt
     from PySide6.QtWidgets import QApplication
 
     from cryptex_desktop.api.signing import Credentials
     from cryptex_desktop.ui.connection import Connection, Endpoint
     from cryptex_desktop.ui.dispatcher import Dispatcher
     from cryptex_desktop.ui.journal_keeper import JournalKeeper
+    from cryptex_desktop.ui.models.activity import AMOUNT, DATE
     from cryptex_desktop.ui.screens.activity import ActivityScreen
     from cryptex_desktop.ui.settings import AppSettings
 
@@ -198,6 +202,7 @@ def activity_figures(data_dir: Path) -> dict[str, object]:
     until(lambda: bool(opened))
 
     firsts, wholes, stalls = [], [], []
+    sorts: dict[str, list[float]] = {"by_amount": [], "by_amount_turned": [], "by_date": []}
     for _ in range(TAB_OPENINGS):
         screen = ActivityScreen(keeper, settings)
         screen.resize(1000, 700)
@@ -212,6 +217,15 @@ def activity_figures(data_dir: Path) -> dict[str, object]:
         wholes.append(time.perf_counter() - started)
         stalls.append(stall.stop())
         rows = screen.proxy.rowCount()
+        screen.table.selectRow(5)  # a selection, which the sort keeps on its entry
+        for name, column, order in (("by_amount", AMOUNT, Qt.SortOrder.AscendingOrder),
+                                    ("by_amount_turned", AMOUNT, Qt.SortOrder.DescendingOrder),
+                                    ("by_date", DATE, Qt.SortOrder.DescendingOrder)):
+            gc.collect()
+            started = time.perf_counter()
+            screen.table.sortByColumn(column, order)
+            app.processEvents()  # the view's layout and repaint, as a click would have them
+            sorts[name].append((time.perf_counter() - started) * 1000)
         screen.close()
         screen.deleteLater()
         app.processEvents()
@@ -221,6 +235,7 @@ def activity_figures(data_dir: Path) -> dict[str, object]:
         "activity_whole_list_ready_seconds": min(wholes),
         "activity_whole_list_ready_median_seconds": statistics.median(wholes),
         "activity_longest_ui_stall_ms": min(stalls),
+        **{f"activity_sort_{name}_ms": min(costs) for name, costs in sorts.items()},
     }
     costs = []
     redemption = Redemption("USD", Decimal("1"))

@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QStyle
 
 from cryptex_desktop.api.addresses import new_address, segwit_encode
 from cryptex_desktop.api.types import Deposit, DepositStatus, Redemption, Trade
@@ -21,6 +22,7 @@ from cryptex_desktop.journal import (
     WithdrawalIntent,
 )
 from cryptex_desktop.ui.dialogs.confirm import ConfirmDialog
+from cryptex_desktop.ui.models.activity import AMOUNT
 from cryptex_desktop.ui.screens.activity import ActivityDetailsDialog, ActivityScreen
 from cryptex_desktop.ui.screens.coupons import CouponsScreen
 from tests.gui_checks import WAIT_MS, modal_dialog
@@ -226,6 +228,68 @@ def test_a_long_history_shows_its_first_screenful_then_every_page(qtbot, window,
         (ActivityKind.TRADE, 1500, Decimal("-1")), (ActivityKind.FEE, 1500, Decimal("-0.16"))]
     assert len({(e.kind, e.record_id) for e in screen.visible_entries()}) == 3000
     assert screen.summary_label.text() == "Showing 3,000 entries."
+
+
+def shown_whole(table, column: int, text: str) -> bool:
+    """Whether ``text`` fits ``column`` uncut: the room a cell gives its text, as Qt's styles
+    leave it (a focus-frame margin and one pixel on each side)."""
+    margin = table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1
+    room = table.horizontalHeader().sectionSize(column) - 2 * margin
+    return table.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, room) == text
+
+
+def test_a_large_amount_is_shown_whole_and_a_width_the_person_chose_is_kept(
+    qtbot, window, app_context
+):
+    def large(journal: Journal) -> None:
+        journal.record_deposit_seen("BTC", Deposit(
+            ADDRESS, DepositStatus.CREDITED, Decimal("1234.56789012"), 3, "ef" * 32), at=MARCH)
+        sent = journal.begin_withdrawal(WithdrawalIntent("LTC", Decimal("100"), LTC_ADDRESS),
+                                        at=MARCH + timedelta(days=1))
+        journal.complete_withdrawal(sent, Outcome.DONE, "12" * 32, 1)
+
+    app_context.journal.record(large)
+    screen = window.show_screen(ActivityScreen.NAME)
+    qtbot.waitUntil(lambda: screen.proxy.rowCount() == 2, timeout=WAIT_MS)
+    texts = [screen.proxy.index(row, AMOUNT).data() for row in range(2)]
+    assert texts == ["-100.00000000", "+1,234.56789012"]
+    qtbot.waitUntil(lambda: all(shown_whole(screen.table, AMOUNT, t) for t in texts),
+                    timeout=WAIT_MS)
+
+    # The person makes the column narrower (as dragging its edge does): it stays so, even when
+    # a larger amount arrives.
+    header = screen.table.horizontalHeader()
+    header.resizeSection(AMOUNT, header.sectionSize(AMOUNT) // 2)
+    chosen = header.sectionSize(AMOUNT)
+    app_context.journal.record(lambda journal: journal.record_coupon_redeemed(
+        Redemption("USD", Decimal("98765432.10")), at=MARCH + timedelta(days=2)))
+    qtbot.waitUntil(lambda: screen.proxy.rowCount() == 3, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: screen.proxy.index(0, AMOUNT).data() == "+98,765,432.10",
+                    timeout=WAIT_MS)
+    screen.amount_columns.fit()  # what the next scroll or arrival would do
+    assert header.sectionSize(AMOUNT) == chosen
+
+
+def test_an_amount_scrolled_into_view_widens_its_column_then(qtbot, window, app_context):
+    def many_then_one_large(journal: Journal) -> None:
+        journal.record_deposit_seen("BTC", Deposit(
+            ADDRESS, DepositStatus.CREDITED, Decimal("4321.12345678"), 3, "ef" * 32), at=MARCH)
+        journal.merge_trades(Trade(
+            transaction_id=n, buy_order_id=n, sell_order_id=n + 1,
+            timestamp=MARCH + timedelta(minutes=n), pair="LTC_USD", type="sell",
+            price=Decimal("80"), amount=Decimal("1"), is_instant_buy=False,
+            fee=Decimal("0"), fee_currency="USD") for n in range(1, 301))
+
+    window.resize(880, 560)  # the app's smallest size: 301 rows are far more than it shows
+    app_context.journal.record(many_then_one_large)
+    screen = window.show_screen(ActivityScreen.NAME)
+    qtbot.waitUntil(lambda: screen.proxy.rowCount() == 301, timeout=WAIT_MS)
+    large = screen.proxy.index(300, AMOUNT).data()
+    assert large == "+4,321.12345678"
+    assert not shown_whole(screen.table, AMOUNT, large)  # the oldest, far below the view
+    screen.table.setFocus()
+    qtbot.keyClick(screen.table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: shown_whole(screen.table, AMOUNT, large), timeout=WAIT_MS)
 
 
 def test_every_control_has_a_name_and_tab_goes_through_the_filters_to_the_list(qtbot, window):

@@ -82,6 +82,7 @@ from cryptex_desktop.ui.widgets.fonts import monospace_font
 from cryptex_desktop.ui.widgets.labels import ResultLabel, buddy_label
 from cryptex_desktop.ui.widgets.layout import list_footer, tab_in_order
 from cryptex_desktop.ui.widgets.record_list import RecordList
+from cryptex_desktop.ui.widgets.record_table import CELL_PADDING, ColumnsThatGrow
 
 #: The first screenful, read before anything else.
 FIRST_PAGE = 200
@@ -421,8 +422,11 @@ class ActivityScreen(Screen):
             LABEL: "x" * 12,
         }
         for column, text in widest.items():
-            header.resizeSection(column, max(metrics.horizontalAdvance(text) + 16,
+            header.resizeSection(column, max(metrics.horizontalAdvance(text) + CELL_PADDING,
                                              header.sectionSizeHint(column)))
+        # A person's amounts may be longer than "-0.00000000" ("+1,234.56789012"): those two
+        # columns grow to show them whole, never "1,234.567…".
+        self.amount_columns = ColumnsThatGrow(self.table, (AMOUNT, FEE))
 
         self.summary_label = QLabel()
         self.summary_label.setTextFormat(Qt.TextFormat.PlainText)

@@ -8,8 +8,9 @@ one step differently.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics, QImage
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QStyle, QTableView
 
 #: Long enough for a slow CI machine; tests wait on conditions, never on the clock.
 WAIT_MS = 20_000
@@ -32,6 +33,14 @@ def modal_dialog(qtbot, kind: type[QDialog] = QDialog) -> QDialog:
 
     qtbot.waitUntil(is_open, timeout=WAIT_MS)
     return found[-1]
+
+
+def shown_whole(table: QTableView, column: int, text: str) -> bool:
+    """Whether ``text`` fits ``column`` of ``table`` uncut: the room a cell gives its text, as
+    Qt's styles leave it (a focus-frame margin and one pixel on each side)."""
+    margin = table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1
+    room = table.horizontalHeader().sectionSize(column) - 2 * margin
+    return table.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, room) == text
 
 
 def advances(font: QFont) -> dict[str, int]:

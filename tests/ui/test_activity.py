@@ -10,7 +10,6 @@ from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QStyle
 
 from cryptex_desktop.api.addresses import new_address, segwit_encode
 from cryptex_desktop.api.types import Deposit, DepositStatus, Redemption, Trade
@@ -25,7 +24,7 @@ from cryptex_desktop.ui.dialogs.confirm import ConfirmDialog
 from cryptex_desktop.ui.models.activity import AMOUNT
 from cryptex_desktop.ui.screens.activity import ActivityDetailsDialog, ActivityScreen
 from cryptex_desktop.ui.screens.coupons import CouponsScreen
-from tests.gui_checks import WAIT_MS, modal_dialog
+from tests.gui_checks import WAIT_MS, modal_dialog, shown_whole
 from tests.ui.test_withdraw_screen import fill, open_confirmation, open_withdraw
 
 MARCH = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -228,14 +227,6 @@ def test_a_long_history_shows_its_first_screenful_then_every_page(qtbot, window,
         (ActivityKind.TRADE, 1500, Decimal("-1")), (ActivityKind.FEE, 1500, Decimal("-0.16"))]
     assert len({(e.kind, e.record_id) for e in screen.visible_entries()}) == 3000
     assert screen.summary_label.text() == "Showing 3,000 entries."
-
-
-def shown_whole(table, column: int, text: str) -> bool:
-    """Whether ``text`` fits ``column`` uncut: the room a cell gives its text, as Qt's styles
-    leave it (a focus-frame margin and one pixel on each side)."""
-    margin = table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1
-    room = table.horizontalHeader().sectionSize(column) - 2 * margin
-    return table.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, room) == text
 
 
 def test_a_large_amount_is_shown_whole_and_a_width_the_person_chose_is_kept(

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFileDialog
 from cryptex_desktop.api.money import to_wire
 from cryptex_desktop.api.types import Trade
 from cryptex_desktop.ui.formatting import format_amount
-from cryptex_desktop.ui.models.trade_history import FEE, ORDER, SIDE
+from cryptex_desktop.ui.models.trade_history import AMOUNT, FEE, ORDER, PRICE, SIDE, TOTAL
 from cryptex_desktop.ui.screens.history import (
     CSV_HEADER,
     HistoryQuery,
@@ -22,7 +22,7 @@ from cryptex_desktop.ui.screens.history import (
     fetch_older,
 )
 from tests.exchange_helpers import place_order, trades_on_exchange
-from tests.gui_checks import WAIT_MS, modal_dialog
+from tests.gui_checks import WAIT_MS, modal_dialog, shown_whole
 
 
 def cell(screen: HistoryScreen, row: int, column: int) -> str:
@@ -64,6 +64,26 @@ def test_each_trade_shows_the_fee_the_demo_exchange_took(window, app_context, qt
     assert {cell(screen, row, FEE) for row in range(2)} == {
         f"{format_amount(fee, currency)} {currency}" for fee, currency in fees
     }
+
+
+def test_long_amounts_are_shown_whole_at_the_smallest_size_and_columns_fill_a_wide_one(
+    window, app_context, qtbot
+):
+    window.resize(880, 560)  # the app's smallest size
+    # Less than the demo market maker's first level of 20 LTC: one trade at its price.
+    place_order(qtbot, app_context, "LTC_USD", "buy", "90", "19.87654321")
+    screen = window.show_screen("history")
+    qtbot.waitUntil(lambda: shown_rows(screen) == 1, timeout=WAIT_MS)
+    texts = {column: screen.proxy.index(0, column).data() for column in (PRICE, AMOUNT, TOTAL)}
+    assert texts[AMOUNT] == "19.87654321"
+    qtbot.waitUntil(lambda: all(shown_whole(screen.table, column, text)
+                                for column, text in texts.items()), timeout=WAIT_MS)
+
+    # A wide window spreads the columns over its whole width, as before, with no gap at the end.
+    window.resize(1920, 1080)
+    table, header = screen.table, screen.table.horizontalHeader()
+    qtbot.waitUntil(lambda: header.length() == table.viewport().width(), timeout=WAIT_MS)
+    assert all(shown_whole(table, column, text) for column, text in texts.items())
 
 
 def test_a_person_who_never_traded_reads_a_sentence_instead_of_an_empty_table(window, qtbot):

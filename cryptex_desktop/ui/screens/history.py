@@ -64,7 +64,17 @@ from cryptex_desktop.ui.errors import describe
 from cryptex_desktop.ui.formatting import count_text, pair_text
 from cryptex_desktop.ui.journal_keeper import JournalKeeper
 from cryptex_desktop.ui.models import RECORD_ROLE, Row, SortFilterProxy, TradeHistoryModel
-from cryptex_desktop.ui.models.trade_history import DATE, FEE
+from cryptex_desktop.ui.models.trade_history import (
+    AMOUNT,
+    DATE,
+    FEE,
+    ORDER,
+    PAIR,
+    PRICE,
+    ROLE,
+    SIDE,
+    TOTAL,
+)
 from cryptex_desktop.ui.screens.base import Screen
 from cryptex_desktop.ui.settings import AppSettings
 from cryptex_desktop.ui.widgets.busy_button import BusyButton
@@ -73,6 +83,7 @@ from cryptex_desktop.ui.widgets.field_message import FieldMessage
 from cryptex_desktop.ui.widgets.labels import ResultLabel, buddy_label
 from cryptex_desktop.ui.widgets.layout import list_footer, tab_in_order
 from cryptex_desktop.ui.widgets.record_list import RecordList
+from cryptex_desktop.ui.widgets.record_table import ColumnsThatGrow
 
 #: The most fills the exchange returns for one request.
 MAX_PAGE = 1000
@@ -500,15 +511,22 @@ class HistoryScreen(Screen):
         self.records.retryRequested.connect(self.refresh)
         self.table = self.records.table  # newest first; column settings need the model
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(80)
         # Measured once from the font rather than from 100,000 rows: dates all have one width.
+        metrics = self.table.fontMetrics()
         header.setSectionResizeMode(DATE, QHeaderView.ResizeMode.Fixed)
-        date_width = self.table.fontMetrics().horizontalAdvance("8888-88-88 88:88") + 24
-        header.resizeSection(DATE, date_width)
+        header.resizeSection(DATE, metrics.horizontalAdvance("8888-88-88 88:88") + 24)
         # A fee keeps its currency's decimals and code: room for the longest, never "0.0000…".
         header.setSectionResizeMode(FEE, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(FEE, self.table.fontMetrics().horizontalAdvance("0.00000000 BTC") + 24)
+        header.resizeSection(FEE, metrics.horizontalAdvance("0.00000000 BTC") + 24)
+        # Prices, amounts and totals are as long as a person's trades make them ("25,000.00000000"
+        # LTC): those columns, and the others, are as wide as the trades in view need, never
+        # "25,000.00…", and share the room left; where there is too little, the table scrolls
+        # sideways rather than cut a number.
+        header.setStretchLastSection(False)
+        grown = (PAIR, SIDE, PRICE, AMOUNT, TOTAL, ROLE, ORDER)
+        for column in grown:
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        self.amount_columns = ColumnsThatGrow(self.table, grown, share_room=True)
 
         self.summary_label = QLabel()
         self.summary_label.setTextFormat(Qt.TextFormat.PlainText)

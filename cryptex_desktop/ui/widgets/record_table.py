@@ -64,15 +64,23 @@ class ColumnsThatGrow(QObject):
     An amount cut to "1,234.567…" misleads, and a width measured once from a sample cannot
     know a person's largest amount. Only the rows in view are measured (a list may hold
     100,000), once per turn of the event loop after rows arrive or move, a scroll or a resize.
-    The columns only grow, so nothing jumps while scrolling; one the person has resized
-    themselves is left as they made it.
+    What a column needs only grows, so nothing jumps while scrolling. With ``share_room``,
+    the room the table has beyond what every column needs is shared out evenly among these
+    columns (a wide window spreads them as stretched columns would); without it, they take
+    only what they need and another column stretches. Where the room is too little, the table
+    scrolls sideways rather than cut a number. A column the person has resized themselves is
+    left as they made it.
     """
 
-    def __init__(self, table: QTableView, columns: Iterable[int]) -> None:
+    def __init__(self, table: QTableView, columns: Iterable[int], *,
+                 share_room: bool = False) -> None:
         super().__init__(table)
         self._table = table
-        self._columns = sorted(set(columns))
-        self._growing = False
+        self._share_room = share_room
+        header = table.horizontalHeader()
+        #: What each column needs: its title (with the sort arrow), then its widest text seen.
+        self._needed = {column: header.sectionSizeHint(column) for column in sorted(set(columns))}
+        self._resizing = False
         self._soon = QTimer(self)
         self._soon.setSingleShot(True)
         self._soon.setInterval(0)
@@ -82,7 +90,7 @@ class ColumnsThatGrow(QObject):
                        model.dataChanged):
             signal.connect(self._fit_soon)
         table.verticalScrollBar().valueChanged.connect(self._fit_soon)
-        table.horizontalHeader().sectionResized.connect(self._on_resized)
+        header.sectionResized.connect(self._on_resized)
         table.viewport().installEventFilter(self)
 
     def _fit_soon(self, *_args: object) -> None:
@@ -90,31 +98,50 @@ class ColumnsThatGrow(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
-            self._soon.start()  # more rows may have come into view
+            self._soon.start()  # more rows may have come into view, or more room
         return super().eventFilter(watched, event)
 
     def _on_resized(self, column: int, _old: int, _new: int) -> None:
-        if not self._growing and column in self._columns:
-            self._columns.remove(column)  # the person chose this width: it is theirs now
+        header = self._table.horizontalHeader()
+        if header.stretchLastSection() and column == header.logicalIndex(header.count() - 1):
+            return  # a last column that stretches changes with the window, not the person
+        if not self._resizing and column in self._needed:
+            del self._needed[column]  # the person chose this width: it is theirs now
 
     def fit(self) -> None:
-        """Widen each column to the widest text in the rows now in view, if it is wider."""
+        """Size the columns to the widest text in the rows now in view (and share the room)."""
         table = self._table
         model = table.model()
-        top = table.rowAt(0)
-        if not self._columns or model is None or top < 0 or not table.isVisible():
+        if not self._needed or model is None or not table.isVisible():
             return
-        bottom = table.rowAt(table.viewport().height() - 1)
-        if bottom < 0:
-            bottom = model.rowCount() - 1  # the rows end before the view does
-        metrics = table.fontMetrics()
+        top = table.rowAt(0)
+        if top >= 0:
+            bottom = table.rowAt(table.viewport().height() - 1)
+            if bottom < 0:
+                bottom = model.rowCount() - 1  # the rows end before the view does
+            metrics = table.fontMetrics()
+            for column, needed in self._needed.items():
+                texts = [model.index(row, column).data() for row in range(top, bottom + 1)]
+                widest = max((metrics.horizontalAdvance(text) for text in texts if text),
+                             default=0)
+                self._needed[column] = max(needed, widest + CELL_PADDING)
         header = table.horizontalHeader()
-        for column in list(self._columns):
-            texts = [model.index(row, column).data() for row in range(top, bottom + 1)]
-            wanted = max((metrics.horizontalAdvance(text) for text in texts if text), default=0)
-            if wanted + CELL_PADDING > header.sectionSize(column):
-                self._growing = True
-                try:
-                    header.resizeSection(column, wanted + CELL_PADDING)
-                finally:
-                    self._growing = False
+        widths = dict(self._needed)
+        if self._share_room:
+            others = sum(header.sectionSize(column) for column in range(header.count())
+                         if column not in widths and not header.isSectionHidden(column))
+            room = table.viewport().width() - others - sum(widths.values())
+            if room > 0:
+                share, left = divmod(room, len(widths))
+                for place, column in enumerate(widths):
+                    widths[column] += share + (1 if place < left else 0)
+        else:
+            widths = {column: max(width, header.sectionSize(column))
+                      for column, width in widths.items()}
+        self._resizing = True
+        try:
+            for column, width in widths.items():
+                if header.sectionSize(column) != width:
+                    header.resizeSection(column, width)
+        finally:
+            self._resizing = False

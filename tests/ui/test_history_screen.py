@@ -74,7 +74,8 @@ def test_long_amounts_are_shown_whole_at_the_smallest_size_and_columns_fill_a_wi
     place_order(qtbot, app_context, "LTC_USD", "buy", "90", "19.87654321")
     screen = window.show_screen("history")
     qtbot.waitUntil(lambda: shown_rows(screen) == 1, timeout=WAIT_MS)
-    texts = {column: screen.proxy.index(0, column).data() for column in (PRICE, AMOUNT, TOTAL)}
+    texts = {column: screen.proxy.index(0, column).data()
+             for column in (PRICE, AMOUNT, TOTAL, FEE)}
     assert texts[AMOUNT] == "19.87654321"
     qtbot.waitUntil(lambda: all(shown_whole(screen.table, column, text)
                                 for column, text in texts.items()), timeout=WAIT_MS)

@@ -512,18 +512,15 @@ class HistoryScreen(Screen):
         self.table = self.records.table  # newest first; column settings need the model
         header = self.table.horizontalHeader()
         # Measured once from the font rather than from 100,000 rows: dates all have one width.
-        metrics = self.table.fontMetrics()
         header.setSectionResizeMode(DATE, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(DATE, metrics.horizontalAdvance("8888-88-88 88:88") + 24)
-        # A fee keeps its currency's decimals and code: room for the longest, never "0.0000…".
-        header.setSectionResizeMode(FEE, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(FEE, metrics.horizontalAdvance("0.00000000 BTC") + 24)
-        # Prices, amounts and totals are as long as a person's trades make them ("25,000.00000000"
-        # LTC): those columns, and the others, are as wide as the trades in view need, never
-        # "25,000.00…", and share the room left; where there is too little, the table scrolls
-        # sideways rather than cut a number.
+        header.resizeSection(DATE, self.table.fontMetrics().horizontalAdvance("8888-88-88 88:88")
+                             + 24)
+        # Prices, amounts, totals and fees are as long as a person's trades make them
+        # ("25,000.00000000" LTC, a fee of "50.00000000 LTC"): those columns, and the others, are
+        # as wide as the trades in view need, never "25,000.00…", and share the room left; where
+        # there is too little, the table scrolls sideways rather than cut a number.
         header.setStretchLastSection(False)
-        grown = (PAIR, SIDE, PRICE, AMOUNT, TOTAL, ROLE, ORDER)
+        grown = (PAIR, SIDE, PRICE, AMOUNT, TOTAL, FEE, ROLE, ORDER)
         for column in grown:
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         self.amount_columns = ColumnsThatGrow(self.table, grown, share_room=True)

@@ -82,7 +82,7 @@ from cryptex_desktop.ui.widgets.fonts import monospace_font
 from cryptex_desktop.ui.widgets.labels import ResultLabel, buddy_label
 from cryptex_desktop.ui.widgets.layout import list_footer, tab_in_order
 from cryptex_desktop.ui.widgets.record_list import RecordList
-from cryptex_desktop.ui.widgets.record_table import CELL_PADDING, ColumnsThatGrow
+from cryptex_desktop.ui.widgets.record_table import ColumnsThatGrow, cell_padding
 
 #: The first screenful, read before anything else.
 FIRST_PAGE = 200
@@ -421,8 +421,9 @@ class ActivityScreen(Screen):
             FEE: "0.00000000 BTC",
             LABEL: "x" * 12,
         }
+        padding = cell_padding(self.table)
         for column, text in widest.items():
-            header.resizeSection(column, max(metrics.horizontalAdvance(text) + CELL_PADDING,
+            header.resizeSection(column, max(metrics.horizontalAdvance(text) + padding,
                                              header.sectionSizeHint(column)))
         # A person's amounts may be longer than "-0.00000000" ("+1,234.56789012"): those two
         # columns grow to show them whole, never "1,234.567…".

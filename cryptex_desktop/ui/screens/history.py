@@ -83,7 +83,7 @@ from cryptex_desktop.ui.widgets.field_message import FieldMessage
 from cryptex_desktop.ui.widgets.labels import ResultLabel, buddy_label
 from cryptex_desktop.ui.widgets.layout import list_footer, tab_in_order
 from cryptex_desktop.ui.widgets.record_list import RecordList
-from cryptex_desktop.ui.widgets.record_table import ColumnsThatGrow
+from cryptex_desktop.ui.widgets.record_table import ColumnsThatGrow, cell_padding
 
 #: The most fills the exchange returns for one request.
 MAX_PAGE = 1000
@@ -514,7 +514,7 @@ class HistoryScreen(Screen):
         # Measured once from the font rather than from 100,000 rows: dates all have one width.
         header.setSectionResizeMode(DATE, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(DATE, self.table.fontMetrics().horizontalAdvance("8888-88-88 88:88")
-                             + 24)
+                             + cell_padding(self.table))
         # Prices, amounts, totals and fees are as long as a person's trades make them
         # ("25,000.00000000" LTC, a fee of "50.00000000 LTC"): those columns, and the others, are
         # as wide as the trades in view need, never "25,000.00…", and share the room left; where

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from PySide6.QtCore import QAbstractItemModel, QEvent, QItemSelectionModel, QObject, Qt, QTimer
 from PySide6.QtGui import QFocusEvent
-from PySide6.QtWidgets import QAbstractItemView, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QStyle, QTableView
 
 from cryptex_desktop.ui.models import SortingProxy
 
@@ -54,8 +54,11 @@ def record_table(model: QAbstractItemModel) -> QTableView:
     return table
 
 
-#: Room beside a cell's text: the cell's margins, so that the text itself is never cut.
-CELL_PADDING = 16
+def cell_padding(table: QTableView) -> int:
+    """The room a cell of ``table`` needs beside its text: the margins Qt's styles leave (a
+    focus-frame margin and a pixel on each side), and a few pixels so digits never touch."""
+    margin = table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1
+    return 2 * margin + 4
 
 
 class ColumnsThatGrow(QObject):
@@ -80,6 +83,7 @@ class ColumnsThatGrow(QObject):
         header = table.horizontalHeader()
         #: What each column needs: its title (with the sort arrow), then its widest text seen.
         self._needed = {column: header.sectionSizeHint(column) for column in sorted(set(columns))}
+        self._padding = cell_padding(table)
         self._resizing = False
         self._soon = QTimer(self)
         self._soon.setSingleShot(True)
@@ -124,7 +128,7 @@ class ColumnsThatGrow(QObject):
                 texts = [model.index(row, column).data() for row in range(top, bottom + 1)]
                 widest = max((metrics.horizontalAdvance(text) for text in texts if text),
                              default=0)
-                self._needed[column] = max(needed, widest + CELL_PADDING)
+                self._needed[column] = max(needed, widest + self._padding)
         header = table.horizontalHeader()
         widths = dict(self._needed)
         if self._share_room:

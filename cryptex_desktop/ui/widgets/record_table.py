@@ -106,9 +106,6 @@ class ColumnsThatGrow(QObject):
         return super().eventFilter(watched, event)
 
     def _on_resized(self, column: int, _old: int, _new: int) -> None:
-        header = self._table.horizontalHeader()
-        if header.stretchLastSection() and column == header.logicalIndex(header.count() - 1):
-            return  # a last column that stretches changes with the window, not the person
         if not self._resizing and column in self._needed:
             del self._needed[column]  # the person chose this width: it is theirs now
 

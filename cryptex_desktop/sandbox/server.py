@@ -123,6 +123,10 @@ class SandboxServer:
         try:
             if self.market_maker:
                 self.exchange.refresh_market_maker()  # so the book is full once start() returns
+            # Read here, not when the miner thread first runs: a block mined by another
+            # process before that (a busy machine may start the thread late) would else go
+            # unnoticed, and the market maker would not refill after it.
+            refreshed_at = self.exchange.height()
             app = make_app(self.exchange, rate_limit=self.rate_limit)
             if self._wrap_app is not None:
                 app = self._wrap_app(app)
@@ -152,7 +156,9 @@ class SandboxServer:
             target=self._server.run, name="sandbox-http", daemon=True
         )
         self._serve_thread.start()
-        self._miner_thread = threading.Thread(target=self._mine, name="sandbox-miner", daemon=True)
+        self._miner_thread = threading.Thread(
+            target=self._mine, args=(refreshed_at,), name="sandbox-miner", daemon=True
+        )
         self._miner_thread.start()
         log.info("the sandbox exchange serves %s from %s", self.url, self.data_dir)
         return self
@@ -186,9 +192,9 @@ class SandboxServer:
     ) -> None:
         self.stop()
 
-    def _mine(self) -> None:
-        """Mine a block every ``block_seconds``; keep the market maker's orders topped up."""
-        refreshed_at = self.exchange.height()
+    def _mine(self, refreshed_at: int) -> None:
+        """Mine a block every ``block_seconds``; keep the market maker's orders topped up
+        after every block since ``refreshed_at`` (the height it was last topped up at)."""
         next_block = time.monotonic() + self.block_seconds
         while not self._stopping.is_set():
             try:

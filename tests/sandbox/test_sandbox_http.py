@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import threading
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlencode
@@ -225,6 +226,37 @@ def test_the_market_maker_refills_after_blocks_mined_by_another_process(
             what="the market maker to refill its best ask",
         )
         assert_conserved(server.exchange)
+
+
+def test_a_block_mined_before_the_miner_thread_first_runs_still_refills_the_market_maker(
+    tmp_path: Path, wait_until, monkeypatch
+) -> None:
+    """A busy machine may run the server's miner thread late: a block mined meanwhile counts."""
+    may_run = threading.Event()
+    mine = SandboxServer._mine
+
+    def late_mine(self: SandboxServer, *args: object) -> None:
+        may_run.wait(timeout=30)
+        mine(self, *args)
+
+    monkeypatch.setattr(SandboxServer, "_mine", late_mine)
+    with SandboxServer(tmp_path, port=0, block_seconds=0, market_maker=True) as server:
+        whale = server.exchange.create_user("whale", {"USD": Decimal("100000")})
+        status, answer = server.exchange.handle(
+            "Trade", {"nonce": "1", "pair": "BTC_USD", "type": "buy", "price": "65130",
+                      "amount": "0.5"}, whale.key, sign(whale.secret, 1, "whale", whale.key))
+        assert (status, answer["status"]) == (200, "ok")
+        assert server.exchange.best_prices("BTC_USD")[1] == Decimal("65260")  # level 1 taken
+        operator = Exchange(tmp_path)
+        try:
+            operator.mine()
+        finally:
+            operator.close()
+        may_run.set()
+        wait_until(
+            lambda: server.exchange.best_prices("BTC_USD")[1] == Decimal("65130"),
+            what="the market maker to refill its best ask",
+        )
 
 
 @settings(max_examples=100, deadline=None,

@@ -257,7 +257,7 @@ def test_a_large_amount_is_shown_whole_and_a_width_the_person_chose_is_kept(
     qtbot.waitUntil(lambda: screen.proxy.rowCount() == 3, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: screen.proxy.index(0, AMOUNT).data() == "+98,765,432.10",
                     timeout=WAIT_MS)
-    screen.amount_columns.fit()  # what the next scroll or arrival would do
+    screen.column_widths.fit()  # what the next scroll or arrival would do
     assert header.sectionSize(AMOUNT) == chosen
 
 

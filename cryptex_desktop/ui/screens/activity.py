@@ -427,7 +427,7 @@ class ActivityScreen(Screen):
                                              header.sectionSizeHint(column)))
         # A person's amounts may be longer than "-0.00000000" ("+1,234.56789012"): those two
         # columns grow to show them whole, never "1,234.567…".
-        self.amount_columns = ColumnsThatGrow(self.table, (AMOUNT, FEE))
+        self.column_widths = ColumnsThatGrow(self.table, (AMOUNT, FEE))
 
         self.summary_label = QLabel()
         self.summary_label.setTextFormat(Qt.TextFormat.PlainText)

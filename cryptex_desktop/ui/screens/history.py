@@ -523,7 +523,7 @@ class HistoryScreen(Screen):
         grown = (PAIR, SIDE, PRICE, AMOUNT, TOTAL, FEE, ROLE, ORDER)
         for column in grown:
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-        self.amount_columns = ColumnsThatGrow(self.table, grown, share_room=True)
+        self.column_widths = ColumnsThatGrow(self.table, grown, share_room=True)
 
         self.summary_label = QLabel()
         self.summary_label.setTextFormat(Qt.TextFormat.PlainText)

@@ -1,4 +1,5 @@
-"""The read-only table every list screen shows (balances, orders, trades, transactions)."""
+"""The read-only table every list screen shows (balances, orders, trades, transactions), and
+the helper that widens its columns to show what is in view whole."""
 
 from __future__ import annotations
 
